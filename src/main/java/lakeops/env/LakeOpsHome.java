@@ -1,0 +1,70 @@
+package lakeops.env;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import lakeops.exceptions.InvalidConfigException;
+
+/**
+ * The project folder LakeOps runs from: it holds {@code environments/}, {@code conf/}, {@code jobs/}
+ * and the local lakehouse {@code .lakehouse/}.
+ *
+ * <p>Found from the system property {@value EnvironmentProperties#HOME_PROPERTY}, then the
+ * environment variable {@value EnvironmentProperties#HOME_ENV}, then the working directory.
+ */
+public final class LakeOpsHome {
+
+  private final Path root;
+
+  private LakeOpsHome(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** The home at {@code root}, which must contain an {@code environments/} folder. */
+  public static LakeOpsHome at(Path root) {
+    LakeOpsHome home = new LakeOpsHome(root);
+    if (!Files.isDirectory(home.environmentsDir())) {
+      throw new InvalidConfigException(
+          String.format(
+              "Invalid LakeOps home %s: no environments/ folder (set %s or run from the project folder)",
+              home.root, EnvironmentProperties.HOME_ENV));
+    }
+    return home;
+  }
+
+  /** The home this process runs in (system property, environment variable, or working directory). */
+  public static LakeOpsHome current() {
+    String configured = System.getProperty(EnvironmentProperties.HOME_PROPERTY);
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv(EnvironmentProperties.HOME_ENV);
+    }
+    return at(configured == null || configured.isBlank() ? Paths.get("") : Paths.get(configured));
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path environmentsDir() {
+    return root.resolve("environments");
+  }
+
+  public Path confDir() {
+    return root.resolve("conf");
+  }
+
+  /** Local state: default storage roots, the MLflow server's store, Spark's scratch space. */
+  public Path lakehouseDir() {
+    return root.resolve(".lakehouse");
+  }
+
+  /** Resolves a path from a config file against the home, leaving absolute paths as they are. */
+  public Path resolve(String relativeOrAbsolute) {
+    return root.resolve(relativeOrAbsolute).normalize();
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}

@@ -1,0 +1,123 @@
+package lakeops.env;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import lakeops.catalog.CatalogProperties;
+import lakeops.catalog.EnvironmentCatalog;
+import lakeops.env.Environment.S3Settings;
+import lakeops.exceptions.InvalidConfigException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the {@link SparkSession} of an environment: Delta, one catalog per environment it may see,
+ * {@code conf/spark-defaults.conf}, the environment's overrides, and quiet logging.
+ *
+ * <p>Precedence, lowest first: {@code conf/spark-defaults.conf}, the environment's {@code spark.conf},
+ * then anything spark-submit set (so a cluster's {@code --master} wins). The catalog wiring is never
+ * overridden.
+ */
+public final class SessionFactory {
+
+  /** Session conf key holding the environment a session belongs to. */
+  public static final String ENVIRONMENT_CONF = "spark.lakeops.environment";
+
+  /** Session conf key holding the project folder the session was built from. */
+  public static final String HOME_CONF = "spark.lakeops.home";
+
+  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
+  private SessionFactory() {}
+
+  /** The session of environment {@code name} of the current project, created if needed. */
+  public static SparkSession create(String name) {
+    return create(Environments.load(LakeOpsHome.current()), name);
+  }
+
+  /** The session of environment {@code name} among {@code environments}, created if needed. */
+  public static SparkSession create(Environments environments, String name) {
+    Environment env = environments.get(name);
+    LakeOpsLogging.configure(environments.home());
+    SparkConf submitted = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName("lakeops-" + env.name());
+    sparkConf(environments, env).forEach((key, value) -> {
+      if (!submitted.contains(key) || isWiring(key)) {
+        builder.config(key, value);
+      }
+    });
+    return builder.getOrCreate();
+  }
+
+  /** Every Spark setting LakeOps gives an environment's session, before spark-submit's. */
+  public static Map<String, String> sparkConf(Environments environments, Environment env) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", env.spark().master() == null
+        ? EnvironmentProperties.MASTER_DEFAULT : env.spark().master());
+    conf.putAll(sparkDefaults(environments.home()));
+    conf.putAll(env.spark().conf());
+    conf.put("spark.sql.warehouse.dir",
+        environments.home().lakehouseDir().resolve("_spark").resolve("warehouse").toUri().toString());
+    conf.putAll(s3Conf(env.storage().s3()));
+    conf.put("spark.sql.extensions", DELTA_EXTENSION);
+    conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+    for (String catalog : env.visibleCatalogs()) {
+      conf.put("spark.sql.catalog." + catalog, EnvironmentCatalog.class.getName());
+      conf.put("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT,
+          environments.storageRoot(catalog));
+    }
+    conf.put("spark.sql.defaultCatalog", env.name());
+    conf.put(ENVIRONMENT_CONF, env.name());
+    conf.put(HOME_CONF, environments.home().root().toString());
+    return conf;
+  }
+
+  private static boolean isWiring(String key) {
+    return key.startsWith("spark.sql.catalog.") || key.equals("spark.sql.defaultCatalog")
+        || key.startsWith("spark.lakeops.");
+  }
+
+  private static Map<String, String> sparkDefaults(LakeOpsHome home) {
+    Path file = home.root().resolve(EnvironmentProperties.SPARK_DEFAULTS_FILE);
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) {
+      return conf;
+    }
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidConfigException("Invalid Spark defaults file " + file + ": " + e.getMessage(), e);
+    }
+    properties.stringPropertyNames().stream().sorted()
+        .forEach(key -> conf.put(key, properties.getProperty(key).strip()));
+    return conf;
+  }
+
+  private static Map<String, String> s3Conf(S3Settings s3) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (s3 == null) {
+      return conf;
+    }
+    putIfSet(conf, "spark.hadoop.fs.s3a.endpoint", s3.endpoint());
+    putIfSet(conf, "spark.hadoop.fs.s3a.endpoint.region", s3.region());
+    putIfSet(conf, "spark.hadoop.fs.s3a.access.key", s3.accessKey());
+    putIfSet(conf, "spark.hadoop.fs.s3a.secret.key", s3.secretKey());
+    if (s3.pathStyleAccess() != null) {
+      conf.put("spark.hadoop.fs.s3a.path.style.access", s3.pathStyleAccess().toString());
+    }
+    return conf;
+  }
+
+  private static void putIfSet(Map<String, String> conf, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      conf.put(key, value);
+    }
+  }
+}

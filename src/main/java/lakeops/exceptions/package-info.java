@@ -1,0 +1,2 @@
+/** The exceptions LakeOps raises for user errors; each prints as one self-explaining line. */
+package lakeops.exceptions;

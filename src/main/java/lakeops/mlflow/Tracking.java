@@ -1,0 +1,66 @@
+package lakeops.mlflow;
+
+import lakeops.env.Environment;
+import lakeops.env.LakeOpsHome;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+
+/**
+ * The MLflow tracking server of an environment: its own URI when set, otherwise the project's
+ * embedded server, started on first use. Tokens come from {@value MlflowProperties#TOKEN_ENV}.
+ */
+public final class Tracking {
+
+  private final Environment environment;
+  private final String trackingUri;
+
+  private Tracking(Environment environment, String trackingUri) {
+    this.environment = environment;
+    this.trackingUri = trackingUri;
+  }
+
+  /** Tracking for {@code environment}, starting the embedded server if it names none. */
+  public static Tracking forEnvironment(LakeOpsHome home, Environment environment) {
+    String uri = environment.mlflow().usesEmbeddedServer()
+        ? MlflowServer.of(home).start()
+        : environment.mlflow().trackingUri().replaceAll("/+$", "");
+    return new Tracking(environment, uri);
+  }
+
+  public String trackingUri() {
+    return trackingUri;
+  }
+
+  /** A client of the tracking server; a token, if any, is read from the process environment. */
+  public MlflowClient client() {
+    String token = System.getenv(MlflowProperties.TOKEN_ENV);
+    return token == null || token.isBlank()
+        ? new MlflowClient(trackingUri)
+        : new MlflowClient(new BasicMlflowHostCreds(trackingUri, token));
+  }
+
+  /** The experiment name for {@code name} in this environment ({@code /lakeops/dev/<name>}). */
+  public String experimentName(String name) {
+    String prefix = environment.mlflow().experimentPrefix();
+    return prefix == null ? name : prefix + name;
+  }
+
+  /** The registered-model name for {@code name} in this environment ({@code dev.ml.<name>}). */
+  public String modelName(String name) {
+    String prefix = environment.mlflow().modelPrefix();
+    return prefix == null ? name : prefix + name;
+  }
+
+  /** Gets or creates the experiment called {@link #experimentName(String) experimentName(name)}. */
+  public String experimentId(MlflowClient client, String name) {
+    String fullName = experimentName(name);
+    return client.getExperimentByName(fullName)
+        .map(org.mlflow.api.proto.Service.Experiment::getExperimentId)
+        .orElseGet(() -> client.createExperiment(fullName));
+  }
+
+  /** The MLflow UI address of a run. */
+  public String runUrl(String experimentId, String runId) {
+    return trackingUri + "/#/experiments/" + experimentId + "/runs/" + runId;
+  }
+}

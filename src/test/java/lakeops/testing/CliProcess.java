@@ -1,0 +1,48 @@
+package lakeops.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import lakeops.env.LakeOpsHome;
+
+/** Runs {@code bin/lakeops} as a separate process, the way a user does, against a test home. */
+public final class CliProcess {
+
+  /** What a finished process printed and returned. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  private CliProcess() {}
+
+  public static Result run(LakeOpsHome home, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(TestHome.projectDir().resolve("bin").resolve("lakeops").toString());
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("lakeops-cli", ".out");
+      Path err = Files.createTempFile("lakeops-cli", ".err");
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      builder.environment().put("LAKEOPS_HOME", home.root().toString());
+      builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
+      builder.environment().put("JAVA_OPTS", "-Dspark.master=local[2]");
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(300, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("bin/lakeops " + String.join(" ", args) + " ran over 300 s");
+      }
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError("Cannot run bin/lakeops", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
