@@ -11,6 +11,9 @@ public final class EnvironmentProperties {
   /** System property naming the project folder. */
   public static final String HOME_PROPERTY = "lakeops.home";
 
+  /** System property naming the LakeOps installation (scripts, launcher), when apart from the home. */
+  public static final String INSTALL_PROPERTY = "lakeops.install";
+
   /** Environment variable naming the project folder, used when the system property is unset. */
   public static final String HOME_ENV = "LAKEOPS_HOME";
 

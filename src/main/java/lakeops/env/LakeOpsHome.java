@@ -58,6 +58,15 @@ public final class LakeOpsHome {
     return root.resolve(".lakehouse");
   }
 
+  /**
+   * The LakeOps installation (its {@code bin/}, {@code scripts/}, {@code target/}): the system property
+   * {@value EnvironmentProperties#INSTALL_PROPERTY} set by {@code bin/lakeops}, else this home.
+   */
+  public Path installDir() {
+    String install = System.getProperty(EnvironmentProperties.INSTALL_PROPERTY);
+    return install == null || install.isBlank() ? root : Paths.get(install).toAbsolutePath().normalize();
+  }
+
   /** Resolves a path from a config file against the home, leaving absolute paths as they are. */
   public Path resolve(String relativeOrAbsolute) {
     return root.resolve(relativeOrAbsolute).normalize();

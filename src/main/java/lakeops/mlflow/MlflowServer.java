@@ -68,7 +68,7 @@ public final class MlflowServer {
   }
 
   private int run(String action, boolean statusOnly) {
-    Path script = home.root().resolve(MlflowProperties.SERVER_SCRIPT);
+    Path script = home.installDir().resolve(MlflowProperties.SERVER_SCRIPT);
     ProcessBuilder builder = new ProcessBuilder(List.of("bash", script.toString(), action))
         .redirectErrorStream(true);
     Map<String, String> env = builder.environment();

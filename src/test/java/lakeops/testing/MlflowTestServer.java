@@ -28,8 +28,9 @@ public final class MlflowTestServer implements BeforeAllCallback {
   private static ExtensionContext.Store.CloseableResource startServer() {
     LakeOpsHome project = LakeOpsHome.at(TestHome.projectDir());
     java.nio.file.Path data = TestHome.projectDir().resolve("target").resolve("mlflow-test");
-    TestHome.deleteRecursively(data);
     server = MlflowServer.of(project, PORT, data);
+    server.stop();
+    TestHome.deleteRecursively(data);
     server.start();
     return server::stop;
   }
