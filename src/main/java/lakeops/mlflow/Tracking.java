@@ -3,6 +3,7 @@ package lakeops.mlflow;
 import lakeops.env.Environment;
 import lakeops.env.LakeOpsHome;
 import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
@@ -51,12 +52,26 @@ public final class Tracking {
     return prefix == null ? name : prefix + name;
   }
 
-  /** Gets or creates the experiment called {@link #experimentName(String) experimentName(name)}. */
+  /**
+   * Gets or creates the experiment called {@link #experimentName(String) experimentName(name)}; safe
+   * when another process creates it at the same time.
+   */
   public String experimentId(MlflowClient client, String name) {
     String fullName = experimentName(name);
     return client.getExperimentByName(fullName)
         .map(org.mlflow.api.proto.Service.Experiment::getExperimentId)
-        .orElseGet(() -> client.createExperiment(fullName));
+        .orElseGet(() -> create(client, fullName));
+  }
+
+  private static String create(MlflowClient client, String fullName) {
+    try {
+      return client.createExperiment(fullName);
+    } catch (MlflowHttpException e) {
+      if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
+        return client.getExperimentByName(fullName).orElseThrow(() -> e).getExperimentId();
+      }
+      throw e;
+    }
   }
 
   /** The MLflow UI address of a run. */
