@@ -56,8 +56,18 @@ class CliTest {
     assertThat(history.stdout().lines().findFirst().orElseThrow())
         .contains("\"version\":4").contains("\"operation\":\"DELETE\"");
 
+    Result maintain = lakeops("sql", "--env", "dev", "--format", "csv",
+        "OPTIMIZE dev.scratch.t; VACUUM dev.scratch.t; ALTER TABLE dev.scratch.t ADD COLUMNS (note STRING); "
+            + "RESTORE TABLE dev.scratch.t TO VERSION AS OF 1; SELECT count(*) AS n FROM dev.scratch.t");
+    assertThat(maintain.exitCode()).as(maintain.stderr()).isZero();
+    assertThat(maintain.stdout().lines().toList()).endsWith("n", "3");
+
     Result table = lakeops("sql", "SHOW TABLES IN dev.scratch");
     assertThat(table.stdout()).contains("| scratch   | t         |").contains("(1 row)");
+
+    Result drop = lakeops("sql", "--env", "dev", "DROP TABLE dev.scratch.t");
+    assertThat(drop.exitCode()).as(drop.stderr()).isZero();
+    assertThat(home.lakehouseDir().resolve("dev/scratch/t")).doesNotExist();
   }
 
   @Test
