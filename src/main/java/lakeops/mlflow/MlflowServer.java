@@ -69,8 +69,9 @@ public final class MlflowServer {
 
   private int run(String action, boolean statusOnly) {
     Path script = home.installDir().resolve(MlflowProperties.SERVER_SCRIPT);
+    // Progress (venv creation, server start) goes to our stderr as it happens; stdout is the URL.
     ProcessBuilder builder = new ProcessBuilder(List.of("bash", script.toString(), action))
-        .redirectErrorStream(true);
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> env = builder.environment();
     env.put(MlflowProperties.PORT_ENV, Integer.toString(port));
     env.put(MlflowProperties.DIR_ENV, dataDir.toString());

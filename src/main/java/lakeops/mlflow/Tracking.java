@@ -58,9 +58,16 @@ public final class Tracking {
    */
   public String experimentId(MlflowClient client, String name) {
     String fullName = experimentName(name);
-    return client.getExperimentByName(fullName)
+    return find(client, fullName).orElseGet(() -> create(client, fullName));
+  }
+
+  /** Looks an experiment up by search: a get-by-name miss is a 404 the Java client retries. */
+  private static java.util.Optional<String> find(MlflowClient client, String fullName) {
+    String filter = "name = '" + fullName.replace("'", "\\'") + "'";
+    return client.searchExperiments(filter).getItems().stream()
+        .filter(experiment -> experiment.getName().equals(fullName))
         .map(org.mlflow.api.proto.Service.Experiment::getExperimentId)
-        .orElseGet(() -> create(client, fullName));
+        .findFirst();
   }
 
   private static String create(MlflowClient client, String fullName) {
@@ -68,7 +75,7 @@ public final class Tracking {
       return client.createExperiment(fullName);
     } catch (MlflowHttpException e) {
       if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
-        return client.getExperimentByName(fullName).orElseThrow(() -> e).getExperimentId();
+        return find(client, fullName).orElseThrow(() -> e);
       }
       throw e;
     }
