@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
         EnvCommand.class,
         SqlCommand.class,
         MlflowCommand.class,
+        FeaturesCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {

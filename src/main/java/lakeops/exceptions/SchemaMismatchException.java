@@ -1,0 +1,9 @@
+package lakeops.exceptions;
+
+/** Data offered to a table does not fit its schema (a column with another type, a missing key). */
+public class SchemaMismatchException extends LakeOpsException {
+
+  public SchemaMismatchException(String message) {
+    super(message);
+  }
+}

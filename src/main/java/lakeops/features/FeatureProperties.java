@@ -1,0 +1,28 @@
+package lakeops.features;
+
+/** Names and defaults of the feature store. */
+public final class FeatureProperties {
+
+  private FeatureProperties() {}
+
+  /** Schema of each catalog holding the feature store's own tables. */
+  public static final String SYSTEM_SCHEMA = "lakeops";
+
+  /** Table (in {@link #SYSTEM_SCHEMA}) listing every feature table of the catalog; SQL-queryable. */
+  public static final String METADATA_TABLE = "feature_tables";
+
+  /** Table (in {@link #SYSTEM_SCHEMA}) with per-write statistics of every feature column. */
+  public static final String STATS_TABLE = "feature_stats";
+
+  /** Delta table property holding a feature table's primary keys, comma separated. */
+  public static final String PRIMARY_KEYS_PROPERTY = "lakeops.feature.primary_keys";
+
+  /** Delta table property holding a feature table's timestamp key, if it has one. */
+  public static final String TIMESTAMP_KEY_PROPERTY = "lakeops.feature.timestamp_key";
+
+  /** Delta table property marking a table as a feature table. */
+  public static final String FEATURE_TABLE_PROPERTY = "lakeops.feature.table";
+
+  /** How many offending keys a duplicate-key error shows at most. */
+  public static final int DUPLICATE_KEYS_SHOWN = 10;
+}

@@ -1,0 +1,311 @@
+package lakeops.features;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import lakeops.exceptions.LakeOpsException;
+import lakeops.exceptions.SchemaMismatchException;
+import lakeops.exceptions.ValidationException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Feature tables on Delta: create them with keys, write them with key checks and schema rules, and
+ * join them point-in-time onto labels for training.
+ *
+ * <p>A feature table's keys live in its Delta table properties, so the table describes itself; each
+ * catalog's {@code lakeops.feature_tables} lists them for SQL, and {@code lakeops.feature_stats} keeps
+ * the statistics of every write (count, nulls, min, max, mean per column) as a drift baseline.
+ */
+public final class FeatureStore {
+
+  private final SparkSession spark;
+  private final FeatureMetadata metadata;
+
+  private FeatureStore(SparkSession spark) {
+    this.spark = spark;
+    this.metadata = new FeatureMetadata(spark);
+  }
+
+  /** The feature store of {@code spark}'s catalogs. */
+  public static FeatureStore of(SparkSession spark) {
+    return new FeatureStore(spark);
+  }
+
+  /** Creates an empty feature table of {@code schema}, clustered on its keys; fails if it exists. */
+  public FeatureTable createTable(FeatureTableSpec spec, StructType schema) {
+    checkColumns(spec, schema);
+    ValidationException.check(!spark.catalog().tableExists(spec.name()),
+        "Cannot create feature table %s: it already exists", spec.name());
+    // SQL, not DeltaTableBuilder: the builder's tableName() accepts two-part names only.
+    spark.sql(String.format("CREATE TABLE %s (%s) USING delta CLUSTER BY (%s) COMMENT %s "
+            + "TBLPROPERTIES ('%s' = 'true', '%s' = %s, '%s' = %s)",
+        spec.name(), withNonNullKeys(schema, spec).toDDL(), quoted(spec.rowKeys()),
+        literal(spec.description()), FeatureProperties.FEATURE_TABLE_PROPERTY,
+        FeatureProperties.PRIMARY_KEYS_PROPERTY, literal(String.join(",", spec.primaryKeys())),
+        FeatureProperties.TIMESTAMP_KEY_PROPERTY, literal(spec.timestampKey().orElse(""))));
+    FeatureTable table = table(spec.name(), spec);
+    metadata.record(table, null);
+    return table;
+  }
+
+  /** The feature table called {@code name}. */
+  public FeatureTable table(String name) {
+    return table(name, specOf(name));
+  }
+
+  /** Every feature table of {@code catalog}, from its metadata table. */
+  public List<String> listTables(String catalog) {
+    return metadata.names(catalog);
+  }
+
+  /**
+   * Writes {@code rows} to feature table {@code name}: merged on its row keys or overwriting it.
+   * Refuses null or duplicate keys (showing them) and columns whose type differs from the table's;
+   * new columns are added. Records statistics of the written rows.
+   */
+  public FeatureTable writeTable(String name, Dataset<Row> rows, WriteMode mode) {
+    FeatureTableSpec spec = specOf(name);
+    StructType current = spark.table(name).schema();
+    checkKeysPresent(spec, rows.schema());
+    checkTypes(name, current, rows.schema());
+    checkKeys(spec, rows);
+    addNewColumns(name, current, rows.schema());
+    if (mode == WriteMode.MERGE) {
+      String condition = spec.rowKeys().stream()
+          .map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
+      DeltaTable.forName(spark, name).as("t").merge(rows.as("s"), condition)
+          .whenMatched().updateAll().whenNotMatched().insertAll().execute();
+    } else {
+      try {
+        rows.writeTo(name).overwrite(functions.lit(true));
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new LakeOpsException("Cannot overwrite feature table " + name + ": it was dropped", e);
+      }
+    }
+    FeatureTable table = table(name, spec);
+    metadata.record(table, rows);
+    return table;
+  }
+
+  /** Joins {@code lookups} point-in-time onto {@code labels}; label rows are kept one for one. */
+  public TrainingSet createTrainingSet(Dataset<Row> labels, FeatureLookup... lookups) {
+    Dataset<Row> data = labels;
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (FeatureLookup lookup : lookups) {
+      FeatureTable table = table(lookup.table());
+      versions.put(table.name(), table.version());
+      data = join(data, lookup, table);
+    }
+    return new TrainingSet(data, List.of(lookups), versions);
+  }
+
+  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTable table) {
+    FeatureTableSpec spec = table.spec();
+    ValidationException.check(lookup.lookupKeys().size() == spec.primaryKeys().size(),
+        "Invalid lookup of %s: %d lookup keys %s for primary keys %s", table.name(),
+        lookup.lookupKeys().size(), lookup.lookupKeys(), spec.primaryKeys());
+    List<String> labelColumns = Arrays.asList(labels.columns());
+    for (String key : lookup.lookupKeys()) {
+      ValidationException.check(labelColumns.contains(key),
+          "Invalid lookup of %s: the labels have no column %s (they have %s)", table.name(), key,
+          labelColumns);
+    }
+    List<String> featureColumns = lookup.features().isEmpty()
+        ? Arrays.stream(table.schema().fieldNames()).filter(c -> !spec.rowKeys().contains(c)).toList()
+        : lookup.features();
+    for (String feature : featureColumns) {
+      ValidationException.check(Arrays.asList(table.schema().fieldNames()).contains(feature),
+          "Invalid lookup of %s: no feature %s", table.name(), feature);
+    }
+    PointInTimeJoin.checkNoClash(labels.columns(), lookup, featureColumns);
+    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", table.version())
+        .table(table.name());
+    if (spec.timestampKey().isEmpty()) {
+      return joinOnKeys(labels, features, lookup, spec, featureColumns);
+    }
+    ValidationException.check(lookup.timestampLookupKey().isPresent(),
+        "Invalid lookup of %s: it is a time-series table (timestamp key %s); say asOf(labelTimeColumn)",
+        table.name(), spec.timestampKey().get());
+    ValidationException.check(labelColumns.contains(lookup.timestampLookupKey().get()),
+        "Invalid lookup of %s: the labels have no time column %s", table.name(),
+        lookup.timestampLookupKey().get());
+    Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get());
+    return PointInTimeJoin.asOf(labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(),
+        featureColumns);
+  }
+
+  /** Keeps feature rows in [earliest label − lookback, latest label]: no later row can match. */
+  private Dataset<Row> prune(Dataset<Row> labels, Dataset<Row> features, FeatureLookup lookup,
+      String timestampKey) {
+    Column labelTime = col("`" + lookup.timestampLookupKey().get() + "`").cast(DataTypes.TimestampType);
+    Row range = labels.agg(functions.min(labelTime), functions.max(labelTime)).first();
+    if (range.isNullAt(1)) {
+      return features.limit(0);
+    }
+    Column featureTime = col("`" + timestampKey + "`").cast(DataTypes.TimestampType);
+    Column keep = featureTime.leq(functions.lit(range.get(1)));
+    if (lookup.lookbackWindow().isPresent()) {
+      java.sql.Timestamp earliest = java.sql.Timestamp.from(
+          range.getTimestamp(0).toInstant().minus(lookup.lookbackWindow().get()));
+      keep = keep.and(featureTime.geq(functions.lit(earliest)));
+    }
+    return features.where(keep);
+  }
+
+  private static Dataset<Row> joinOnKeys(Dataset<Row> labels, Dataset<Row> features,
+      FeatureLookup lookup, FeatureTableSpec spec, List<String> featureColumns) {
+    List<Column> selected = new ArrayList<>();
+    for (int i = 0; i < spec.primaryKeys().size(); i++) {
+      selected.add(col("`" + spec.primaryKeys().get(i) + "`").as("__lakeops_key_" + i));
+    }
+    for (String feature : featureColumns) {
+      Column value = col("`" + feature + "`");
+      selected.add(value.as(lookup.outputName(feature)));
+    }
+    Dataset<Row> right = features.select(selected.toArray(Column[]::new));
+    Column condition = functions.lit(true);
+    for (int i = 0; i < spec.primaryKeys().size(); i++) {
+      condition = condition.and(labels.col("`" + lookup.lookupKeys().get(i) + "`")
+          .equalTo(right.col("__lakeops_key_" + i)));
+    }
+    Dataset<Row> joined = labels.join(right, condition, "left");
+    List<Column> output = new ArrayList<>();
+    for (String column : labels.columns()) {
+      output.add(labels.col("`" + column + "`"));
+    }
+    for (String feature : featureColumns) {
+      Column value = right.col("`" + lookup.outputName(feature) + "`");
+      if (lookup.defaults().containsKey(feature)) {
+        value = functions.coalesce(value, functions.lit(lookup.defaults().get(feature)));
+      }
+      output.add(value.as(lookup.outputName(feature)));
+    }
+    return joined.select(output.toArray(Column[]::new));
+  }
+
+  private FeatureTable table(String name, FeatureTableSpec spec) {
+    long version = DeltaTable.forName(spark, name).history(1).first().getLong(0);
+    return new FeatureTable(spec, spark.table(name).schema(), version);
+  }
+
+  private FeatureTableSpec specOf(String name) {
+    ValidationException.check(spark.catalog().tableExists(name), "Unknown feature table %s", name);
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Row row : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
+      properties.put(row.getString(0), row.getString(1));
+    }
+    String keys = properties.get(FeatureProperties.PRIMARY_KEYS_PROPERTY);
+    if (keys == null || keys.isBlank()) {
+      throw new LakeOpsException("Table " + name + " is not a feature table (no property "
+          + FeatureProperties.PRIMARY_KEYS_PROPERTY + "); create it with FeatureStore.createTable");
+    }
+    String timestampKey = properties.getOrDefault(FeatureProperties.TIMESTAMP_KEY_PROPERTY, "");
+    String description = spark.sql("DESCRIBE DETAIL " + name).first().getAs("description");
+    return new FeatureTableSpec(name, List.of(keys.split(",")),
+        timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey), description, Map.of(), "");
+  }
+
+  private static String quoted(List<String> columns) {
+    return columns.stream().map(c -> "`" + c.replace("`", "``") + "`").collect(Collectors.joining(", "));
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static void checkColumns(FeatureTableSpec spec, StructType schema) {
+    List<String> names = Arrays.asList(schema.fieldNames());
+    for (String key : spec.rowKeys()) {
+      ValidationException.check(names.contains(key),
+          "Cannot create feature table %s: key column %s is not in the schema %s", spec.name(), key,
+          names);
+    }
+    spec.timestampKey().ifPresent(ts -> {
+      var type = schema.apply(ts).dataType();
+      ValidationException.check(type.equals(DataTypes.TimestampType) || type.equals(DataTypes.DateType)
+              || type.equals(DataTypes.TimestampNTZType),
+          "Cannot create feature table %s: timestamp key %s is %s, expected a timestamp or date",
+          spec.name(), ts, type.simpleString());
+    });
+  }
+
+  /** Keys NOT NULL, features nullable (a sample row's literals would make them NOT NULL). */
+  private static StructType withNonNullKeys(StructType schema, FeatureTableSpec spec) {
+    StructField[] fields = Arrays.stream(schema.fields())
+        .map(f -> new StructField(f.name(), f.dataType(), !spec.rowKeys().contains(f.name()),
+            f.metadata()))
+        .toArray(StructField[]::new);
+    return new StructType(fields);
+  }
+
+  private static void checkKeysPresent(FeatureTableSpec spec, StructType incoming) {
+    List<String> names = Arrays.asList(incoming.fieldNames());
+    for (String key : spec.rowKeys()) {
+      if (!names.contains(key)) {
+        throw new SchemaMismatchException(String.format(
+            "Cannot write feature table %s: key column %s is missing from the rows (they have %s)",
+            spec.name(), key, names));
+      }
+    }
+  }
+
+  private static void checkTypes(String name, StructType current, StructType incoming) {
+    for (StructField field : incoming.fields()) {
+      if (Arrays.asList(current.fieldNames()).contains(field.name())) {
+        var existing = current.apply(field.name()).dataType();
+        if (!existing.equals(field.dataType())) {
+          throw new SchemaMismatchException(String.format(
+              "Cannot write feature table %s: column %s is %s in the table but %s in the rows "
+                  + "(type changes are refused; cast the column or write a new feature)",
+              name, field.name(), existing.simpleString(), field.dataType().simpleString()));
+        }
+      }
+    }
+  }
+
+  /** Refuses null keys and rows sharing their row keys, naming the offending keys. */
+  private static void checkKeys(FeatureTableSpec spec, Dataset<Row> rows) {
+    Column[] keys = spec.rowKeys().stream().map(k -> col("`" + k + "`")).toArray(Column[]::new);
+    Column anyNull = Arrays.stream(keys).map(Column::isNull).reduce(Column::or).orElseThrow();
+    List<Row> nulls = rows.where(anyNull).select(keys).limit(FeatureProperties.DUPLICATE_KEYS_SHOWN)
+        .collectAsList();
+    if (!nulls.isEmpty()) {
+      throw new ValidationException(String.format(
+          "Cannot write feature table %s: null in key columns %s, e.g. %s", spec.name(),
+          spec.rowKeys(), nulls));
+    }
+    List<Row> duplicates = rows.groupBy(keys).count().where(col("count").gt(1))
+        .limit(FeatureProperties.DUPLICATE_KEYS_SHOWN).collectAsList();
+    if (!duplicates.isEmpty()) {
+      throw new ValidationException(String.format(
+          "Cannot write feature table %s: duplicate keys %s in one write (key values and count): %s",
+          spec.name(), spec.rowKeys(), duplicates));
+    }
+  }
+
+  private void addNewColumns(String name, StructType current, StructType incoming) {
+    List<String> additions = new ArrayList<>();
+    for (StructField field : incoming.fields()) {
+      if (!Arrays.asList(current.fieldNames()).contains(field.name())) {
+        additions.add("`" + field.name() + "` " + field.dataType().sql());
+      }
+    }
+    if (!additions.isEmpty()) {
+      spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + String.join(", ", additions) + ")");
+    }
+  }
+}
