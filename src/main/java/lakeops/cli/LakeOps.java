@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
         EnvCommand.class,
         SqlCommand.class,
         MlflowCommand.class,
+        JobCommand.class,
+        SchedulerCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {

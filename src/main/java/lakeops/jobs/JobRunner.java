@@ -62,7 +62,7 @@ public final class JobRunner {
 
   /** Runs {@code job} to its end, telling {@code listener} of every state change. */
   public JobRunResult run(JobSpec job, RunRequest request, RunListener listener) {
-    Map<String, String> parameters = parameters(job, request.parameters());
+    Map<String, String> parameters = resolveParameters(job, request.parameters());
     String runId = newRunId();
     JobRunExecution execution = new JobRunExecution(job, request, parameters, runId,
         stateDir.resolve("runs").resolve(runId), launcher, clusters, listener, clock, maxParallelTasks);
@@ -70,7 +70,7 @@ public final class JobRunner {
   }
 
   /** The spec's defaults overridden by {@code overrides}, which must all be declared parameters. */
-  static Map<String, String> parameters(JobSpec job, Map<String, String> overrides) {
+  public static Map<String, String> resolveParameters(JobSpec job, Map<String, String> overrides) {
     Map<String, String> parameters = new LinkedHashMap<>(job.parameters());
     overrides.forEach((name, value) -> {
       ValidationException.check(job.parameters().containsKey(name),

@@ -34,8 +34,8 @@ public record JobSpec(
 
   public JobSpec {
     tasks = List.copyOf(tasks);
-    jobClusters = Map.copyOf(jobClusters);
-    parameters = Map.copyOf(parameters);
+    jobClusters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jobClusters));
+    parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
   }
 
   /** The task called {@code key}. */
@@ -97,7 +97,8 @@ public record JobSpec(
       Map<String, String> sparkConf) {
 
     public JobCluster {
-      sparkConf = sparkConf == null ? Map.of() : Map.copyOf(sparkConf);
+      sparkConf = sparkConf == null ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sparkConf));
     }
   }
 

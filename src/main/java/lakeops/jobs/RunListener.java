@@ -12,4 +12,23 @@ public interface RunListener extends AutoCloseable {
   /** Flushes what was recorded; called once at the end of a run. */
   @Override
   default void close() {}
+
+  /** One listener telling all of {@code listeners}, in order; closing closes each. */
+  static RunListener all(RunListener... listeners) {
+    return new RunListener() {
+      @Override
+      public void changed(RunRecord record) {
+        for (RunListener listener : listeners) {
+          listener.changed(record);
+        }
+      }
+
+      @Override
+      public void close() {
+        for (RunListener listener : listeners) {
+          listener.close();
+        }
+      }
+    };
+  }
 }
