@@ -28,6 +28,25 @@ final class Processes {
     children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * Stops {@code process} and its children if this JVM exits first (Ctrl-C, SIGTERM of the runner);
+   * call {@link #forget(Thread)} with the result once the process ended.
+   */
+  static Thread stopOnExit(Process process) {
+    Thread hook = new Thread(() -> stopTree(process), "lakeops-stop-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  /** Drops a hook of {@link #stopOnExit}; harmless while the JVM is already exiting. */
+  static void forget(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is exiting: the hook runs anyway.
+    }
+  }
+
   /** The line of {@code log} that best says why a process failed: its last error line. */
   static String failureLine(Path log) {
     if (!Files.isRegularFile(log)) {

@@ -48,6 +48,7 @@ public final class SparkSubmitLauncher implements TaskLauncher {
       throw new LakeOpsException("Cannot start spark-submit for task '" + invocation.taskKey() + "': "
           + e.getMessage(), e);
     }
+    Thread hook = Processes.stopOnExit(process);
     try {
       int exit = process.waitFor();
       return exit == 0 ? TaskOutcome.success()
@@ -55,6 +56,8 @@ public final class SparkSubmitLauncher implements TaskLauncher {
     } catch (InterruptedException e) {
       Processes.stopTree(process);
       throw e;
+    } finally {
+      Processes.forget(hook);
     }
   }
 

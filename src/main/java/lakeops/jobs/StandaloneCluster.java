@@ -30,6 +30,7 @@ public final class StandaloneCluster implements AutoCloseable {
   private final String masterUrl;
   private final int masterUiPort;
   private final List<Process> processes = new ArrayList<>();
+  private final Thread stopOnExit = new Thread(this::stopAll, "lakeops-stop-cluster");
 
   private StandaloneCluster(Path dir, String masterUrl, int masterUiPort) {
     this.dir = dir;
@@ -47,6 +48,7 @@ public final class StandaloneCluster implements AutoCloseable {
     int uiPort = freePort();
     StandaloneCluster cluster = new StandaloneCluster(dir,
         "spark://" + JobProperties.LOOPBACK + ":" + masterPort, uiPort);
+    Runtime.getRuntime().addShutdownHook(cluster.stopOnExit);
     try {
       Path sparkHome = sparkHome(home, runtime, dir);
       cluster.launch(runtime, sparkHome, "master", List.of(JobProperties.MASTER_CLASS,
@@ -136,6 +138,11 @@ public final class StandaloneCluster implements AutoCloseable {
   /** Stops the workers (and their executors), then the master. */
   @Override
   public void close() {
+    stopAll();
+    Processes.forget(stopOnExit);
+  }
+
+  private void stopAll() {
     List<Process> all;
     synchronized (processes) {
       all = new ArrayList<>(processes);
