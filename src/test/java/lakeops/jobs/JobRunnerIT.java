@@ -101,6 +101,7 @@ class JobRunnerIT {
 
   private static final long CLI_TIMEOUT_SECONDS = 1200;
 
+  /** Test main classes sit on the launch classpath, beside our classes (not in the job jar). */
   @Test
   void sparkSubmitTasksRetryTimeOutAndPassValues() throws IOException {
     home = TestHome.create("job-processes");
@@ -126,7 +127,8 @@ class JobRunnerIT {
             spark_jar_task: {main_class_name: lakeops.jobs.testing.SleepMain, parameters: ["120000"]}
         """.formatted(counter, written));
     SparkRuntime runtime = SparkRuntime.of(LakeOpsHome.at(TestHome.projectDir()))
-        .withExtraClasspath(List.of(TestHome.projectDir().resolve("target/test-classes").toString()));
+        .withExtraClasspath(List.of(TestHome.projectDir().resolve("target/test-classes").toString(),
+            TestHome.projectDir().resolve("target/classes").toString()));
     List<RunRecord> records = new CopyOnWriteArrayList<>();
     JobRunResult result = new JobRunner(new SparkSubmitLauncher(home, runtime, "256m"),
         ClusterProvider.fixed("local[1]"), Jobs.stateDir(home)).withMaxParallelTasks(2)

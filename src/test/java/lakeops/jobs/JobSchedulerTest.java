@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import lakeops.env.LakeOpsHome;
 import lakeops.exceptions.LakeOpsException;
 import lakeops.testing.SharedSpark;
 import lakeops.testing.TestHome;
@@ -204,7 +203,6 @@ class JobSchedulerTest extends SharedSpark {
 
   @Test
   void recordsRunsInTheJobRunsTable() {
-    LakeOpsHome unused = home();
     Instant start = Instant.parse("2026-11-25T10:00:00Z");
     RunRecord running = new RunRecord("run-1", "training", "dev", "prepare", 0, LifeCycleState.RUNNING,
         null, "", start, null, "manual", "local[1]", List.of("sql"), java.util.Map.of());
