@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
         SqlCommand.class,
         MlflowCommand.class,
         FeaturesCommand.class,
+        JobCommand.class,
+        SchedulerCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {

@@ -1,0 +1,45 @@
+package lakeops.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lakeops.env.Environment;
+import lakeops.env.LakeOpsHome;
+import lakeops.exceptions.InvalidConfigException;
+
+/** Entry points of the jobs area for a project: finding job files, the runner of an environment. */
+public final class Jobs {
+
+  private Jobs() {}
+
+  /** Local state of runs and the scheduler: {@code .lakehouse/_jobs}. */
+  public static Path stateDir(LakeOpsHome home) {
+    return home.lakehouseDir().resolve(JobProperties.STATE_DIR);
+  }
+
+  /**
+   * The runner of {@code environment}: every task a spark-submit process of the installation's job
+   * jar, on the job's clusters, or on {@code existingMaster} when it is not null.
+   */
+  public static JobRunner runner(LakeOpsHome home, Environment environment, String existingMaster) {
+    SparkRuntime runtime = SparkRuntime.of(home);
+    return new JobRunner(new SparkSubmitLauncher(home, runtime),
+        new JobClusters(home, environment, runtime, stateDir(home), existingMaster), stateDir(home));
+  }
+
+  /**
+   * The job file {@code name}: a path as given (from the working directory or the home), or the name
+   * of a job in the home's {@code jobs/}.
+   */
+  public static Path find(LakeOpsHome home, String name) {
+    Path given = Path.of(name);
+    for (Path candidate : new Path[] {given, home.root().resolve(name),
+        home.root().resolve(JobProperties.JOBS_DIR).resolve(name + ".yml")}) {
+      if (Files.isRegularFile(candidate)) {
+        return candidate.toAbsolutePath().normalize();
+      }
+    }
+    throw new InvalidConfigException(String.format(
+        "No job file '%s': expected a path to a .yml file or the name of a job in %s", name,
+        home.root().resolve(JobProperties.JOBS_DIR)));
+  }
+}
