@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import lakeops.access.AccessControl;
+import lakeops.access.AccessProperties;
 import lakeops.catalog.CatalogProperties;
 import lakeops.catalog.EnvironmentCatalog;
 import lakeops.env.Environment.S3Settings;
@@ -55,6 +57,29 @@ public final class SessionFactory {
     return builder.getOrCreate();
   }
 
+  /**
+   * A new session of environment {@code name} on the SparkContext of {@code base}: its catalogs,
+   * default catalog and access policy are set in the new session's conf, catalogs it may not see are
+   * removed. Sessions of several environments can so share one JVM; only settings a session may
+   * change are applied (the SparkContext keeps those of the environment it was started for).
+   */
+  public static SparkSession newSession(SparkSession base, Environments environments, String name) {
+    Environment env = environments.get(name);
+    SparkSession session = base.newSession();
+    for (String catalog : environments.all().keySet()) {
+      if (!env.visibleCatalogs().contains(catalog)) {
+        session.conf().unset("spark.sql.catalog." + catalog);
+        session.conf().unset("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT);
+      }
+    }
+    sparkConf(environments, env).forEach((key, value) -> {
+      if (isWiring(key)) {
+        session.conf().set(key, value);
+      }
+    });
+    return session;
+  }
+
   /** Every Spark setting LakeOps gives an environment's session, before spark-submit's. */
   public static Map<String, String> sparkConf(Environments environments, Environment env) {
     Map<String, String> conf = new LinkedHashMap<>();
@@ -65,7 +90,8 @@ public final class SessionFactory {
     conf.put("spark.sql.warehouse.dir",
         environments.home().lakehouseDir().resolve("_spark").resolve("warehouse").toUri().toString());
     conf.putAll(s3Conf(env.storage().s3()));
-    conf.put("spark.sql.extensions", DELTA_EXTENSION);
+    conf.putAll(AccessControl.sparkConf(environments, env));
+    conf.put("spark.sql.extensions", DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
     conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
     for (String catalog : env.visibleCatalogs()) {
       conf.put("spark.sql.catalog." + catalog, EnvironmentCatalog.class.getName());
