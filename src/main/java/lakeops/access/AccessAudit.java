@@ -2,7 +2,16 @@ package lakeops.access;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Row;
@@ -13,9 +22,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Appends refused attempts to {@code <env>.lakeops.access_audit} in the acting environment's own
- * catalog: time, user, environment, operation, target, query text. Written on a thread of its own, so
- * the refused query's analysis state is left alone; a failure to audit is logged and never hides the
- * refusal.
+ * catalog: time, user, environment, operation, target, query text.
+ *
+ * <p>Entries are written by one thread of their own, so the refused query's analysis state is left
+ * alone, and the refusal waits until its entry is written: a process that exits on the error has
+ * audited it. A failure to audit is logged and never hides the refusal.
  */
 public final class AccessAudit {
 
@@ -28,8 +39,18 @@ public final class AccessAudit {
       .add("target", DataTypes.StringType)
       .add("query_text", DataTypes.StringType);
 
+  private static final long FLUSH_TIMEOUT_SECONDS = 120;
+
   private static final Logger LOG = LogManager.getLogger(AccessAudit.class);
-  private static final ThreadLocal<Boolean> AUDITING = ThreadLocal.withInitial(() -> false);
+  private static final ThreadLocal<Boolean> WRITING = ThreadLocal.withInitial(() -> false);
+  private static final LinkedBlockingQueue<Entry> PENDING = new LinkedBlockingQueue<>();
+  private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(task -> {
+    Thread thread = new Thread(task, "lakeops-access-audit");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private record Entry(SparkSession spark, String table, Row row) {}
 
   private AccessAudit() {}
 
@@ -38,37 +59,53 @@ public final class AccessAudit {
     return environment + "." + AccessProperties.AUDIT_SCHEMA + "." + AccessProperties.AUDIT_TABLE;
   }
 
+  /** Waits until every refusal recorded so far is in its audit table (or failed to be). */
+  public static void flush() {
+    try {
+      WRITER.submit(AccessAudit::drain).get(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("Cannot flush the access audit: {}", e.toString());
+    }
+  }
+
   static void record(SparkSession spark, AccessDeniedException denied, String queryText) {
-    if (AUDITING.get()) {
+    if (WRITING.get()) {
+      LOG.warn("Not auditing a refusal of the audit itself: {}", denied.getMessage());
       return;
     }
     Row row = RowFactory.create(Timestamp.from(Instant.now()), spark.sparkContext().sparkUser(),
         denied.environment(), denied.operation(), denied.target(), queryText);
-    Thread writer = new Thread(() -> append(spark, denied.environment(), row), "lakeops-access-audit");
-    writer.start();
-    try {
-      writer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    PENDING.add(new Entry(spark, table(denied.environment()), row));
+    flush();
   }
 
-  private static void append(SparkSession spark, String environment, Row row) {
-    AUDITING.set(true);
+  private static void drain() {
+    List<Entry> batch = new ArrayList<>();
+    PENDING.drainTo(batch);
+    Map<List<Object>, List<Row>> byTable = new LinkedHashMap<>();
+    for (Entry entry : batch) {
+      byTable.computeIfAbsent(List.of(entry.spark(), entry.table()), key -> new ArrayList<>())
+          .add(entry.row());
+    }
+    byTable.forEach((key, rows) -> append((SparkSession) key.get(0), (String) key.get(1), rows));
+  }
+
+  private static void append(SparkSession spark, String table, List<Row> rows) {
+    WRITING.set(true);
     spark.sparkContext().setLocalProperty("spark.sql.execution.id", null);
     SparkSession.setActiveSession(spark);
-    String table = table(environment);
     try {
       if (!spark.catalog().tableExists(table)) {
-        spark.sql("CREATE SCHEMA IF NOT EXISTS " + environment + "." + AccessProperties.AUDIT_SCHEMA);
+        String schema = table.substring(0, table.lastIndexOf('.'));
+        spark.sql("CREATE SCHEMA IF NOT EXISTS " + schema);
         spark.sql("CREATE TABLE IF NOT EXISTS " + table + " (time TIMESTAMP, user STRING, "
             + "environment STRING, operation STRING, target STRING, query_text STRING) USING delta");
       }
-      spark.createDataFrame(List.of(row), SCHEMA).writeTo(table).append();
+      spark.createDataFrame(rows, SCHEMA).writeTo(table).append();
     } catch (Exception e) {
-      LOG.warn("Cannot append to audit table {}: {}", table, e.getMessage());
-    } finally {
-      AUDITING.set(false);
+      LOG.warn("Cannot append {} refusal(s) to audit table {}: {}", rows.size(), table, e.getMessage());
     }
   }
 }

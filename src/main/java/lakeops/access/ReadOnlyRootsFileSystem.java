@@ -9,6 +9,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Options.ChecksumOpt;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
@@ -63,6 +65,43 @@ public class ReadOnlyRootsFileSystem extends LocalFileSystem {
     check("rename", src);
     check("rename to", dst);
     return super.rename(src, dst);
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  protected FSDataOutputStream primitiveCreate(Path f, FsPermission absolutePermission,
+      EnumSet<CreateFlag> flag, int bufferSize, short replication, long blockSize,
+      Progressable progress, ChecksumOpt checksumOpt) throws IOException {
+    check("create", f);
+    return super.primitiveCreate(f, absolutePermission, flag, bufferSize, replication, blockSize,
+        progress, checksumOpt);
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  protected boolean primitiveMkdir(Path f, FsPermission absolutePermission) throws IOException {
+    if (!exists(f)) {
+      check("create folder", f);
+    }
+    return super.primitiveMkdir(f, absolutePermission);
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  protected void primitiveMkdir(Path f, FsPermission absolutePermission, boolean createParent)
+      throws IOException {
+    if (!exists(f)) {
+      check("create folder", f);
+    }
+    super.primitiveMkdir(f, absolutePermission, createParent);
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
+    check("rename", src);
+    check("rename to", dst);
+    super.rename(src, dst, options);
   }
 
   @Override

@@ -3,11 +3,18 @@ package lakeops.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import lakeops.access.AccessRoute.Place;
 import lakeops.env.SessionFactory;
 import lakeops.testing.SharedSpark;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.AccessControlException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,8 +74,10 @@ class AccessControlTest extends SharedSpark {
   void prodTakesEveryRouteOnItsOwnTables(AccessRoute route) {
     Place own = place("own_" + Math.abs(route.name().hashCode()));
     prod.sql("CREATE SCHEMA " + own.schema());
-    prod.sql("CREATE TABLE " + own.table() + " (id BIGINT, v STRING) USING delta");
-    prod.sql("INSERT INTO " + own.table() + " VALUES (1, 'a'), (2, 'b')");
+    prod.sql("CREATE TABLE " + own.table() + " USING delta AS SELECT 1L AS id, 'a' AS v");
+    if (route.name().contains("RESTORE")) {
+      prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b')");
+    }
 
     route.action().accept(prod, own);
   }
@@ -106,6 +115,29 @@ class AccessControlTest extends SharedSpark {
         + "WHEN MATCHED THEN UPDATE SET v = 'm'");
     spark().read().format("delta").load(prodTable.path()).write().mode("append").saveAsTable("dev.acc.copy");
     assertThat(spark().sql("SELECT * FROM dev.acc.copy WHERE v = 'm'").collectAsList()).hasSize(2);
+  }
+
+  @Test
+  void refusesFileSystemWritesUnderProdRootFromDev() throws Exception {
+    Path intruder = new Path(environments().storageRoot("prod") + "/acc/intruder.txt");
+    Path table = new Path(prodTable.path());
+    for (Configuration conf : List.of(spark().sessionState().newHadoopConf(),
+        spark().sparkContext().hadoopConfiguration())) {
+      FileSystem fs = intruder.getFileSystem(conf);
+      assertThatThrownBy(() -> fs.create(intruder)).isInstanceOf(AccessControlException.class)
+          .hasMessageStartingWith("AccessDenied: environment 'dev' may not create ");
+      assertThatThrownBy(() -> fs.delete(table, true)).isInstanceOf(AccessControlException.class);
+      assertThatThrownBy(() -> fs.rename(table, new Path(table + "_moved")))
+          .isInstanceOf(AccessControlException.class);
+      assertThatThrownBy(() -> FileContext.getFileContext(intruder.toUri(), conf)
+          .create(intruder, EnumSet.of(CreateFlag.CREATE))).isInstanceOf(AccessControlException.class);
+      assertThat(fs.exists(intruder)).isFalse();
+      assertThat(fs.exists(new Path(table, "_delta_log"))).isTrue();
+    }
+
+    FileSystem prodFs = intruder.getFileSystem(prod.sessionState().newHadoopConf());
+    prodFs.create(intruder).close();
+    assertThat(prodFs.delete(intruder, false)).isTrue();
   }
 
   @Test
