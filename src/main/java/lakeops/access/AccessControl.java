@@ -38,6 +38,18 @@ public final class AccessControl {
     return conf;
   }
 
+  /**
+   * A copy of {@code hadoopConf} without read-only storage roots, for administrators' steps that
+   * prepare every environment's storage (provisioning catalogs), as an administrator's credential
+   * would. Plans are still checked: this only concerns direct Hadoop file-system calls.
+   */
+  public static org.apache.hadoop.conf.Configuration administratorConf(
+      org.apache.hadoop.conf.Configuration hadoopConf) {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(hadoopConf);
+    conf.set(AccessProperties.READ_ONLY_ROOTS, "");
+    return conf;
+  }
+
   /** The policy of a running session, if it was built by {@code SessionFactory}. */
   public static java.util.Optional<AccessPolicy> policy(SparkSession spark) {
     return AccessPolicy.fromConf(AccessCheckRule.sessionConf(spark));

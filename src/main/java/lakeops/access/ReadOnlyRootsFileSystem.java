@@ -111,6 +111,23 @@ public class ReadOnlyRootsFileSystem extends LocalFileSystem {
   }
 
   @Override
+  public FSDataOutputStream create(Path f, FsPermission permission, EnumSet<CreateFlag> flags,
+      int bufferSize, short replication, long blockSize, Progressable progress,
+      ChecksumOpt checksumOpt) throws IOException {
+    check("create", f);
+    return super.create(f, permission, flags, bufferSize, replication, blockSize, progress,
+        checksumOpt);
+  }
+
+  @Override
+  public boolean mkdirs(Path f) throws IOException {
+    if (!exists(f)) {
+      check("create folder", f);
+    }
+    return super.mkdirs(f);
+  }
+
+  @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
     if (!exists(f)) {
       check("create folder", f);

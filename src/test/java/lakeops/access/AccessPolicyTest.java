@@ -82,6 +82,29 @@ class AccessPolicyTest {
         .doesNotContainKey("spark.hadoop.fs.s3a.bucket.prod-lake.access.key");
   }
 
+  @Test
+  void readOnlyRootsRefuseChangesButProvisioningMayCreateEveryRoot() throws IOException {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    AccessControl.sparkConf(environments, environments.get("dev")).forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    org.apache.hadoop.fs.Path prodSchema =
+        new org.apache.hadoop.fs.Path(environments.storageRoot("prod") + "/bronze");
+    org.apache.hadoop.fs.FileSystem devFs = prodSchema.getFileSystem(conf);
+    assertThat(devFs).isInstanceOf(ReadOnlyRootsFileSystem.class);
+    assertThatThrownBy(() -> devFs.mkdirs(prodSchema))
+        .isInstanceOf(org.apache.hadoop.security.AccessControlException.class)
+        .hasMessageStartingWith("AccessDenied: environment 'dev' may not create folder ");
+
+    lakeops.catalog.Catalogs.provision(environments.get("prod"), conf);
+
+    assertThat(devFs.exists(prodSchema)).isTrue();
+    assertThatThrownBy(() -> devFs.delete(prodSchema, true))
+        .isInstanceOf(org.apache.hadoop.security.AccessControlException.class);
+  }
+
   private static Map<String, String> withEnvironment(Map<String, String> conf, String env) {
     Map<String, String> copy = new java.util.HashMap<>(conf);
     copy.put(AccessProperties.ENVIRONMENT, env);
