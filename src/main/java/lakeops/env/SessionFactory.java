@@ -33,6 +33,7 @@ public final class SessionFactory {
   /** Session conf key holding the project folder the session was built from. */
   public static final String HOME_CONF = "spark.lakeops.home";
 
+  private static final String EXTENSIONS = "spark.sql.extensions";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
@@ -50,7 +51,9 @@ public final class SessionFactory {
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder = SparkSession.builder().appName("lakeops-" + env.name());
     sparkConf(environments, env).forEach((key, value) -> {
-      if (!submitted.contains(key) || isWiring(key)) {
+      if (key.equals(EXTENSIONS)) {
+        builder.config(key, withSubmitted(submitted.get(key, ""), value));
+      } else if (!submitted.contains(key) || isWiring(key)) {
         builder.config(key, value);
       }
     });
@@ -91,7 +94,7 @@ public final class SessionFactory {
         environments.home().lakehouseDir().resolve("_spark").resolve("warehouse").toUri().toString());
     conf.putAll(s3Conf(env.storage().s3()));
     conf.putAll(AccessControl.sparkConf(environments, env));
-    conf.put("spark.sql.extensions", DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
+    conf.put(EXTENSIONS, DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
     conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
     for (String catalog : env.visibleCatalogs()) {
       conf.put("spark.sql.catalog." + catalog, EnvironmentCatalog.class.getName());
@@ -102,6 +105,17 @@ public final class SessionFactory {
     conf.put(ENVIRONMENT_CONF, env.name());
     conf.put(HOME_CONF, environments.home().root().toString());
     return conf;
+  }
+
+  /** Submitted extensions are kept, and LakeOps' own (Delta, access control) always added. */
+  private static String withSubmitted(String submitted, String own) {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    for (String extension : (submitted + "," + own).split(",")) {
+      if (!extension.isBlank()) {
+        all.add(extension.strip());
+      }
+    }
+    return String.join(",", all);
   }
 
   private static boolean isWiring(String key) {
