@@ -3,6 +3,7 @@ package lakeops.catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import lakeops.access.AccessControl;
 import lakeops.env.Environment;
 import lakeops.env.EnvironmentProperties;
 import org.apache.hadoop.conf.Configuration;
@@ -22,7 +23,8 @@ public final class Catalogs {
   public static List<String> provision(Environment environment, Configuration hadoopConf) {
     Path root = new Path(environment.storageRoot());
     try {
-      FileSystem fs = root.getFileSystem(hadoopConf);
+      // Provisioning is an administrator's step: it may create every environment's root.
+      FileSystem fs = root.getFileSystem(AccessControl.administratorConf(hadoopConf));
       for (String schema : EnvironmentProperties.STANDARD_SCHEMAS) {
         fs.mkdirs(new Path(root, schema));
       }

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         QuickstartCommand.class,
         EnvCommand.class,
         SqlCommand.class,
+        AccessCommand.class,
         MlflowCommand.class,
         FeaturesCommand.class,
         JobCommand.class,

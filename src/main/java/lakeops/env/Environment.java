@@ -53,10 +53,12 @@ public record Environment(
 
   /**
    * Settings of an S3-compatible object store reached through hadoop-aws ({@code s3a://}).
-   * Credentials come from {@code ${ENV_VAR}} references, never literal values in git.
+   * Credentials come from {@code ${ENV_VAR}} references, never literal values in git. The read-only
+   * pair is what other environments that may read this one's root use for its bucket.
    */
   public record S3Settings(
-      String endpoint, String region, String accessKey, String secretKey, Boolean pathStyleAccess) {}
+      String endpoint, String region, String accessKey, String secretKey, Boolean pathStyleAccess,
+      String readOnlyAccessKey, String readOnlySecretKey) {}
 
   /** Names of the catalogs an environment may read and write. */
   public record CatalogAccess(List<String> read, List<String> write) {

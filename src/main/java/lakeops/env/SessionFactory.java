@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import lakeops.access.AccessControl;
+import lakeops.access.AccessProperties;
 import lakeops.catalog.CatalogProperties;
 import lakeops.catalog.EnvironmentCatalog;
 import lakeops.env.Environment.S3Settings;
@@ -31,6 +33,7 @@ public final class SessionFactory {
   /** Session conf key holding the project folder the session was built from. */
   public static final String HOME_CONF = "spark.lakeops.home";
 
+  private static final String EXTENSIONS = "spark.sql.extensions";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
@@ -48,11 +51,36 @@ public final class SessionFactory {
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder = SparkSession.builder().appName("lakeops-" + env.name());
     sparkConf(environments, env).forEach((key, value) -> {
-      if (!submitted.contains(key) || isWiring(key)) {
+      if (key.equals(EXTENSIONS)) {
+        builder.config(key, withSubmitted(submitted.get(key, ""), value));
+      } else if (!submitted.contains(key) || isWiring(key)) {
         builder.config(key, value);
       }
     });
     return builder.getOrCreate();
+  }
+
+  /**
+   * A new session of environment {@code name} on the SparkContext of {@code base}: its catalogs,
+   * default catalog and access policy are set in the new session's conf, catalogs it may not see are
+   * removed. Sessions of several environments can so share one JVM; only settings a session may
+   * change are applied (the SparkContext keeps those of the environment it was started for).
+   */
+  public static SparkSession newSession(SparkSession base, Environments environments, String name) {
+    Environment env = environments.get(name);
+    SparkSession session = base.newSession();
+    for (String catalog : environments.all().keySet()) {
+      if (!env.visibleCatalogs().contains(catalog)) {
+        session.conf().unset("spark.sql.catalog." + catalog);
+        session.conf().unset("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT);
+      }
+    }
+    sparkConf(environments, env).forEach((key, value) -> {
+      if (isWiring(key)) {
+        session.conf().set(key, value);
+      }
+    });
+    return session;
   }
 
   /** Every Spark setting LakeOps gives an environment's session, before spark-submit's. */
@@ -65,7 +93,8 @@ public final class SessionFactory {
     conf.put("spark.sql.warehouse.dir",
         environments.home().lakehouseDir().resolve("_spark").resolve("warehouse").toUri().toString());
     conf.putAll(s3Conf(env.storage().s3()));
-    conf.put("spark.sql.extensions", DELTA_EXTENSION);
+    conf.putAll(AccessControl.sparkConf(environments, env));
+    conf.put(EXTENSIONS, DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
     conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
     for (String catalog : env.visibleCatalogs()) {
       conf.put("spark.sql.catalog." + catalog, EnvironmentCatalog.class.getName());
@@ -76,6 +105,17 @@ public final class SessionFactory {
     conf.put(ENVIRONMENT_CONF, env.name());
     conf.put(HOME_CONF, environments.home().root().toString());
     return conf;
+  }
+
+  /** Submitted extensions are kept, and LakeOps' own (Delta, access control) always added. */
+  private static String withSubmitted(String submitted, String own) {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    for (String extension : (submitted + "," + own).split(",")) {
+      if (!extension.isBlank()) {
+        all.add(extension.strip());
+      }
+    }
+    return String.join(",", all);
   }
 
   private static boolean isWiring(String key) {

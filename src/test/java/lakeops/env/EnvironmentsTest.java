@@ -124,7 +124,8 @@ class EnvironmentsTest {
     assertThat(conf).containsEntry("spark.sql.defaultCatalog", "staging")
         .containsEntry("spark.sql.catalog.staging", "lakeops.catalog.EnvironmentCatalog")
         .containsEntry("spark.sql.catalog.prod.root", environments.storageRoot("prod"))
-        .containsEntry("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .containsEntry("spark.sql.extensions",
+            "io.delta.sql.DeltaSparkSessionExtension,lakeops.access.AccessControlExtension")
         .doesNotContainKey("spark.sql.catalog.dev");
   }
 }
