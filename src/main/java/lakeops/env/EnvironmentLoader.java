@@ -1,30 +1,21 @@
 package lakeops.env;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import lakeops.env.Environment.CatalogAccess;
 import lakeops.env.Environment.JobClusterSpec;
 import lakeops.env.Environment.MlflowSettings;
 import lakeops.env.Environment.SparkSettings;
 import lakeops.env.Environment.StorageSettings;
-import lakeops.exceptions.InvalidConfigException;
+import lakeops.config.YamlConfig;
 
 /**
  * Reads one {@code environments/<name>.yml}: strict keys, {@code ${VAR}} / {@code ${VAR:-default}}
@@ -38,73 +29,41 @@ final class EnvironmentLoader {
 
   private final LakeOpsHome home;
   private final Function<String, String> variables;
-  private final YAMLMapper mapper;
 
   EnvironmentLoader(LakeOpsHome home, Function<String, String> variables) {
     this.home = home;
     this.variables = variables;
-    this.mapper = YAMLMapper.builder()
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .build();
   }
 
   Environment load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw invalid(file, "file does not exist");
-    }
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(file.toFile());
-    } catch (IOException e) {
-      throw invalid(file, "not valid YAML: " + firstLine(e.getMessage()));
-    }
-    if (tree == null || !tree.isObject()) {
-      throw invalid(file, "expected a YAML mapping with keys name, storage, catalogs, mlflow, spark, job_cluster");
-    }
-    substitute(file, (ObjectNode) tree, "");
-    EnvironmentFile parsed = bind(file, tree);
-    return validate(file, parsed);
+    YamlConfig config = YamlConfig.of(file, "environment");
+    JsonNode tree = config.readMapping("name, storage, catalogs, mlflow, spark, job_cluster");
+    substitute(config, (ObjectNode) tree, "");
+    return validate(config, config.bind(tree, EnvironmentFile.class));
   }
 
-  private EnvironmentFile bind(Path file, JsonNode tree) {
-    try {
-      return mapper.treeToValue(tree, EnvironmentFile.class);
-    } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw invalid(file, String.format("unknown key '%s' (known here: %s)", keyPath(e), known));
-    } catch (JsonMappingException e) {
-      throw invalid(file, String.format("bad value for key '%s': %s", keyPath(e),
-          firstLine(e.getOriginalMessage())));
-    } catch (JsonProcessingException e) {
-      throw invalid(file, firstLine(e.getOriginalMessage()));
-    }
-  }
-
-  private Environment validate(Path file, EnvironmentFile raw) {
+  private Environment validate(YamlConfig config, EnvironmentFile raw) {
+    Path file = config.file();
     String expectedName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    require(file, "name", raw.name() != null && !raw.name().isBlank(), "missing");
-    require(file, "name", raw.name().equals(expectedName),
+    config.require("name", raw.name() != null && !raw.name().isBlank(), "missing");
+    config.require("name", raw.name().equals(expectedName),
         "'" + raw.name() + "' must match the file name '" + expectedName + "'");
-    require(file, "name", NAME.matcher(raw.name()).matches(),
+    config.require("name", NAME.matcher(raw.name()).matches(),
         "'" + raw.name() + "' must be lower case letters, digits and '_' (it is a catalog name)");
-    require(file, "storage", raw.storage() != null, "missing");
-    require(file, "storage.root", raw.storage().root() != null && !raw.storage().root().isBlank(),
+    config.require("storage", raw.storage() != null, "missing");
+    config.require("storage.root", raw.storage().root() != null && !raw.storage().root().isBlank(),
         "missing");
-    String root = resolveRoot(file, raw.storage().root());
+    String root = resolveRoot(config, raw.storage().root());
 
     CatalogAccess catalogs = raw.catalogs() == null
         ? new CatalogAccess(java.util.List.of(raw.name()), java.util.List.of(raw.name()))
         : raw.catalogs();
     for (String catalog : catalogs.read()) {
-      require(file, "catalogs.read", catalog != null && NAME.matcher(catalog).matches(),
+      config.require("catalogs.read", catalog != null && NAME.matcher(catalog).matches(),
           "'" + catalog + "' is not a catalog name");
     }
     for (String catalog : catalogs.write()) {
-      require(file, "catalogs.write", catalog != null && NAME.matcher(catalog).matches(),
+      config.require("catalogs.write", catalog != null && NAME.matcher(catalog).matches(),
           "'" + catalog + "' is not a catalog name");
     }
 
@@ -112,7 +71,7 @@ final class EnvironmentLoader {
         ? new MlflowSettings(null, "/lakeops/" + raw.name() + "/", raw.name() + ".ml.")
         : raw.mlflow();
     String uri = mlflow.trackingUri();
-    require(file, "mlflow.tracking_uri",
+    config.require("mlflow.tracking_uri",
         uri == null || uri.isBlank() || uri.startsWith("http://") || uri.startsWith("https://"),
         "'" + uri + "' must be an http(s) URL, or empty for the embedded server");
 
@@ -120,26 +79,26 @@ final class EnvironmentLoader {
     JobClusterSpec cluster = raw.jobCluster() == null
         ? new JobClusterSpec(1, 1, EnvironmentProperties.WORKER_MEMORY_DEFAULT)
         : raw.jobCluster();
-    require(file, "job_cluster.workers", cluster.workers() == null || cluster.workers() >= 1,
+    config.require("job_cluster.workers", cluster.workers() == null || cluster.workers() >= 1,
         "must be at least 1, got " + cluster.workers());
-    require(file, "job_cluster.cores_per_worker",
+    config.require("job_cluster.cores_per_worker",
         cluster.coresPerWorker() == null || cluster.coresPerWorker() >= 1,
         "must be at least 1, got " + cluster.coresPerWorker());
-    require(file, "job_cluster.memory_per_worker",
+    config.require("job_cluster.memory_per_worker",
         cluster.memoryPerWorker() == null || MEMORY.matcher(cluster.memoryPerWorker()).matches(),
         "'" + cluster.memoryPerWorker() + "' must be a size such as 512m or 2g");
 
     return new Environment(raw.name(), file, root, raw.storage(), catalogs, mlflow, spark, cluster);
   }
 
-  private String resolveRoot(Path file, String root) {
+  private String resolveRoot(YamlConfig config, String root) {
     String trimmed = root.strip().replaceAll("/+$", "");
     if (trimmed.startsWith("file:")) {
       return URI.create(trimmed).normalize().toString();
     }
     if (trimmed.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       String scheme = trimmed.substring(0, trimmed.indexOf(':'));
-      require(file, "storage.root", scheme.equals("s3a") || scheme.equals("hdfs"),
+      config.require("storage.root", scheme.equals("s3a") || scheme.equals("hdfs"),
           "scheme '" + scheme + "' is not supported (use a local path, file:, s3a:// or hdfs://)");
       return trimmed;
     }
@@ -147,35 +106,35 @@ final class EnvironmentLoader {
   }
 
   /** Replaces {@code ${VAR}} in every string of the tree, naming the key when a variable is unset. */
-  private void substitute(Path file, ObjectNode node, String prefix) {
+  private void substitute(YamlConfig config, ObjectNode node, String prefix) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
       if (value.isObject()) {
-        substitute(file, (ObjectNode) value, key);
+        substitute(config, (ObjectNode) value, key);
       } else if (value.isTextual()) {
-        field.setValue(new TextNode(expand(file, key, value.textValue())));
+        field.setValue(new TextNode(expand(config, key, value.textValue())));
       } else if (value.isArray()) {
         for (int i = 0; i < value.size(); i++) {
           if (value.get(i).isTextual()) {
             ((com.fasterxml.jackson.databind.node.ArrayNode) value)
-                .set(i, new TextNode(expand(file, key, value.get(i).textValue())));
+                .set(i, new TextNode(expand(config, key, value.get(i).textValue())));
           }
         }
       }
     }
   }
 
-  private String expand(Path file, String key, String text) {
+  private String expand(YamlConfig config, String key, String text) {
     Matcher matcher = VARIABLE.matcher(text);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
       String value = variables.apply(matcher.group(1));
       if (value == null) {
         if (matcher.group(2) == null) {
-          throw invalid(file, String.format("key '%s' refers to environment variable %s, which is not set",
+          throw config.invalid(String.format("key '%s' refers to environment variable %s, which is not set",
               key, matcher.group(1)));
         }
         value = matcher.group(3);
@@ -184,31 +143,6 @@ final class EnvironmentLoader {
     }
     matcher.appendTail(out);
     return out.toString();
-  }
-
-  private static String keyPath(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining("."))
-        .replace(".[", "[");
-  }
-
-  private static void require(Path file, String key, boolean condition, String problem) {
-    if (!condition) {
-      throw invalid(file, String.format("key '%s' %s", key, problem));
-    }
-  }
-
-  private static InvalidConfigException invalid(Path file, String problem) {
-    return new InvalidConfigException(String.format("Invalid environment file %s: %s", file, problem));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /** The file as written, before validation and defaults. */

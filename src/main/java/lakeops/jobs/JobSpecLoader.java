@@ -1,14 +1,6 @@
 package lakeops.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import lakeops.config.YamlConfig;
 import lakeops.exceptions.InvalidConfigException;
 import lakeops.jobs.JobSpec.ClusterKind;
 import lakeops.jobs.JobSpec.JobCluster;
@@ -31,44 +24,14 @@ import lakeops.jobs.JobSpec.Trigger;
  */
 final class JobSpecLoader {
 
+  private static final String KIND = "job";
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
 
-  private final YAMLMapper mapper = YAMLMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-
   JobSpec load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw invalid(file, "file does not exist");
-    }
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(file.toFile());
-    } catch (IOException e) {
-      throw invalid(file, "not valid YAML: " + firstLine(e.getMessage()));
-    }
-    if (tree == null || !tree.isObject()) {
-      throw invalid(file, "expected a YAML mapping with keys name, tasks, job_clusters, schedule, trigger");
-    }
-    return validate(file, bind(file, tree));
-  }
-
-  private JobFile bind(Path file, JsonNode tree) {
-    try {
-      return mapper.treeToValue(tree, JobFile.class);
-    } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw invalid(file, String.format("unknown key '%s' (known here: %s)", keyPath(e), known));
-    } catch (JsonMappingException e) {
-      throw invalid(file, String.format("bad value for key '%s': %s", keyPath(e),
-          firstLine(e.getOriginalMessage())));
-    } catch (JsonProcessingException e) {
-      throw invalid(file, firstLine(e.getOriginalMessage()));
-    }
+    YamlConfig config = YamlConfig.of(file, KIND);
+    JsonNode tree = config.readMapping("name, tasks, job_clusters, schedule, trigger");
+    return validate(file, config.bind(tree, JobFile.class));
   }
 
   private JobSpec validate(Path file, JobFile raw) {
@@ -260,29 +223,12 @@ final class JobSpecLoader {
     return upper.equals("PAUSED");
   }
 
-  private static String keyPath(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining("."))
-        .replace(".[", "[");
-  }
-
   private static void require(Path file, String key, boolean condition, String problem) {
-    if (!condition) {
-      throw invalid(file, String.format("key '%s' %s", key, problem));
-    }
+    YamlConfig.of(file, KIND).require(key, condition, problem);
   }
 
   private static InvalidConfigException invalid(Path file, String problem) {
-    return new InvalidConfigException(String.format("Invalid job file %s: %s", file, problem));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return YamlConfig.of(file, KIND).invalid(problem);
   }
 
   /** The file as written, before validation and defaults. */

@@ -1,0 +1,2 @@
+/** Reading LakeOps' YAML configuration files (environments, jobs, …) strictly, with clear errors. */
+package lakeops.config;
