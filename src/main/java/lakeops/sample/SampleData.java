@@ -23,6 +23,30 @@ public final class SampleData {
     return home.lakehouseDir().resolve(SampleProperties.FLIGHTS_LANDING);
   }
 
+  /**
+   * The landing folder of {@code rows} synthetic flights in {@code home} ({@value
+   * SampleProperties#SYNTHETIC_LANDING}), generated with the default seed unless it already holds files.
+   */
+  public static Path syntheticFlights(LakeOpsHome home, org.apache.spark.sql.SparkSession spark,
+      long rows) {
+    Path landing = home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING);
+    if (!hasFiles(landing)) {
+      FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
+    }
+    return landing;
+  }
+
+  private static boolean hasFiles(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
+    } catch (IOException e) {
+      throw new LakeOpsException("Cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Fetches the real flights file into {@link #flightsLanding} unless it is there; returns its path. */
   public static Path fetchFlights(LakeOpsHome home) {
     Path landing = flightsLanding(home);
