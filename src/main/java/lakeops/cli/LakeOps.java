@@ -18,6 +18,10 @@ import picocli.CommandLine.ScopeType;
     description = "LakeOps: the MLOps engine for the lakehouse (Spark, Delta Lake, MLlib, MLflow).",
     subcommands = {
         QuickstartCommand.class,
+        GenerateCommand.class,
+        IngestCommand.class,
+        SilverCommand.class,
+        GoldCommand.class,
         EnvCommand.class,
         SqlCommand.class,
         AccessCommand.class,

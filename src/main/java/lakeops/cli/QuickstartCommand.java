@@ -7,17 +7,22 @@ import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.env.SessionFactory;
+import lakeops.ingest.FlightsPipeline;
 import lakeops.mlflow.Tracking;
+import lakeops.sample.SampleData;
+import lakeops.sample.SampleProperties;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mlflow.tracking.MlflowClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code lakeops quickstart}: the main job end to end on embedded defaults. Provisions the catalogs of
- * every environment, writes and reads a Delta table by three-part name in the chosen environment, and
- * logs an MLflow run to the environment's tracking server.
+ * every environment, writes and reads a Delta table by three-part name in the chosen environment,
+ * fetches the real flights sample (or generates synthetic flights with {@code --synthetic-rows}) and
+ * builds bronze → silver → gold from it, and logs an MLflow run to the environment's tracking server.
  */
 @Command(name = "quickstart", description = "Run the LakeOps pipeline end to end on embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
@@ -25,6 +30,12 @@ final class QuickstartCommand implements Callable<Integer> {
   static final String TABLE = "gold.quickstart_numbers";
 
   @Mixin EnvironmentOption env;
+
+  @Option(names = "--synthetic-rows", paramLabel = "N",
+      defaultValue = "${env:" + SampleProperties.QUICKSTART_SYNTHETIC_ROWS_ENV + ":-0}",
+      description = "Build the pipeline from N synthetic flights instead of the real 3M-row file "
+          + "(default: $" + SampleProperties.QUICKSTART_SYNTHETIC_ROWS_ENV + " or 0 = real file).")
+  long syntheticRows;
 
   @Override
   public Integer call() {
@@ -49,6 +60,8 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("  rows=%d mean_score=%.4f delta_version=%d%n",
         summary.getLong(0), summary.getDouble(1), version);
 
+    FlightsPipeline.Result pipeline = flightsPipeline(spark, home, environment);
+
     step("MLflow run");
     Tracking tracking = Tracking.forEnvironment(home, environment);
     MlflowClient client = tracking.client();
@@ -59,6 +72,9 @@ final class QuickstartCommand implements Callable<Integer> {
     client.setTag(runId, "lakeops.environment", environment.name());
     client.logMetric(runId, "rows", summary.getLong(0));
     client.logMetric(runId, "mean_score", summary.getDouble(1));
+    client.logMetric(runId, "bronze_rows_read", pipeline.bronze().rowsRead());
+    client.logMetric(runId, "silver_rows_quarantined", pipeline.silver().rowsQuarantined());
+    client.logMetric(runId, "gold_flight_rows", pipeline.gold().flightRows());
     client.setTerminated(runId);
     System.out.printf("  experiment=%s run=%s%n  open %s%n", tracking.experimentName("quickstart"),
         runId, tracking.runUrl(experimentId, runId));
@@ -66,8 +82,28 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("%nQuickstart done in %.1f s (environment %s).%n",
         (System.nanoTime() - started) / 1e9, environment.name());
     System.out.println("Try: bin/lakeops sql --env " + environment.name()
-        + " \"SELECT bucket, count(*) FROM " + table + " GROUP BY bucket ORDER BY bucket\"");
+        + " \"SELECT origin, sum(flights), avg(mean_delay_minutes) FROM " + environment.name()
+        + ".gold.airport_daily GROUP BY origin ORDER BY 2 DESC LIMIT 10\"");
     return 0;
+  }
+
+  private FlightsPipeline.Result flightsPipeline(SparkSession spark, LakeOpsHome home,
+      Environment environment) {
+    long started = System.nanoTime();
+    step(syntheticRows > 0 ? "Sample data: " + syntheticRows + " synthetic flights"
+        : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
+    java.nio.file.Path landing = syntheticRows > 0
+        ? SampleData.syntheticFlights(home, spark, syntheticRows)
+        : SampleData.fetchFlights(home).getParent();
+    System.out.printf("  landing=%s%n", landing);
+    FlightsPipeline pipeline = new FlightsPipeline(landing.toString(), environment.name());
+    step("Bronze, silver, gold in " + environment.name());
+    FlightsPipeline.Result result = pipeline.run(spark, home);
+    System.out.printf("  bronze %s%n  silver %s%n  gold   %s%n", result.bronze(), result.silver(),
+        result.gold());
+    System.out.printf("  gold flights rows=%d airport_daily rows=%d pipeline_seconds=%.1f%n",
+        result.gold().flightRows(), result.gold().airportDayRows(), (System.nanoTime() - started) / 1e9);
+    return result;
   }
 
   private static void step(String title) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.sample.SampleProperties;
 import lakeops.testing.CliProcess;
 import lakeops.testing.MlflowTestServer;
 import lakeops.testing.TestHome;
@@ -46,14 +47,18 @@ class TrackingTest {
     LakeOpsHome home = TestHome.create("quickstart");
     Map<String, String> serverEnv = Map.of(
         MlflowProperties.PORT_ENV, Integer.toString(MlflowTestServer.PORT),
-        MlflowProperties.DIR_ENV, MlflowTestServer.server().dataDir().toString());
+        MlflowProperties.DIR_ENV, MlflowTestServer.server().dataDir().toString(),
+        SampleProperties.QUICKSTART_SYNTHETIC_ROWS_ENV, "2000");
     CliProcess.Result result = CliProcess.run(home, serverEnv, "quickstart", "--env", "dev");
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains("rows=1000").contains("Quickstart done");
+    assertThat(result.stdout()).contains("rows=1000").contains("Quickstart done")
+        .contains("bronze dev.bronze.flights: batches=1 read=2000 ingested=2000 quarantined=0")
+        .contains("gold flights rows=2000");
     for (String env : new String[] {"dev", "staging", "prod"}) {
       assertThat(home.lakehouseDir().resolve(env).resolve("features")).isDirectory();
     }
     assertThat(home.lakehouseDir().resolve("dev/gold/quickstart_numbers/_delta_log")).isDirectory();
+    assertThat(home.lakehouseDir().resolve("dev/gold/airport_daily/_delta_log")).isDirectory();
 
     String runId = result.stdout().lines().filter(l -> l.contains("run="))
         .map(l -> l.replaceAll(".*run=(\\S+).*", "$1")).findFirst().orElseThrow();

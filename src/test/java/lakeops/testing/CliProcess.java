@@ -19,19 +19,10 @@ public final class CliProcess {
   private CliProcess() {}
 
   public static Result run(LakeOpsHome home, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(TestHome.projectDir().resolve("bin").resolve("lakeops").toString());
-    command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile("lakeops-cli", ".out");
       Path err = Files.createTempFile("lakeops-cli", ".err");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().put("LAKEOPS_HOME", home.root().toString());
-      builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
-      builder.environment().put("JAVA_OPTS", "-Dspark.master=local[2]");
-      builder.environment().putAll(env);
-      Process process = builder.start();
+      Process process = start(home, env, out, err, args);
       if (!process.waitFor(300, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("bin/lakeops " + String.join(" ", args) + " ran over 300 s");
@@ -44,5 +35,23 @@ public final class CliProcess {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Starts {@code bin/lakeops args} without waiting, its output going to {@code out} and {@code err}:
+   * for tests that kill it half-way ({@code bin/lakeops} execs the JVM, so the process is the JVM).
+   */
+  public static Process start(LakeOpsHome home, Map<String, String> env, Path out, Path err,
+      String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(TestHome.projectDir().resolve("bin").resolve("lakeops").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("LAKEOPS_HOME", home.root().toString());
+    builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
+    builder.environment().put("JAVA_OPTS", "-Dspark.master=local[2]");
+    builder.environment().putAll(env);
+    return builder.start();
   }
 }

@@ -1,0 +1,71 @@
+package lakeops.cli;
+
+import java.util.concurrent.Callable;
+import lakeops.env.SessionFactory;
+import lakeops.ingest.IngestProperties;
+import lakeops.ingest.IngestResult;
+import lakeops.ingest.Ingestion;
+import lakeops.ingest.SourceFormat;
+import lakeops.ingest.TableName;
+import lakeops.exceptions.ValidationException;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lakeops ingest --env dev --source <folder> --table dev.bronze.flights}: ingests the files of a
+ * landing folder not ingested before into a bronze table.
+ */
+@Command(name = "ingest", description = "Ingest new files of a landing folder into a bronze table.")
+final class IngestCommand implements Callable<Integer> {
+
+  @Mixin EnvironmentOption env;
+
+  @Option(names = "--source", required = true, paramLabel = "FOLDER",
+      description = "Landing folder (local path, file:, s3a:// or hdfs://).")
+  String source;
+
+  @Option(names = "--table", required = true, paramLabel = "TABLE",
+      description = "Bronze table: catalog.schema.table or schema.table.")
+  String table;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "parquet, csv or json (default: from the files' extension).")
+  String format;
+
+  @Option(names = "--schema", paramLabel = "DDL",
+      description = "Source schema for the first run, e.g. \"date TIMESTAMP_NTZ, delay BIGINT\" "
+          + "(default: inferred from the files then).")
+  String schema;
+
+  @Option(names = "--max-files-per-batch", paramLabel = "N",
+      defaultValue = "" + IngestProperties.MAX_FILES_PER_BATCH_DEFAULT,
+      description = "Files read per batch at most (default: ${DEFAULT-VALUE}).")
+  int maxFilesPerBatch;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = SessionFactory.create(env.name);
+    SourceFormat sourceFormat = format == null
+        ? SourceFormat.detect(source, spark.sessionState().newHadoopConf()) : SourceFormat.parse(format);
+    Ingestion ingestion = Ingestion.from(source, sourceFormat).maxFilesPerBatch(maxFilesPerBatch)
+        .into(TableName.parse(table, spark));
+    if (schema != null) {
+      ingestion = ingestion.withSchema(parseSchema(schema));
+    }
+    IngestResult result = ingestion.run(spark);
+    System.out.println(result);
+    return 0;
+  }
+
+  private static StructType parseSchema(String ddl) {
+    try {
+      return StructType.fromDDL(ddl);
+    } catch (RuntimeException e) {
+      throw new ValidationException("Invalid --schema '" + ddl + "': expected Spark DDL such as "
+          + "\"date TIMESTAMP_NTZ, delay BIGINT\"");
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package lakeops.cli;
+
+import java.util.concurrent.Callable;
+import lakeops.env.LakeOpsHome;
+import lakeops.env.SessionFactory;
+import lakeops.ingest.SilverRefinement;
+import lakeops.ingest.SilverResult;
+import lakeops.ingest.SilverSpec;
+import lakeops.ingest.TableName;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lakeops silver --env dev --table dev.silver.flights}: refines new bronze rows into a silver
+ * table under the expectations of {@code conf/expectations/<schema>.<table>.yml}.
+ */
+@Command(name = "silver", description = "Refine new source rows into a silver table under its expectations.")
+final class SilverCommand implements Callable<Integer> {
+
+  @Mixin EnvironmentOption env;
+
+  @Option(names = "--table", defaultValue = "silver.flights", paramLabel = "TABLE",
+      description = "Silver table; its spec is conf/expectations/<schema>.<table>.yml "
+          + "(default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = SessionFactory.create(env.name);
+    TableName target = TableName.parse(table, spark);
+    SilverSpec spec = SilverSpec.load(LakeOpsHome.current(), target.schema() + "." + target.table());
+    SilverResult result = SilverRefinement.of(spec).into(target).run(spark);
+    System.out.println(result);
+    return 0;
+  }
+}

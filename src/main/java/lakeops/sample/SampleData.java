@@ -1,0 +1,79 @@
+package lakeops.sample;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import lakeops.env.LakeOpsHome;
+import lakeops.exceptions.LakeOpsException;
+
+/**
+ * The real sample data: {@code flights-3m.parquet} from the npm package {@code vega-datasets@3.2.1},
+ * fetched and verified by {@value SampleProperties#FETCH_SCRIPT} into the home's landing folder.
+ */
+public final class SampleData {
+
+  private static final long FETCH_TIMEOUT_MINUTES = 10;
+
+  private SampleData() {}
+
+  /** The landing folder of the flights data in {@code home}: {@code .lakehouse/landing/flights}. */
+  public static Path flightsLanding(LakeOpsHome home) {
+    return home.lakehouseDir().resolve(SampleProperties.FLIGHTS_LANDING);
+  }
+
+  /**
+   * The landing folder of {@code rows} synthetic flights in {@code home} ({@value
+   * SampleProperties#SYNTHETIC_LANDING}), generated with the default seed unless it already holds files.
+   */
+  public static Path syntheticFlights(LakeOpsHome home, org.apache.spark.sql.SparkSession spark,
+      long rows) {
+    Path landing = home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING);
+    if (!hasFiles(landing)) {
+      FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
+    }
+    return landing;
+  }
+
+  private static boolean hasFiles(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
+    } catch (IOException e) {
+      throw new LakeOpsException("Cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Fetches the real flights file into {@link #flightsLanding} unless it is there; returns its path. */
+  public static Path fetchFlights(LakeOpsHome home) {
+    Path landing = flightsLanding(home);
+    Path script = home.installDir().resolve(SampleProperties.FETCH_SCRIPT);
+    try {
+      Path log = Files.createTempFile("lakeops-fetch", ".log");
+      ProcessBuilder builder = new ProcessBuilder(script.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(log.toFile());
+      builder.environment().put(SampleProperties.LANDING_DIR_ENV, landing.toString());
+      Process process = builder.start();
+      if (!process.waitFor(FETCH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new LakeOpsException("Fetching sample data ran over " + FETCH_TIMEOUT_MINUTES + " minutes");
+      }
+      String errors = Files.readString(log, StandardCharsets.UTF_8).strip();
+      Files.deleteIfExists(log);
+      if (process.exitValue() != 0) {
+        throw new LakeOpsException("Cannot fetch sample data with " + script + ": "
+            + errors.lines().reduce((first, last) -> last).orElse("exit " + process.exitValue()));
+      }
+    } catch (IOException e) {
+      throw new LakeOpsException("Cannot run " + script + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LakeOpsException("Interrupted while fetching sample data", e);
+    }
+    return landing.resolve(SampleProperties.FLIGHTS_FILE);
+  }
+}
