@@ -1,17 +1,10 @@
 package lakeops.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import lakeops.config.YamlConfig;
 import lakeops.exceptions.InvalidConfigException;
 import lakeops.exceptions.ValidationException;
 
@@ -31,33 +24,11 @@ import lakeops.exceptions.ValidationException;
  */
 final class SilverSpecLoader {
 
-  private final YAMLMapper mapper = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final String KIND = "expectations";
 
   SilverSpec load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw invalid(file, "file does not exist");
-    }
-    SpecFile raw;
-    try {
-      raw = mapper.readValue(file.toFile(), SpecFile.class);
-    } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw invalid(file, String.format("unknown key '%s' (known here: %s)", keyPath(e), known));
-    } catch (JsonMappingException e) {
-      throw invalid(file, String.format("bad value for key '%s': %s", keyPath(e),
-          firstLine(e.getOriginalMessage())));
-    } catch (JsonProcessingException e) {
-      throw invalid(file, "not valid YAML: " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw invalid(file, "unreadable: " + e.getMessage());
-    }
-    if (raw == null) {
-      throw invalid(file, "expected a YAML mapping with keys source, columns, expectations");
-    }
+    YamlConfig config = YamlConfig.of(file, KIND);
+    SpecFile raw = config.bind(config.readMapping("source, columns, expectations"), SpecFile.class);
     require(file, "source", raw.source() != null, "missing");
     require(file, "columns", raw.columns() != null && !raw.columns().isEmpty(), "missing or empty");
     List<Expectation> expectations = new ArrayList<>();
@@ -84,24 +55,12 @@ final class SilverSpecLoader {
     }
   }
 
-  private static String keyPath(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
-  }
-
   private static void require(Path file, String key, boolean condition, String problem) {
-    if (!condition) {
-      throw invalid(file, String.format("key '%s' %s", key, problem));
-    }
+    YamlConfig.of(file, KIND).require(key, condition, problem);
   }
 
   private static InvalidConfigException invalid(Path file, String problem) {
-    return new InvalidConfigException(String.format("Invalid expectations file %s: %s", file, problem));
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "unreadable" : message.lines().findFirst().orElse("");
+    return YamlConfig.of(file, KIND).invalid(problem);
   }
 
   /** The file as written. */
