@@ -130,6 +130,10 @@ final class TableReferences {
       found.add(identifier(catalog, identifier));
     } else if (value instanceof org.apache.spark.sql.classic.Dataset<?> dataset) {
       scan(dataset.logicalPlan(), seen, found, depth + 1);
+    } else if (value instanceof org.apache.spark.sql.execution.streaming.sources.ForeachBatchSink<?>) {
+      // A foreachBatch sink has no name and writes nothing itself: each batch's writes are plans of
+      // their own, checked when they run.
+      return true;
     } else if (value instanceof Table table && !(value instanceof Product)) {
       found.add(tableName(table.name()));
     } else {

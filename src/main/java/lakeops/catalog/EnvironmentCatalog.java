@@ -82,23 +82,35 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   @Override
   public boolean tableExists(Identifier ident) {
+    if (isPathIdentifier(ident)) {
+      return delta.tableExists(ident);
+    }
     return layout.tableExists(ident);
   }
 
   @Override
   public Table loadTable(Identifier ident) throws NoSuchTableException {
+    if (isPathIdentifier(ident)) {
+      return delta.loadTable(ident);
+    }
     requireTable(ident);
     return named(delta.loadTable(pathIdentifier(ident)), ident);
   }
 
   @Override
   public Table loadTable(Identifier ident, String version) throws NoSuchTableException {
+    if (isPathIdentifier(ident)) {
+      return delta.loadTable(ident, version);
+    }
     requireTable(ident);
     return named(delta.loadTable(pathIdentifier(ident), version), ident);
   }
 
   @Override
   public Table loadTable(Identifier ident, long timestamp) throws NoSuchTableException {
+    if (isPathIdentifier(ident)) {
+      return delta.loadTable(ident, timestamp);
+    }
     requireTable(ident);
     return named(delta.loadTable(pathIdentifier(ident), timestamp), ident);
   }
@@ -298,6 +310,16 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * Whether {@code ident} is Delta's path form, {@code delta.`/folder`}: with an environment as the
+   * default catalog it arrives here rather than at {@code spark_catalog}, and means the same.
+   */
+  private static boolean isPathIdentifier(Identifier ident) {
+    return ident.namespace().length == 1
+        && ident.namespace()[0].equalsIgnoreCase(CatalogProperties.PROVIDER)
+        && (ident.name().startsWith("/") || ident.name().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*"));
+  }
 
   private Identifier pathIdentifier(Identifier ident) {
     return Identifier.of(new String[] {CatalogProperties.PROVIDER}, layout.tablePath(ident).toString());

@@ -68,6 +68,8 @@ record AccessRoute(String name, String operation, Kind target, BiConsumer<SparkS
         sql("sql DROP SCHEMA", "DROP SCHEMA", Kind.SCHEMA, "DROP SCHEMA %s CASCADE"),
         sql("sql INSERT INTO delta.`path`", "INSERT INTO", Kind.TABLE,
             "INSERT INTO spark_catalog.delta.`%p` VALUES (9, 'x')"),
+        sql("sql INSERT INTO delta.`path` (default catalog)", "INSERT INTO", Kind.TABLE,
+            "INSERT INTO delta.`%p` VALUES (9, 'x')"),
         sql("sql DELETE FROM delta.`path`", "DELETE FROM", Kind.TABLE,
             "DELETE FROM spark_catalog.delta.`%p` WHERE id = 1"),
         route("saveAsTable append", "INSERT INTO", Kind.TABLE,

@@ -99,6 +99,15 @@ class EnvironmentCatalogTest extends SharedSpark {
   }
 
   @Test
+  void deltaPathIdentifiersWorkWithAnEnvironmentAsDefaultCatalog() {
+    sql("CREATE TABLE dev.cat.byname (id INT)");
+    String path = home().lakehouseDir().resolve("dev/cat/byname").toString();
+    sql("INSERT INTO delta.`%s` VALUES (1), (2)", path);
+    assertThat(rows("SELECT count(*) FROM delta.`%s`", path)).containsExactly("[2]");
+    assertThat(rows("SELECT count(*) FROM dev.cat.byname")).containsExactly("[2]");
+  }
+
+  @Test
   void dropTableRemovesFolderAndName() {
     sql("CREATE TABLE dev.cat.gone (id INT)");
     sql("DROP TABLE dev.cat.gone");
