@@ -119,6 +119,7 @@ class JobSpecsTest {
   @Test
   void shippedJobsAreValid() {
     LakeOpsHome project = LakeOpsHome.at(TestHome.projectDir());
-    assertThat(JobSpecs.loadAll(project)).extracting(JobSpec::name).contains("training");
+    assertThat(JobSpecs.loadAll(project)).extracting(JobSpec::name)
+        .contains("training", "retraining", "quickstart", "ingestion");
   }
 }
