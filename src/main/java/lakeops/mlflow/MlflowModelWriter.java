@@ -120,6 +120,10 @@ public final class MlflowModelWriter {
   }
 
   /** MLflow's column-spec JSON of {@code schema} ({@code [{"type": "double", "name": …}]}). */
+  public static String columnSpec(StructType schema) {
+    return signatureInputs(schema);
+  }
+
   static String signatureInputs(StructType schema) {
     ArrayNode columns = JSON.createArrayNode();
     for (StructField field : schema.fields()) {
