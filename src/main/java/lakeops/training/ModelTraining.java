@@ -23,7 +23,10 @@ import lakeops.features.FeatureLookup;
 import lakeops.features.FeatureSpec;
 import lakeops.features.FeatureStore;
 import lakeops.features.TrainingSet;
+import lakeops.exceptions.LakeOpsException;
 import lakeops.mlflow.MlflowModelWriter;
+import lakeops.mlflow.MlflowRest;
+import lakeops.mlflow.MlflowRestException;
 import lakeops.mlflow.MlflowProperties;
 import lakeops.mlflow.RunRecord;
 import lakeops.mlflow.Tracking;
@@ -73,14 +76,21 @@ public final class ModelTraining {
   public TrainingResult trainAndPublish(Path modelFile) {
     TrainingResult trained = train(modelFile);
     Tracking tracking = Tracking.forEnvironment(home, environment);
+    return publish(trained, MlflowRest.of(tracking.trackingUri()));
+  }
+
+  /**
+   * Logs and registers a model {@link #train trained} into a local bundle. If the server cannot be
+   * reached, fails saying where the model is kept and how to log it later.
+   */
+  public TrainingResult publish(TrainingResult trained, MlflowRest rest) {
     ModelBundle bundle = ModelBundle.open(trained.bundleDir());
     try {
-      ModelBundle.Published published = new ModelPublisher(
-          lakeops.mlflow.MlflowRest.of(tracking.trackingUri()), spark).publish(bundle);
+      ModelBundle.Published published = new ModelPublisher(rest, spark).publish(bundle);
       return new TrainingResult(trained.registeredModel(), trained.bundleDir(), published,
           trained.metrics(), trained.trainingSeconds());
-    } catch (lakeops.mlflow.MlflowRestException e) {
-      throw new lakeops.exceptions.LakeOpsException(String.format(
+    } catch (MlflowRestException e) {
+      throw new LakeOpsException(String.format(
           "Cannot log model %s: %s. The trained model is kept in %s; log it later with: "
               + "lakeops models relog --env %s %s", trained.registeredModel(), e.getMessage(),
           trained.bundleDir(), environment.name(), trained.bundleDir()), e);
@@ -134,7 +144,10 @@ public final class ModelTraining {
       params.put("split.validation_start", split.validationStart().toString());
       params.put("split.test_start", split.testStart().toString());
 
-      MlflowModelWriter.write(model, inputExample(split, data), bundle.modelDir());
+      Dataset<Row> example = inputExample(split, data).cache();
+      MlflowModelWriter.write(model, example, bundle.modelDir());
+      writeExamplePredictions(model, example, bundle.modelDir());
+      example.unpersist();
       FeatureSpec.of(set).writeTo(bundle.modelDir());
       Files.createDirectories(bundle.artifactsDir());
       Files.copy(modelFile, bundle.artifactsDir().resolve("model_config.yml"));
@@ -262,6 +275,18 @@ public final class ModelTraining {
       example = data.drop(TrainingProperties.LABEL_COLUMN).limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
     }
     return example;
+  }
+
+  /**
+   * The pipeline's predictions on the input example, as {@value TrainingProperties#EXAMPLE_PREDICTIONS_FILE} in the
+   * model: the reference a Python or serving client's predictions on the example must match.
+   */
+  private static void writeExamplePredictions(PipelineModel model, Dataset<Row> example, Path modelDir)
+      throws IOException {
+    List<Double> predictions = model.transform(example).select(MlflowProperties.PREDICTION_COLUMN)
+        .as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
+    Files.writeString(modelDir.resolve(TrainingProperties.EXAMPLE_PREDICTIONS_FILE),
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(predictions));
   }
 
   private long deltaVersion(String table) {

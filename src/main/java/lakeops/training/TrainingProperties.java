@@ -55,4 +55,7 @@ public final class TrainingProperties {
 
   /** Version tag: the Delta versions of the feature tables the version was trained on (JSON). */
   public static final String FEATURE_VERSIONS_TAG = "lakeops.feature_table_versions";
+
+  /** File of a model holding the pipeline's predictions on its input example, in example order. */
+  public static final String EXAMPLE_PREDICTIONS_FILE = "input_example_predictions.json";
 }
