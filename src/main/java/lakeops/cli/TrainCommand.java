@@ -26,6 +26,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-log", description = "Train and keep the model locally; log nothing to MLflow.")
   boolean noLog;
 
+  @Option(names = "--skip-if-missing",
+      description = "Exit 0 without training when a label or feature table is missing (says which).")
+  boolean skipIfMissing;
+
   @Override
   public Integer call() {
     LakeOpsHome home = LakeOpsHome.current();
@@ -34,6 +38,13 @@ final class TrainCommand implements Callable<Integer> {
     SparkSession spark = SessionFactory.create(environments, environment.name());
     Path file = home.resolve(model.toString());
     ModelTraining training = ModelTraining.of(spark, home, environment);
+    if (skipIfMissing) {
+      java.util.List<String> missing = training.missingTables(file);
+      if (!missing.isEmpty()) {
+        System.out.println("Skipped training " + model + ": missing tables " + missing);
+        return 0;
+      }
+    }
     TrainingResult result = noLog ? training.train(file) : training.trainAndPublish(file);
     print(result);
     return 0;

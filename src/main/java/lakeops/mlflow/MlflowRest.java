@@ -76,10 +76,11 @@ public final class MlflowRest {
         .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
-  /** {@code DELETE /api/2.0/mlflow/<endpoint>?query}. */
-  public JsonNode delete(String endpoint, Map<String, String> query) {
-    return json(send("DELETE " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint
-        + query(query)).DELETE()));
+  /** {@code DELETE /api/2.0/mlflow/<endpoint>} with a JSON body (the server reads DELETE bodies). */
+  public JsonNode delete(String endpoint, JsonNode body) {
+    return json(send("DELETE " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint)
+        .header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
   /** {@code GET /api/2.0/mlflow/<endpoint>?query}; returns the JSON answer. */

@@ -124,7 +124,9 @@ public final class ModelRegistry {
       return Optional.of(ModelVersion.fromJson(rest.get("registered-models/alias",
           Map.of("name", name, "alias", alias)).path("model_version")));
     } catch (MlflowRestException e) {
-      if (e.is(DOES_NOT_EXIST) || e.statusCode() == 404) {
+      // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "alias … not found".
+      if (e.is(DOES_NOT_EXIST) || e.statusCode() == 404
+          || (e.is("INVALID_PARAMETER_VALUE") && e.getMessage().contains("not found"))) {
         return Optional.empty();
       }
       throw e;
@@ -140,7 +142,7 @@ public final class ModelRegistry {
   /** Removes {@code alias} from {@code name}; nothing happens if it is not set. */
   public void deleteAlias(String name, String alias) {
     try {
-      rest.delete("registered-models/alias", Map.of("name", name, "alias", alias));
+      rest.delete("registered-models/alias", MlflowRest.object().put("name", name).put("alias", alias));
     } catch (MlflowRestException e) {
       if (!e.is(DOES_NOT_EXIST) && e.statusCode() != 404) {
         throw e;

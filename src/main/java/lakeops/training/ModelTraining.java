@@ -97,6 +97,26 @@ public final class ModelTraining {
     }
   }
 
+  /**
+   * The label and feature tables of {@code modelFile} that do not exist in the environment's catalog:
+   * empty when the model can be trained.
+   */
+  public List<String> missingTables(Path modelFile) {
+    ModelSpec spec = ModelSpecLoader.load(modelFile);
+    List<String> missing = new ArrayList<>();
+    List<String> tables = new ArrayList<>();
+    tables.add(ModelSpecLoader.qualify(spec.labels().table(), environment.name()));
+    for (FeatureLookup lookup : ModelSpecLoader.lookups(spec, environment.name())) {
+      tables.add(lookup.table());
+    }
+    for (String table : tables) {
+      if (!spark.catalog().tableExists(table)) {
+        missing.add(table);
+      }
+    }
+    return missing;
+  }
+
   /** Trains the model of {@code modelFile} into a local bundle; nothing is sent to MLflow. */
   public TrainingResult train(Path modelFile) {
     long started = System.currentTimeMillis();

@@ -42,7 +42,7 @@ public final class TrainingProperties {
   public static final String BUNDLE_FILE = "bundle.json";
 
   /** Environment variable a job runner sets to the job run id; logged as tag {@link #JOB_RUN_TAG}. */
-  public static final String JOB_RUN_ID_ENV = "LAKEOPS_JOB_RUN_ID";
+  public static final String JOB_RUN_ID_ENV = lakeops.jobs.JobProperties.JOB_RUN_ID_ENV;
 
   /** Run tag: the environment that trained the model. */
   public static final String ENVIRONMENT_TAG = "lakeops.environment";
