@@ -40,7 +40,9 @@ public final class MlflowModelWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      // Python reads an unquoted 3.11 as a float; MLflow expects version strings.
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build();
   private static final DateTimeFormatter NAIVE_UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CREATED =
@@ -197,8 +199,8 @@ public final class MlflowModelWriter {
     List<String> requirements = List.of(MlflowProperties.MLFLOW_PIP_REQUIREMENT,
         "pyspark==" + sparkVersion);
     Files.writeString(dir.resolve("requirements.txt"), String.join("\n", requirements) + "\n");
-    Files.writeString(dir.resolve("python_env.yaml"), "python: " + MlflowProperties.PYTHON_VERSION
-        + "\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\ndependencies:\n- -r requirements.txt\n");
+    Files.writeString(dir.resolve("python_env.yaml"), "python: \"" + MlflowProperties.PYTHON_VERSION
+        + "\"\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\ndependencies:\n- -r requirements.txt\n");
     StringBuilder conda = new StringBuilder("channels:\n- conda-forge\ndependencies:\n- python="
         + MlflowProperties.PYTHON_VERSION + "\n- pip\n- pip:\n");
     requirements.forEach(r -> conda.append("  - ").append(r).append('\n'));
