@@ -81,7 +81,7 @@ public final class MlflowProperties {
   public static final String PREDICTION_COLUMN = "prediction";
 
   /** Rows of the training data kept as a model's input example. */
-  public static final int INPUT_EXAMPLE_ROWS = 5;
+  public static final int INPUT_EXAMPLE_ROWS = 10;
 
   /** Most params (and tags) one {@code runs/log-batch} call may carry. */
   public static final int MAX_PARAMS_PER_BATCH = 100;

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import lakeops.config.YamlConfig;
-import lakeops.exceptions.InvalidConfigException;
 import lakeops.features.FeatureLookup;
 
 /** Reads and checks model config files; resolves their table names and lookups in an environment. */
@@ -177,10 +176,5 @@ public final class ModelSpecLoader {
 
   private static boolean notBlank(String value) {
     return value != null && !value.isBlank();
-  }
-
-  /** Thrown for a model file whose content is inconsistent beyond one key. */
-  static InvalidConfigException invalid(Path file, String problem) {
-    return new InvalidConfigException("Invalid model file " + file + ": " + problem);
   }
 }

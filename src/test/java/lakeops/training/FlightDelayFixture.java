@@ -28,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One small flight-delay model for the training tests of the JVM, trained once: 1,200 generated
- * flights over 40 days at four airports (delays depend on the origin and the hour), two feature tables
+ * flights over 40 days at four airports (delays depend on the origin and the hour, so the model
+ * predicts both classes), two feature tables
  * built with the feature store, a logistic regression tuned over two candidates. Publishing is tried
  * first against a server that is not there (kept as {@link #deadServerError}), then against the test
  * server, as {@code lakeops models relog} would.
@@ -99,7 +100,7 @@ final class FlightDelayFixture extends SharedSpark {
       String destination = airports[(java.util.Arrays.asList(airports).indexOf(origin) + 1
           + random.nextInt(3)) % 4];
       int hour = time.atZone(java.time.ZoneOffset.UTC).getHour();
-      double risk = (origin.equals("ORD") ? 0.5 : 0.1) + (hour >= 17 ? 0.3 : 0.0);
+      double risk = (origin.equals("ORD") ? 0.75 : 0.1) + (hour >= 17 ? 0.2 : 0.0);
       int delay = random.nextDouble() < risk ? 20 + random.nextInt(60) : random.nextInt(10);
       flights.add(RowFactory.create(Timestamp.from(time), origin, destination, 300 + random.nextInt(2000),
           delay));
