@@ -287,10 +287,14 @@ public final class ModelTraining {
     return best;
   }
 
-  /** A few rows of model input (no label) without nulls, from the test split when it has any. */
+  /**
+   * A few rows of model input (no label) without nulls, drawn at random (fixed seed) from the test
+   * split when it has any, so the example spans keys rather than the first key's rows.
+   */
   private static Dataset<Row> inputExample(TimeSplit split, Dataset<Row> data) {
     Dataset<Row> inputs = split.test().drop(TrainingProperties.LABEL_COLUMN);
-    Dataset<Row> example = inputs.na().drop().limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
+    Dataset<Row> example = inputs.na().drop().orderBy(org.apache.spark.sql.functions.rand(TrainingProperties.SEED))
+        .limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
     if (example.isEmpty()) {
       example = data.drop(TrainingProperties.LABEL_COLUMN).limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
     }
