@@ -78,8 +78,11 @@ final class ModelsCommand {
       System.out.println("description: " + model.description());
       System.out.println("aliases:     " + model.aliases());
       for (ModelVersion version : registry.searchVersions(full, null)) {
+        // Version search leaves aliases out; the model's alias map has them.
+        List<String> aliases = model.aliases().entrySet().stream()
+            .filter(a -> a.getValue() == version.version()).map(java.util.Map.Entry::getKey).sorted().toList();
         System.out.printf("  version %-4d stage=%-10s aliases=%s run=%s source=%s%n", version.version(),
-            version.stage(), version.aliases(), version.runId(), version.source());
+            version.stage(), aliases, version.runId(), version.source());
       }
       return 0;
     }
@@ -150,7 +153,7 @@ final class ModelsCommand {
     public Integer call() {
       LakeOpsHome home = LakeOpsHome.current();
       Environment environment = Environments.load(home).get(env.name);
-      ModelBundle bundle = ModelBundle.open(home.resolve(dir.toString()));
+      ModelBundle bundle = ModelBundle.open(dir.toAbsolutePath().normalize());
       var spark = noLineage ? null : SessionFactory.create(env.name);
       ModelBundle.Published published = new ModelPublisher(
           MlflowRest.of(Tracking.forEnvironment(home, environment).trackingUri()), spark).publish(bundle);
