@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
         AccessCommand.class,
         MlflowCommand.class,
         FeaturesCommand.class,
+        TrainCommand.class,
+        ModelsCommand.class,
         JobCommand.class,
         SchedulerCommand.class,
         CommandLine.HelpCommand.class

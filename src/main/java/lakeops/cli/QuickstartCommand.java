@@ -16,6 +16,7 @@ import lakeops.ingest.FlightsPipeline;
 import lakeops.mlflow.Tracking;
 import lakeops.sample.SampleData;
 import lakeops.sample.SampleProperties;
+import lakeops.training.ModelTraining;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mlflow.tracking.MlflowClient;
@@ -27,12 +28,17 @@ import picocli.CommandLine.Option;
  * {@code lakeops quickstart}: the main job end to end on embedded defaults. Provisions the catalogs of
  * every environment, writes and reads a Delta table by three-part name in the chosen environment,
  * fetches the real flights sample (or generates synthetic flights with {@code --synthetic-rows}) and
- * builds bronze → silver → gold from it, computes the feature tables of {@code conf/features}, and logs an MLflow run to the environment's tracking server.
+ * builds bronze → silver → gold from it, computes the feature tables of {@code conf/features}, logs an
+ * MLflow run to the environment's tracking server, and trains, logs and registers the flight-delay
+ * model ({@code conf/models/flight_delay.yml}).
  */
 @Command(name = "quickstart", description = "Run the LakeOps pipeline end to end on embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
 
   static final String TABLE = "gold.quickstart_numbers";
+
+  /** The model the quickstart trains after gold. */
+  static final String MODEL_FILE = "conf/models/flight_delay.yml";
 
   @Mixin EnvironmentOption env;
 
@@ -85,6 +91,8 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("  experiment=%s run=%s%n  open %s%n", tracking.experimentName("quickstart"),
         runId, tracking.runUrl(experimentId, runId));
 
+    trainFlightDelay(spark, home, environment);
+
     System.out.printf("%nQuickstart done in %.1f s (environment %s).%n",
         (System.nanoTime() - started) / 1e9, environment.name());
     System.out.println("Try: bin/lakeops sql --env " + environment.name()
@@ -124,6 +132,24 @@ final class QuickstartCommand implements Callable<Integer> {
       System.out.printf("  %-40s rows=%d version=%d seconds=%.1f%n", table.name(), rows, table.version(),
           (System.nanoTime() - started) / 1e9);
     }
+  }
+
+  /** Trains, logs and registers the flight-delay model, or says why it is skipped. */
+  private static void trainFlightDelay(SparkSession spark, LakeOpsHome home, Environment environment) {
+    java.nio.file.Path modelFile = home.resolve(MODEL_FILE);
+    step("Train " + MODEL_FILE + " in " + environment.name());
+    if (!java.nio.file.Files.isRegularFile(modelFile)) {
+      System.out.println("  skipped: no " + modelFile);
+      return;
+    }
+    ModelTraining training = ModelTraining.of(spark, home, environment);
+    List<String> missing = training.missingTables(modelFile);
+    if (!missing.isEmpty()) {
+      System.out.println("  skipped: missing tables " + missing
+          + " (compute the feature tables first: lakeops features compute --env " + environment.name() + ")");
+      return;
+    }
+    TrainCommand.print(training.trainAndPublish(modelFile));
   }
 
   private static void step(String title) {

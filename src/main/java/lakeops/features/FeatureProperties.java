@@ -34,4 +34,13 @@ public final class FeatureProperties {
 
   /** How many offending keys a duplicate-key error shows at most. */
   public static final int DUPLICATE_KEYS_SHOWN = 10;
+
+  /** File, inside a model directory, holding the feature lookups the model was trained with. */
+  public static final String FEATURE_SPEC_FILE = "feature_spec.json";
+
+  /**
+   * Table (in {@link #SYSTEM_SCHEMA}) recording which registered model versions were trained on which
+   * feature tables at which Delta versions.
+   */
+  public static final String LINEAGE_TABLE = "feature_lineage";
 }

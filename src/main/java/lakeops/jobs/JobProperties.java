@@ -76,6 +76,9 @@ public final class JobProperties {
   /** Environment variable naming the file a task writes its task values to. */
   public static final String TASK_VALUES_ENV = "LAKEOPS_TASK_VALUES_FILE";
 
+  /** Environment variable holding the job run id, for tasks that record it (training tags its MLflow run). */
+  public static final String JOB_RUN_ID_ENV = "LAKEOPS_JOB_RUN_ID";
+
   /** Local run state (task logs, task values, scheduler state), under the home's {@code .lakehouse}. */
   public static final String STATE_DIR = "_jobs";
 

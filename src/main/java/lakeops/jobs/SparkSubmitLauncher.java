@@ -42,6 +42,7 @@ public final class SparkSubmitLauncher implements TaskLauncher {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(invocation.logFile().toFile()));
       builder.environment().put(EnvironmentProperties.HOME_ENV, home.root().toString());
       builder.environment().put(JobProperties.TASK_VALUES_ENV, invocation.valuesFile().toString());
+      builder.environment().put(JobProperties.JOB_RUN_ID_ENV, invocation.runId());
       builder.environment().put("SPARK_LOCAL_IP", JobProperties.LOOPBACK);
       process = builder.start();
     } catch (IOException e) {

@@ -28,6 +28,17 @@ public final class Tracking {
     return new Tracking(environment, uri);
   }
 
+  /**
+   * Tracking for {@code environment} without starting anything: names and the URI only (the embedded
+   * server's address when the environment names none). For code that must work while the server is down.
+   */
+  public static Tracking withoutStarting(LakeOpsHome home, Environment environment) {
+    String uri = environment.mlflow().usesEmbeddedServer()
+        ? MlflowServer.of(home).url()
+        : environment.mlflow().trackingUri().replaceAll("/+$", "");
+    return new Tracking(environment, uri);
+  }
+
   public String trackingUri() {
     return trackingUri;
   }

@@ -69,6 +69,7 @@ class JobRunnerIT {
         "log_training_set,SUCCESS,true",
         "prepare_training_set,SUCCESS,true",
         "profile,SUCCESS,true",
+        "train,SUCCESS,true",
         "examples,same_run",
         "50,true");
   }
