@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         FeaturesCommand.class,
         JobCommand.class,
         SchedulerCommand.class,
+        MonitorCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {
