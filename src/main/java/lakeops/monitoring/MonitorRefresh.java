@@ -59,6 +59,11 @@ public final class MonitorRefresh {
     MetricTables tables = MetricTables.of(spark, environment, spec.name());
     tables.create();
     String table = MetricTables.qualify(environment, spec.table());
+    if (!spark.catalog().tableExists(table)) {
+      throw new lakeops.exceptions.InvalidConfigException(String.format(
+          "Cannot refresh monitor '%s': its table %s does not exist in environment %s",
+          spec.name(), table, environment));
+    }
     Row last = spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
     long version = last.getLong(0);
     Timestamp committed = last.getTimestamp(1);

@@ -47,7 +47,7 @@ class MonitorRefreshTest extends SharedSpark {
     assertThat(result.recomputedWindows()).hasSize(6);
 
     // Same distribution (day 1, another seed): no statistic crosses its alert level.
-    assertThat(drift("drift_days", "js_distance", "delay_minutes", 1)).isLessThan(0.1);
+    assertThat(drift("drift_days", "js_distance", "delay_minutes", 1)).isLessThan(0.15);
     assertThat(drift("drift_days", "ks_test.pvalue", "delay_minutes", 1)).isGreaterThan(0.01);
     assertThat(drift("drift_days", "tv_distance", "origin", 1)).isLessThan(0.1);
     assertThat(drift("drift_days", "percent_null_delta", "distance_miles", 1)).isEqualTo(0.0);
