@@ -108,4 +108,33 @@ class MonitorRefreshTest extends SharedSpark {
     assertThat(consecutive.toString()).isEqualTo(String.format("[[%d,%d], [%d,%d]]",
         day1, day1 - 86400, day1 + 86400, day1));
   }
+
+  @Test
+  void handlesEmptyWindowsAndAllNullColumns() throws Exception {
+    sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
+    sql("DROP TABLE IF EXISTS dev.scratch.sparse");
+    MonitorData.flights(spark(), 3, 60, new int[] {0, 1, 3}, new Drift[] {Drift.NONE, Drift.NONE, Drift.NONE})
+        .selectExpr("*", "CAST(NULL AS DOUBLE) AS gate_load", "CAST(NULL AS STRING) AS gate")
+        .write().format("delta").saveAsTable("dev.scratch.sparse");
+    MonitorData.writeMonitor(home().confDir(), "sparse", YAML.formatted("sparse", "sparse")
+        .replace("slicing_exprs: [\"origin\", \"distance_miles > 1000\"]", "slicing_exprs: [\"origin = 'NONE'\"]"));
+    RefreshResult result = MonitorRefresh.of(spark(), "dev", MonitorSpecs.load(home(), "sparse")).execute();
+    assertThat(result.recomputedWindows()).hasSize(3);
+    List<Row> nulls = sql("SELECT column_name, count, num_nulls, percent_null, avg, median, size(frequent_items) "
+        + "FROM dev.monitoring.sparse_profile_metrics WHERE column_name IN ('gate_load', 'gate') "
+        + "AND slice_key IS NULL AND log_type = 'INPUT' AND window.start = timestamp_millis(%d) ORDER BY 1",
+        MonitorData.DAY0).collectAsList();
+    assertThat(nulls.toString()).isEqualTo("[[gate,0,60,100.0,null,null,0], [gate_load,0,60,100.0,null,null,null]]");
+    List<Row> drift = sql("SELECT column_name, js_distance, ks_test, chi_squared_test, percent_null_delta "
+        + "FROM dev.monitoring.sparse_drift_metrics WHERE column_name IN ('gate_load', 'gate') "
+        + "AND drift_type = 'BASELINE' AND slice_key IS NULL AND window.start = timestamp_millis(%d) ORDER BY 1",
+        MonitorData.DAY0 + 86_400_000L).collectAsList();
+    assertThat(drift.toString()).isEqualTo("[[gate,null,null,null,0.0], [gate_load,null,null,null,0.0]]");
+    // Day 2 is empty: day 3 has no consecutive drift, day 1 has.
+    List<Row> consecutive = sql("SELECT DISTINCT unix_seconds(window.start) FROM dev.monitoring.sparse_drift_metrics "
+        + "WHERE drift_type = 'CONSECUTIVE' ORDER BY 1").collectAsList();
+    assertThat(consecutive.toString()).isEqualTo("[[" + (MonitorData.DAY0 / 1000 + 86400) + "]]");
+    assertThat(sql("SELECT count(*) FROM dev.monitoring.sparse_profile_metrics WHERE slice_value = 'true'")
+        .first().getLong(0)).as("a slice no row falls in has no rows").isZero();
+  }
 }
