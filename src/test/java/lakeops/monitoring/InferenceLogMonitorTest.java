@@ -31,11 +31,12 @@ class InferenceLogMonitorTest extends SharedSpark {
       .add("origin", DataTypes.StringType).add("prediction", DataTypes.DoubleType)
       .add("label", DataTypes.DoubleType).add("probability", DataTypes.DoubleType);
 
-  private Dataset<Row> inferenceLog(boolean classification, long seed) {
+  static Dataset<Row> inferenceLog(org.apache.spark.sql.SparkSession spark, boolean classification, long seed,
+      int days) {
     Random random = new Random(seed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
-      Timestamp t = new Timestamp(MonitorData.DAY0 + (long) (random.nextDouble() * 2 * 86_400_000L));
+      Timestamp t = new Timestamp(MonitorData.DAY0 + (long) (random.nextDouble() * days * 86_400_000L));
       String model = random.nextBoolean() ? "1" : "2";
       double label;
       double prediction;
@@ -53,7 +54,7 @@ class InferenceLogMonitorTest extends SharedSpark {
       Double maybeLabel = i % 50 == 0 ? null : label;
       rows.add(RowFactory.create(t, model, random.nextBoolean() ? "SEA" : "SFO", prediction, maybeLabel, probability));
     }
-    return spark().createDataFrame(rows, LOG);
+    return spark.createDataFrame(rows, LOG);
   }
 
   private MonitorSpec monitor(String name, String problemType) throws Exception {
@@ -90,7 +91,7 @@ class InferenceLogMonitorTest extends SharedSpark {
   void classificationMetricsEqualSparkEvaluators() throws Exception {
     sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
     sql("DROP TABLE IF EXISTS dev.scratch.classified");
-    inferenceLog(true, 21).write().format("delta").saveAsTable("dev.scratch.classified");
+    inferenceLog(spark(), true, 21, 2).write().format("delta").saveAsTable("dev.scratch.classified");
     MonitorRefresh.of(spark(), "dev", monitor("classified", "classification")).execute();
     for (String model : List.of("*", "2")) {
       Row m = metrics("classified", "accuracy_score, precision.weighted, recall.weighted, f1_score.weighted, "
@@ -122,7 +123,7 @@ class InferenceLogMonitorTest extends SharedSpark {
   void regressionMetricsEqualSparkEvaluators() throws Exception {
     sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
     sql("DROP TABLE IF EXISTS dev.scratch.regressed");
-    inferenceLog(false, 22).write().format("delta").saveAsTable("dev.scratch.regressed");
+    inferenceLog(spark(), false, 22, 2).write().format("delta").saveAsTable("dev.scratch.regressed");
     MonitorRefresh.of(spark(), "dev", monitor("regressed", "regression")).execute();
     for (String model : List.of("*", "1")) {
       Row m = metrics("regressed", "mean_absolute_error, mean_squared_error, root_mean_squared_error, "
