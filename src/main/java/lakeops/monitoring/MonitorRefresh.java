@@ -85,7 +85,12 @@ public final class MonitorRefresh {
       }
     }
     ProfileScan scan = new ProfileScan(spec, sketchSize(), categoryLimit());
-    Map<String, String> current = fingerprints(data, scan, committed, version, storedVersions);
+    String baselineId = baselineId();
+    boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
+    // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
+    boolean firstRefresh = stored.isEmpty() && spec.profileType() != ProfileType.SNAPSHOT;
+    Map<String, String> current = firstRefresh ? new LinkedHashMap<>()
+        : fingerprints(data, scan, committed, version, storedVersions);
     TreeSet<String> changed = new TreeSet<>();
     current.forEach((id, fp) -> {
       if (!fp.equals(stored.get(id))) {
@@ -94,15 +99,21 @@ public final class MonitorRefresh {
     });
     TreeSet<String> removed = new TreeSet<>(stored.keySet());
     removed.removeAll(current.keySet());
-    String baselineId = baselineId();
-    boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
-    if (changed.isEmpty() && removed.isEmpty() && !baselineChanged) {
+    if (!firstRefresh && changed.isEmpty() && removed.isEmpty() && !baselineChanged) {
       return new RefreshResult(spec.name(), version, List.of(), List.of(), false, 0, 0);
     }
 
-    Map<WindowKey, WindowProfile> fresh = changed.isEmpty() && !baselineChanged ? Map.of()
-        : scan.run(changed.isEmpty() ? data.limit(0) : data,
-            baselineChanged ? baseline(data) : null, changed, committed);
+    Map<WindowKey, WindowProfile> fresh = !firstRefresh && changed.isEmpty() && !baselineChanged ? Map.of()
+        : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data,
+            baselineChanged ? baseline(data) : null, firstRefresh ? null : changed, committed);
+    if (firstRefresh) {
+      for (WindowProfile p : fresh.values()) {
+        if (WindowKey.INPUT.equals(p.key().logType()) && p.key().wholeTable()) {
+          current.put(p.key().windowId(), p.fingerprint());
+          changed.add(p.key().windowId());
+        }
+      }
+    }
     List<Row> profileRows = new ArrayList<>();
     Map<WindowKey, Map<String, ColumnProfile>> profiles = new LinkedHashMap<>();
     for (WindowProfile p : fresh.values()) {
@@ -259,11 +270,6 @@ public final class MonitorRefresh {
       result.put(WindowKey.id("snapshot", committed), "version:" + version);
       return result;
     }
-    List<Column> hashed = new ArrayList<>();
-    for (String c : scan.monitoredColumns(data)) {
-      hashed.add(col("`" + c + "`"));
-    }
-    spec.inferenceLog().ifPresent(log -> hashed.add(col("`" + log.modelIdColumn() + "`")));
     String ts = spec.timestampColumn().orElseThrow();
     List<Column> windows = new ArrayList<>();
     for (Granularity g : spec.granularities()) {
@@ -271,7 +277,7 @@ public final class MonitorRefresh {
       windows.add(struct(lit(g.text()).as("granularity"),
           expr(String.format("floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s)).as("start")));
     }
-    Column rowHash = xxhash64(hashed.toArray(new Column[0])).cast("decimal(38,0)");
+    Column rowHash = scan.rowHash(data);
     List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
         .select(explode(array(windows.toArray(new Column[0]))).as("w"), rowHash.as("h"))
         .groupBy(col("w.granularity"), col("w.start"))

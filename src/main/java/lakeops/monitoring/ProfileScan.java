@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructField;
 final class ProfileScan {
 
   /** Everything one group of the scan produced. */
-  record WindowProfile(WindowKey key, long rows, List<ColumnProfile> columns, QualityMetrics quality) {}
+  record WindowProfile(WindowKey key, long rows, List<ColumnProfile> columns, QualityMetrics quality,
+      String fingerprint) {}
 
   private record Monitored(String name, Kind kind, DataType type) {}
 
@@ -77,7 +78,7 @@ final class ProfileScan {
       StructField field = field(input, name);
       columns.add(new Monitored(name, kind(field.dataType()), field.dataType()));
     }
-    Dataset<Row> rows = expand(input, WindowKey.INPUT, windows(snapshotTime), columns);
+    Dataset<Row> rows = expand(timestamped(input), WindowKey.INPUT, windows(snapshotTime), columns);
     if (changed != null) {
       rows = rows.filter(concat_ws("@", col("__w.granularity"),
           expr("unix_seconds(__w.start)").cast("string")).isin(changed.toArray()));
@@ -90,6 +91,7 @@ final class ProfileScan {
     rows = rows.withColumn("__s", explode(slices())).withColumn("__m", explode(models()));
     List<Column> aggregates = new ArrayList<>();
     aggregates.add(count(lit(1)));
+    aggregates.add(sum(col("__hash")));
     UserDefinedFunction numeric = udaf(new SketchAggregators.Numeric(sketchSize), Encoders.DOUBLE());
     UserDefinedFunction categorical =
         udaf(new SketchAggregators.Categorical(categoryLimit), Encoders.STRING());
@@ -126,7 +128,8 @@ final class ProfileScan {
       WindowKey key = new WindowKey(g.getString(0), g.getString(1), g.getTimestamp(2), g.getTimestamp(3),
           g.getString(4), g.getString(5), g.getString(6));
       long total = g.getLong(7);
-      int i = 8;
+      String fingerprint = total + ":" + g.get(8);
+      int i = 9;
       List<ColumnProfile> profiles = new ArrayList<>();
       for (Monitored c : columns) {
         long count = g.getLong(i++);
@@ -148,7 +151,7 @@ final class ProfileScan {
         }
       }
       QualityMetrics quality = QualityMetrics.from(spec.inferenceLog(), g, qualityStart + 7);
-      result.put(key, new WindowProfile(key, total, profiles, quality));
+      result.put(key, new WindowProfile(key, total, profiles, quality, fingerprint));
     }
     return result;
   }
@@ -171,9 +174,30 @@ final class ProfileScan {
       select.add(expr(spec.slicingExpressions().get(s)).cast("string").as("__slice_" + s));
     }
     select.add(lit(logType).as("__log_type"));
+    select.add(rowHash(data).as("__hash"));
     select.add(windows.as("__windows"));
     return data.select(select.toArray(new Column[0]))
         .withColumn("__w", explode(col("__windows"))).drop("__windows");
+  }
+
+  /** Rows of a time series without a timestamp belong to no window. */
+  private Dataset<Row> timestamped(Dataset<Row> input) {
+    return spec.timestampColumn().filter(ts -> spec.profileType() != ProfileType.SNAPSHOT)
+        .map(ts -> input.where(col("`" + ts + "`").isNotNull())).orElse(input);
+  }
+
+  /**
+   * A row's hash over the monitored columns (and the model column): summed per window with the row
+   * count, it is the window's fingerprint, which tells a later refresh whether the window changed.
+   */
+  Column rowHash(Dataset<Row> data) {
+    List<Column> hashed = new ArrayList<>();
+    for (String c : monitoredColumns(data)) {
+      hashed.add(hasColumn(data, c) ? col("`" + c + "`") : lit(null));
+    }
+    spec.inferenceLog().ifPresent(log ->
+        hashed.add(hasColumn(data, log.modelIdColumn()) ? col("`" + log.modelIdColumn() + "`") : lit(null)));
+    return xxhash64(hashed.toArray(new Column[0])).cast("decimal(38,0)");
   }
 
   private List<String> extraColumns() {

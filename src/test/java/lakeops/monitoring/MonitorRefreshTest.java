@@ -46,8 +46,9 @@ class MonitorRefreshTest extends SharedSpark {
     RefreshResult result = MonitorRefresh.of(spark(), "dev", spec).execute();
     assertThat(result.recomputedWindows()).hasSize(6);
 
-    // Same distribution (day 1, another seed): no statistic crosses its alert level.
-    assertThat(drift("drift_days", "js_distance", "delay_minutes", 1)).isLessThan(0.15);
+    // Same distribution (day 1, another seed): no statistic crosses its alert level. JS distances over
+    // Sturges bins of 400 rows have a noise floor near 0.1, hence 0.2.
+    assertThat(drift("drift_days", "js_distance", "delay_minutes", 1)).isLessThan(0.2);
     assertThat(drift("drift_days", "ks_test.pvalue", "delay_minutes", 1)).isGreaterThan(0.01);
     assertThat(drift("drift_days", "tv_distance", "origin", 1)).isLessThan(0.1);
     assertThat(drift("drift_days", "percent_null_delta", "distance_miles", 1)).isEqualTo(0.0);
@@ -56,16 +57,17 @@ class MonitorRefreshTest extends SharedSpark {
     assertThat(drift("drift_days", "avg_delta", "delay_minutes", 2)).isBetween(6.0, 10.0);
     assertThat(drift("drift_days", "wasserstein_distance", "delay_minutes", 2)).isBetween(6.0, 10.0);
     assertThat(drift("drift_days", "population_stability_index", "delay_minutes", 2)).isGreaterThan(0.25);
+    assertThat(drift("drift_days", "js_distance", "delay_minutes", 2)).isGreaterThan(0.35);
     assertThat(drift("drift_days", "tv_distance", "origin", 2)).isLessThan(0.1);
     // Category mix change on day 3, new category on day 4.
     assertThat(drift("drift_days", "tv_distance", "origin", 3)).isGreaterThan(0.3);
     assertThat(drift("drift_days", "chi_squared_test.pvalue", "origin", 3)).isLessThan(1e-6);
-    assertThat(drift("drift_days", "js_distance", "delay_minutes", 3)).isLessThan(0.1);
+    assertThat(drift("drift_days", "js_distance", "delay_minutes", 3)).isLessThan(0.2);
     assertThat(drift("drift_days", "l_infinity_distance", "origin", 4)).isBetween(0.25, 0.35);
     assertThat(drift("drift_days", "js_distance", "origin", 4)).isGreaterThan(0.2);
     // Null surge of distance on day 5.
     assertThat(drift("drift_days", "percent_null_delta", "distance_miles", 5)).isBetween(40.0, 60.0);
-    assertThat(drift("drift_days", "js_distance", "distance_miles", 5)).isLessThan(0.1);
+    assertThat(drift("drift_days", "js_distance", "distance_miles", 5)).isLessThan(0.2);
 
     List<Row> slices = sql("SELECT DISTINCT slice_key, slice_value FROM dev.monitoring.drift_days_profile_metrics "
         + "WHERE log_type = 'INPUT' ORDER BY 1, 2").collectAsList();
