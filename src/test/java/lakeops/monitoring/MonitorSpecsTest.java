@@ -58,7 +58,7 @@ class MonitorSpecsTest {
         + "timestamp_col: ts\n"))).hasMessageContaining("key 'inference_log' is required for profile_type inference_log");
     assertThatThrownBy(() -> MonitorSpecs.load(write("other", head)))
         .hasMessageContaining("key 'name' must equal the file name 'other', got 'm'");
-    assertThatThrownBy(() -> MonitorSpecs.load(LakeOpsHome.at(dir), "nope"))
-        .hasMessageContaining("Cannot find monitor 'nope'");
+    assertThatThrownBy(() -> MonitorSpecs.load(LakeOpsHome.at(TestHome.projectDir()), "nope"))
+        .hasMessageContaining("Cannot find monitor 'nope'").hasMessageContaining("flights");
   }
 }
