@@ -72,10 +72,26 @@ public final class MetricTables {
   /**
    * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and
    * {@code removed} windows (and the baseline's, and all baseline drift, when it changed) and the
-   * consecutive drift of {@code consecutive} windows, then appends the new rows.
+   * consecutive drift of {@code consecutive} windows, then appends the new rows; {@code empty} says
+   * the tables hold no window yet, so nothing is deleted.
    */
   void replace(List<Row> profileRows, List<Row> driftRows, Set<String> changed, Set<String> removed,
-      Set<String> consecutive, boolean baselineChanged) {
+      Set<String> consecutive, boolean baselineChanged, boolean empty) {
+    if (!empty) {
+      delete(changed, removed, consecutive, baselineChanged);
+    }
+    if (!profileRows.isEmpty()) {
+      spark.createDataFrame(profileRows, MetricRows.PROFILE).write().format("delta").mode("append")
+          .saveAsTable(profile());
+    }
+    if (!driftRows.isEmpty()) {
+      spark.createDataFrame(driftRows, MetricRows.DRIFT).write().format("delta").mode("append")
+          .saveAsTable(drift());
+    }
+  }
+
+  private void delete(Set<String> changed, Set<String> removed, Set<String> consecutive,
+      boolean baselineChanged) {
     String windows = inList(union(changed, removed));
     String profileWhere = "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
         + windows + ")" + (baselineChanged ? " OR log_type = 'BASELINE'" : "");
@@ -85,14 +101,6 @@ public final class MetricTables {
         + "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
         + inList(consecutive) + "))" + (baselineChanged ? " OR drift_type = 'BASELINE'" : "");
     spark.sql("DELETE FROM " + drift() + " WHERE " + driftWhere);
-    if (!profileRows.isEmpty()) {
-      spark.createDataFrame(profileRows, MetricRows.PROFILE).write().format("delta").mode("append")
-          .saveAsTable(profile());
-    }
-    if (!driftRows.isEmpty()) {
-      spark.createDataFrame(driftRows, MetricRows.DRIFT).write().format("delta").mode("append")
-          .saveAsTable(drift());
-    }
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

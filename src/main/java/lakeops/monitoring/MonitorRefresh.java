@@ -178,7 +178,9 @@ public final class MonitorRefresh {
         }
       }
     }
-    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged);
+    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
+    boolean empty = stored.isEmpty() && storedBaseline == null;
+    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty);
     return new RefreshResult(spec.name(), version, List.copyOf(changed), List.copyOf(removed),
         baselineChanged, profileRows.size(), driftRows.size());
   }
