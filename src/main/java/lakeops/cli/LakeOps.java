@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
         ModelsCommand.class,
         JobCommand.class,
         SchedulerCommand.class,
+        MonitorCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {

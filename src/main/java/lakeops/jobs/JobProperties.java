@@ -19,7 +19,13 @@ public final class JobProperties {
   /** Table of the run history: {@code <env>.lakeops.job_runs}. */
   public static final String RUNS_TABLE = "job_runs";
 
-  /** Table the monitoring step appends fired alerts to: {@code <env>.lakeops.alerts}. */
+  /** Schema of the alerts table the monitoring step writes. */
+  public static final String ALERTS_SCHEMA = "monitoring";
+
+  /**
+   * Table the monitoring step ({@code lakeops.monitoring}) appends fired alerts to:
+   * {@code <env>.monitoring.alerts}; alert triggers read its {@code alert_name} and {@code fired_at}.
+   */
   public static final String ALERTS_TABLE = "alerts";
 
   /** Retries of a task when its spec does not say (Databricks: 0). */

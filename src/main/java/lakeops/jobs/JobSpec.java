@@ -116,7 +116,7 @@ public record JobSpec(
    *
    * @param tableNames tables whose new Delta versions start a run ({@code schema.table} in the run's
    *     environment, or a three-part name)
-   * @param alertNames alerts whose new rows in {@code <env>.lakeops.alerts} start a run
+   * @param alertNames alerts whose new rows in {@code <env>.monitoring.alerts} start a run
    * @param paused whether the trigger is paused
    */
   public record Trigger(List<String> tableNames, List<String> alertNames, boolean paused) {

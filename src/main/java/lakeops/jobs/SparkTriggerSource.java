@@ -12,8 +12,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Triggers read through a SparkSession: a table's version from {@code DESCRIBE HISTORY}, alerts from
- * {@code <env>.lakeops.alerts} (columns {@code alert_name STRING, fired_at TIMESTAMP}, appended by the
- * monitoring step).
+ * {@code <env>.monitoring.alerts} (columns {@code alert_name STRING, fired_at TIMESTAMP} among others,
+ * appended by the monitoring step).
  */
 public final class SparkTriggerSource implements TriggerSource {
 
@@ -27,7 +27,7 @@ public final class SparkTriggerSource implements TriggerSource {
 
   /** The alerts table of {@code environment}. */
   public static String alertsTable(String environment) {
-    return environment + "." + JobProperties.RUNS_SCHEMA + "." + JobProperties.ALERTS_TABLE;
+    return environment + "." + JobProperties.ALERTS_SCHEMA + "." + JobProperties.ALERTS_TABLE;
   }
 
   @Override

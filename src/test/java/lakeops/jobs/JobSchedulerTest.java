@@ -156,15 +156,15 @@ class JobSchedulerTest extends SharedSpark {
     TriggerSource triggers = new SparkTriggerSource(spark(), "dev");
     Clock clock = Clock.systemUTC();
     Path stateFile = dir.resolve("alerts.json");
-    sql("DROP TABLE IF EXISTS dev.lakeops.alerts");
+    sql("DROP TABLE IF EXISTS dev.monitoring.alerts");
     try (SchedulerState state = SchedulerState.open(stateFile);
         JobScheduler scheduler = scheduler(List.of(retraining), state, triggers, false, clock, this::record)) {
       assertThat(scheduler.tick()).as("no alerts table yet").isEmpty();
-      sql("CREATE SCHEMA IF NOT EXISTS dev.lakeops");
-      sql("CREATE TABLE dev.lakeops.alerts (alert_name STRING, fired_at TIMESTAMP) USING delta");
-      sql("INSERT INTO dev.lakeops.alerts VALUES ('latency', current_timestamp())");
+      sql("CREATE SCHEMA IF NOT EXISTS dev.monitoring");
+      sql("CREATE TABLE dev.monitoring.alerts (alert_name STRING, fired_at TIMESTAMP) USING delta");
+      sql("INSERT INTO dev.monitoring.alerts VALUES ('latency', current_timestamp())");
       assertThat(scheduler.tick()).as("an alert the job does not listen to").isEmpty();
-      sql("INSERT INTO dev.lakeops.alerts VALUES ('feature_drift', current_timestamp() + INTERVAL 1 SECOND)");
+      sql("INSERT INTO dev.monitoring.alerts VALUES ('feature_drift', current_timestamp() + INTERVAL 1 SECOND)");
       assertThat(scheduler.tick()).containsExactly("retraining");
       scheduler.awaitRuns(Duration.ofSeconds(10));
       assertThat(scheduler.tick()).isEmpty();

@@ -1,0 +1,118 @@
+package lakeops.monitoring;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The metric tables of one monitor in one environment: {@code <env>.monitoring.<monitor>_profile_metrics}
+ * and {@code <env>.monitoring.<monitor>_drift_metrics}, Delta tables created on first use.
+ */
+public final class MetricTables {
+
+  private final SparkSession spark;
+  private final String environment;
+  private final String monitor;
+
+  private MetricTables(SparkSession spark, String environment, String monitor) {
+    this.spark = spark;
+    this.environment = environment;
+    this.monitor = monitor;
+  }
+
+  /** The tables of {@code monitor} in {@code environment}. */
+  public static MetricTables of(SparkSession spark, String environment, String monitor) {
+    return new MetricTables(spark, environment, monitor);
+  }
+
+  /** {@code table} with {@code environment} as catalog when it names only schema and table. */
+  public static String qualify(String environment, String table) {
+    return table.chars().filter(c -> c == '.').count() == 1 ? environment + "." + table : table;
+  }
+
+  /** The profile metrics table. */
+  public String profile() {
+    return environment + "." + MonitorProperties.SCHEMA + "." + monitor + MonitorProperties.PROFILE_SUFFIX;
+  }
+
+  /** The drift metrics table. */
+  public String drift() {
+    return environment + "." + MonitorProperties.SCHEMA + "." + monitor + MonitorProperties.DRIFT_SUFFIX;
+  }
+
+  /** The alerts table of the environment. */
+  public String alerts() {
+    return environment + "." + MonitorProperties.SCHEMA + "." + MonitorProperties.ALERTS_TABLE;
+  }
+
+  /** Creates the schema and both tables if missing. */
+  void create() {
+    spark.sql("CREATE SCHEMA IF NOT EXISTS " + environment + "." + MonitorProperties.SCHEMA);
+    createIfMissing(profile(), MetricRows.PROFILE);
+    createIfMissing(drift(), MetricRows.DRIFT);
+  }
+
+  private void createIfMissing(String table, StructType schema) {
+    if (!spark.catalog().tableExists(table)) {
+      spark.createDataFrame(List.<Row>of(), schema).write().format("delta").saveAsTable(table);
+    }
+  }
+
+  /** {@code <granularity>@<window start epoch seconds>} of a metric-table row. */
+  static Column windowIdColumn() {
+    return concat_ws("@", col("granularity"), expr("unix_seconds(window.start)").cast("string"));
+  }
+
+  /**
+   * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and
+   * {@code removed} windows (and the baseline's, and all baseline drift, when it changed) and the
+   * consecutive drift of {@code consecutive} windows, then appends the new rows; {@code empty} says
+   * the tables hold no window yet, so nothing is deleted.
+   */
+  void replace(List<Row> profileRows, List<Row> driftRows, Set<String> changed, Set<String> removed,
+      Set<String> consecutive, boolean baselineChanged, boolean empty) {
+    if (!empty) {
+      delete(changed, removed, consecutive, baselineChanged);
+    }
+    if (!profileRows.isEmpty()) {
+      spark.createDataFrame(profileRows, MetricRows.PROFILE).write().format("delta").mode("append")
+          .saveAsTable(profile());
+    }
+    if (!driftRows.isEmpty()) {
+      spark.createDataFrame(driftRows, MetricRows.DRIFT).write().format("delta").mode("append")
+          .saveAsTable(drift());
+    }
+  }
+
+  private void delete(Set<String> changed, Set<String> removed, Set<String> consecutive,
+      boolean baselineChanged) {
+    String windows = inList(union(changed, removed));
+    String profileWhere = "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
+        + windows + ")" + (baselineChanged ? " OR log_type = 'BASELINE'" : "");
+    spark.sql("DELETE FROM " + profile() + " WHERE " + profileWhere);
+    String driftWhere = "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
+        + windows + ") OR (drift_type = 'CONSECUTIVE' AND "
+        + "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
+        + inList(consecutive) + "))" + (baselineChanged ? " OR drift_type = 'BASELINE'" : "");
+    spark.sql("DELETE FROM " + drift() + " WHERE " + driftWhere);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.TreeSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static String inList(Set<String> ids) {
+    if (ids.isEmpty()) {
+      return "NULL";
+    }
+    return ids.stream().map(id -> "'" + id.replace("'", "''") + "'").collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,73 @@
+package lakeops.monitoring;
+
+/**
+ * Every setting name and default of the monitoring area. YAML keys of {@code conf/monitors/*.yml} are
+ * documented in {@code conf/monitors/README.md}, formulas in {@code docs/monitoring-statistics.md}.
+ */
+public final class MonitorProperties {
+
+  private MonitorProperties() {}
+
+  /** Folder of monitor specs, relative to the home's {@code conf/}. */
+  public static final String MONITORS_DIR = "monitors";
+
+  /** Schema of every metric table in an environment catalog. */
+  public static final String SCHEMA = "monitoring";
+
+  /** Suffix of the profile metrics table: {@code <env>.monitoring.<monitor>_profile_metrics}. */
+  public static final String PROFILE_SUFFIX = "_profile_metrics";
+
+  /** Suffix of the drift metrics table: {@code <env>.monitoring.<monitor>_drift_metrics}. */
+  public static final String DRIFT_SUFFIX = "_drift_metrics";
+
+  /**
+   * Suffix of the state table: per window the serialized sketches the drift is computed from, and the
+   * window's fingerprint, so refreshes recompute only changed windows (Deequ's mergeable states).
+   */
+  public static final String STATE_SUFFIX = "_profile_state";
+
+  /** Table of fired alerts, shared by all monitors: {@code <env>.monitoring.alerts}. */
+  public static final String ALERTS_TABLE = "alerts";
+
+  /** {@code column_name} of table-level and model-quality rows (Databricks' convention). */
+  public static final String TABLE_COLUMN = ":table";
+
+  /** {@code model_id} of rows over all model versions. */
+  public static final String ALL_MODELS = "*";
+
+  /** Spark conf: distinct values a numeric sketch keeps exactly before it compacts (then approximate). */
+  public static final String NUMERIC_SKETCH_SIZE = "lakeops.monitoring.numericSketchSize";
+
+  /** Default of {@link #NUMERIC_SKETCH_SIZE}: exact statistics up to 4096 distinct values per window. */
+  public static final int NUMERIC_SKETCH_SIZE_DEFAULT = 4096;
+
+  /** Categories a categorical sketch counts exactly; the rarest beyond it fold into {@link #OTHER}. */
+  public static final String CATEGORY_LIMIT = "lakeops.monitoring.categoryLimit";
+
+  /** Default of {@link #CATEGORY_LIMIT}. */
+  public static final int CATEGORY_LIMIT_DEFAULT = 1000;
+
+  /** The category that rare categories fold into past {@link #CATEGORY_LIMIT}. */
+  public static final String OTHER = "__other__";
+
+  /** Items in {@code frequent_items} of a profile row. */
+  public static final int FREQUENT_ITEMS = 10;
+
+  /** Quantiles of the {@code quantiles} column of a profile row. */
+  public static final double[] QUANTILES = {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0};
+
+  /** Proportion an empty bin is given in PSI (as Evidently), so the logarithm stays finite. */
+  public static final double PSI_EMPTY_BIN = 1e-4;
+
+  /** Windows of history an anomaly rule needs before it can fire (mean ± k·σ of the earlier ones). */
+  public static final int ANOMALY_MIN_HISTORY_DEFAULT = 5;
+
+  /** Standard deviations of an anomaly rule when its spec does not say. */
+  public static final double ANOMALY_SIGMAS_DEFAULT = 3.0;
+
+  /** Columns of {@code alerts.rules[].of_last} when the rule does not say: the newest window alone. */
+  public static final int OF_LAST_DEFAULT = 1;
+
+  /** Default report file, relative to the working directory. */
+  public static final String REPORT_FILE_DEFAULT = "monitor-report.html";
+}

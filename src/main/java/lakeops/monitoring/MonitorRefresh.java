@@ -1,0 +1,327 @@
+package lakeops.monitoring;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import lakeops.monitoring.MonitorSpec.Granularity;
+import lakeops.monitoring.ProfileScan.WindowProfile;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Refreshes a monitor's metric tables incrementally. A cheap fingerprint pass (row count and a hash sum
+ * per window, over the monitored columns) at the table's current Delta version finds the windows whose
+ * data changed since they were profiled; only those are profiled again, in one shared Spark job with
+ * the baseline when the baseline changed (its table, or version, differs from the one recorded). Drift
+ * is computed from the stored sketches of neighbouring windows and of the baseline, so no other window
+ * is read again. The Spark jobs carry the job group {@code lakeops-monitor-<name>}.
+ */
+public final class MonitorRefresh {
+
+  private final SparkSession spark;
+  private final String environment;
+  private final MonitorSpec spec;
+
+  private MonitorRefresh(SparkSession spark, String environment, MonitorSpec spec) {
+    this.spark = spark;
+    this.environment = environment;
+    this.spec = spec;
+  }
+
+  /** A refresh of {@code spec} in {@code environment}'s catalog. */
+  public static MonitorRefresh of(SparkSession spark, String environment, MonitorSpec spec) {
+    return new MonitorRefresh(spark, environment, spec);
+  }
+
+  /** Refreshes the metric tables and returns what was recomputed. */
+  public RefreshResult execute() {
+    spark.sparkContext().setJobGroup("lakeops-monitor-" + spec.name(),
+        "monitor " + spec.name() + ": refresh " + MetricTables.qualify(environment, spec.table()), false);
+    try {
+      return refresh();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private RefreshResult refresh() {
+    MetricTables tables = MetricTables.of(spark, environment, spec.name());
+    tables.create();
+    String table = MetricTables.qualify(environment, spec.table());
+    if (!spark.catalog().tableExists(table)) {
+      throw new lakeops.exceptions.InvalidConfigException(String.format(
+          "Cannot refresh monitor '%s': its table %s does not exist in environment %s",
+          spec.name(), table, environment));
+    }
+    Row last = spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
+    long version = last.getLong(0);
+    Timestamp committed = last.getTimestamp(1);
+    Dataset<Row> data = spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version);
+
+    Map<String, String> stored = new HashMap<>();
+    Map<String, Long> storedVersions = new HashMap<>();
+    String storedBaseline = null;
+    for (Row r : spark.table(tables.profile())
+        .where("column_name = ':table' AND fingerprint IS NOT NULL")
+        .select(col("log_type"), col("granularity"), col("window.start"), col("fingerprint"),
+            col("logging_table_commit_version")).collectAsList()) {
+      if (WindowKey.BASELINE.equals(r.getString(0))) {
+        storedBaseline = r.getString(3);
+      } else {
+        String id = WindowKey.id(r.getString(1), r.getTimestamp(2));
+        stored.put(id, r.getString(3));
+        storedVersions.put(id, r.getLong(4));
+      }
+    }
+    ProfileScan scan = new ProfileScan(spec, sketchSize(), categoryLimit());
+    String baselineId = baselineId();
+    boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
+    // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
+    boolean firstRefresh = stored.isEmpty() && spec.profileType() != ProfileType.SNAPSHOT;
+    Map<String, String> current = firstRefresh ? new LinkedHashMap<>()
+        : fingerprints(data, scan, committed, version, storedVersions);
+    TreeSet<String> changed = new TreeSet<>();
+    current.forEach((id, fp) -> {
+      if (!fp.equals(stored.get(id))) {
+        changed.add(id);
+      }
+    });
+    TreeSet<String> removed = new TreeSet<>(stored.keySet());
+    removed.removeAll(current.keySet());
+    if (!firstRefresh && changed.isEmpty() && removed.isEmpty() && !baselineChanged) {
+      return new RefreshResult(spec.name(), version, List.of(), List.of(), false, 0, 0);
+    }
+
+    Map<WindowKey, WindowProfile> fresh = !firstRefresh && changed.isEmpty() && !baselineChanged ? Map.of()
+        : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data,
+            baselineChanged ? baseline(data) : null, firstRefresh ? null : changed, committed);
+    if (firstRefresh) {
+      for (WindowProfile p : fresh.values()) {
+        if (WindowKey.INPUT.equals(p.key().logType()) && p.key().wholeTable()) {
+          current.put(p.key().windowId(), p.fingerprint());
+          changed.add(p.key().windowId());
+        }
+      }
+    }
+    List<Row> profileRows = new ArrayList<>();
+    Map<WindowKey, Map<String, ColumnProfile>> profiles = new LinkedHashMap<>();
+    for (WindowProfile p : fresh.values()) {
+      WindowKey key = p.key();
+      String fingerprint = !key.wholeTable() ? null
+          : WindowKey.BASELINE.equals(key.logType()) ? baselineId : current.get(key.windowId());
+      profileRows.add(MetricRows.tableRow(key, version, p.rows(), p.quality(), fingerprint));
+      Map<String, ColumnProfile> columns = new LinkedHashMap<>();
+      for (ColumnProfile c : p.columns()) {
+        profileRows.add(MetricRows.columnRow(key, version, c));
+        columns.put(c.column(), c);
+      }
+      profiles.put(key, columns);
+    }
+
+    Set<String> neighbours = new TreeSet<>();
+    Map<String, String> nextOf = new HashMap<>();
+    for (String id : changed) {
+      String previous = shift(id, -1, stored.keySet(), current.keySet());
+      String next = shift(id, 1, stored.keySet(), current.keySet());
+      if (previous != null) {
+        neighbours.add(previous);
+      }
+      if (next != null && !changed.contains(next)) {
+        neighbours.add(next);
+        nextOf.put(next, id);
+      }
+    }
+    Set<String> load = new HashSet<>(neighbours);
+    if (baselineChanged) {
+      load.addAll(stored.keySet());
+    }
+    load.removeAll(changed);
+    load.removeAll(removed);
+    Map<WindowKey, Map<String, ColumnProfile>> known = new HashMap<>(loadStored(tables, load,
+        !baselineChanged && baselineId != null));
+    known.putAll(profiles);
+
+    List<Row> driftRows = new ArrayList<>();
+    Set<String> consecutiveRedone = new TreeSet<>();
+    for (Map.Entry<WindowKey, Map<String, ColumnProfile>> e : known.entrySet()) {
+      WindowKey key = e.getKey();
+      if (!WindowKey.INPUT.equals(key.logType())) {
+        continue;
+      }
+      String id = key.windowId();
+      boolean isChanged = changed.contains(id);
+      if (isChanged || nextOf.containsKey(id)) {
+        String previous = shift(id, -1, stored.keySet(), current.keySet());
+        if (previous != null) {
+          WindowKey previousKey = keyAt(key, previous, known);
+          if (previousKey != null) {
+            drift(driftRows, "CONSECUTIVE", key, e.getValue(), previousKey, known.get(previousKey));
+          }
+        }
+        consecutiveRedone.add(id);
+      }
+      if ((isChanged || baselineChanged) && baselineId != null) {
+        WindowKey baselineKey = key.baseline();
+        if (known.containsKey(baselineKey)) {
+          drift(driftRows, "BASELINE", key, e.getValue(), baselineKey, known.get(baselineKey));
+        }
+      }
+    }
+    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
+    boolean empty = stored.isEmpty() && storedBaseline == null;
+    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty);
+    return new RefreshResult(spec.name(), version, List.copyOf(changed), List.copyOf(removed),
+        baselineChanged, profileRows.size(), driftRows.size());
+  }
+
+  private static void drift(List<Row> rows, String type, WindowKey key, Map<String, ColumnProfile> current,
+      WindowKey referenceKey, Map<String, ColumnProfile> reference) {
+    for (ColumnProfile c : current.values()) {
+      ColumnProfile r = reference.get(c.column());
+      if (r != null && r.kind() == c.kind()) {
+        rows.add(MetricRows.driftRow(type, key, referenceKey, c, r));
+      }
+    }
+  }
+
+  /** The key of the same slice and model in window {@code id}, if that window has it. */
+  private static WindowKey keyAt(WindowKey key, String id, Map<WindowKey, Map<String, ColumnProfile>> known) {
+    for (WindowKey k : known.keySet()) {
+      if (WindowKey.INPUT.equals(k.logType()) && k.windowId().equals(id)
+          && java.util.Objects.equals(k.sliceKey(), key.sliceKey())
+          && java.util.Objects.equals(k.sliceValue(), key.sliceValue())
+          && java.util.Objects.equals(k.modelId(), key.modelId())) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The window right before ({@code step} −1) or after (+1) {@code id}: the adjacent window of the
+   * same granularity for time series (only if it has data), the previous or next snapshot for snapshots.
+   */
+  private String shift(String id, int step, Set<String> stored, Set<String> current) {
+    String granularity = id.substring(0, id.lastIndexOf('@'));
+    long start = Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
+    Set<String> all = new TreeSet<>(stored);
+    all.addAll(current);
+    if (spec.profileType() == ProfileType.SNAPSHOT) {
+      return all.stream().filter(other -> other.startsWith(granularity + "@"))
+          .filter(other -> step < 0 ? seconds(other) < start : seconds(other) > start)
+          .reduce((a, b) -> (step < 0) == (seconds(a) < seconds(b)) ? b : a).orElse(null);
+    }
+    long length = spec.granularities().stream().filter(g -> g.text().equals(granularity))
+        .findFirst().map(g -> g.duration().toSeconds()).orElseThrow();
+    String neighbour = WindowKey.id(granularity, new Timestamp((start + step * length) * 1000));
+    return all.contains(neighbour) ? neighbour : null;
+  }
+
+  private static long seconds(String id) {
+    return Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
+  }
+
+  /** Stored profiles of windows {@code ids} (and of the baseline), by key and column. */
+  private Map<WindowKey, Map<String, ColumnProfile>> loadStored(MetricTables tables, Set<String> ids,
+      boolean withBaseline) {
+    Map<WindowKey, Map<String, ColumnProfile>> result = new HashMap<>();
+    if (ids.isEmpty() && !withBaseline) {
+      return result;
+    }
+    Column wanted = MetricTables.windowIdColumn().isin(ids.toArray());
+    if (withBaseline) {
+      wanted = wanted.or(col("log_type").equalTo(WindowKey.BASELINE));
+    }
+    List<Row> rows = spark.table(tables.profile()).where(wanted).collectAsList();
+    Map<WindowKey, Long> windowRows = new HashMap<>();
+    for (Row r : rows) {
+      if (MonitorProperties.TABLE_COLUMN.equals(r.getString(7))) {
+        windowRows.put(MetricRows.keyOf(r), r.getLong(9));
+      }
+    }
+    for (Row r : rows) {
+      if (!MonitorProperties.TABLE_COLUMN.equals(r.getString(7))) {
+        WindowKey key = MetricRows.keyOf(r);
+        ColumnProfile c = MetricRows.fromRow(r, windowRows.getOrDefault(key, r.getLong(9)));
+        result.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(c.column(), c);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Per window of the current data, {@code rows:hash}: a row count and a sum of row hashes of the
+   * monitored columns. Snapshots have one window per table version, new when the version is.
+   */
+  private Map<String, String> fingerprints(Dataset<Row> data, ProfileScan scan, Timestamp committed,
+      long version, Map<String, Long> storedVersions) {
+    Map<String, String> result = new LinkedHashMap<>();
+    if (spec.profileType() == ProfileType.SNAPSHOT) {
+      storedVersions.forEach((id, v) -> result.put(id, "version:" + v));
+      result.put(WindowKey.id("snapshot", committed), "version:" + version);
+      return result;
+    }
+    String ts = spec.timestampColumn().orElseThrow();
+    List<Column> windows = new ArrayList<>();
+    for (Granularity g : spec.granularities()) {
+      long s = g.duration().toSeconds();
+      windows.add(struct(lit(g.text()).as("granularity"),
+          expr(String.format("floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s)).as("start")));
+    }
+    Column rowHash = scan.rowHash(data);
+    List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
+        .select(explode(array(windows.toArray(new Column[0]))).as("w"), rowHash.as("h"))
+        .groupBy(col("w.granularity"), col("w.start"))
+        .agg(count(lit(1)), sum(col("h")))
+        .collectAsList();
+    for (Row r : rows) {
+      result.put(r.getString(0) + "@" + r.getLong(1), r.getLong(2) + ":" + r.get(3));
+    }
+    return result;
+  }
+
+  /** The baseline's identity: its table and version, recorded to know when it changed. */
+  private String baselineId() {
+    if (spec.baseline().isEmpty()) {
+      return null;
+    }
+    MonitorSpec.Baseline b = spec.baseline().get();
+    String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
+    long version = b.version().orElseGet(() ->
+        spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().getLong(0));
+    return table + "@" + version;
+  }
+
+  private Dataset<Row> baseline(Dataset<Row> data) {
+    MonitorSpec.Baseline b = spec.baseline().orElseThrow();
+    String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
+    return b.version().isPresent()
+        ? spark.sql("SELECT * FROM " + table + " VERSION AS OF " + b.version().get())
+        : spark.table(table);
+  }
+
+  private int sketchSize() {
+    return Integer.parseInt(spark.conf().get(MonitorProperties.NUMERIC_SKETCH_SIZE,
+        Integer.toString(MonitorProperties.NUMERIC_SKETCH_SIZE_DEFAULT)));
+  }
+
+  private int categoryLimit() {
+    return Integer.parseInt(spark.conf().get(MonitorProperties.CATEGORY_LIMIT,
+        Integer.toString(MonitorProperties.CATEGORY_LIMIT_DEFAULT)));
+  }
+
+  static String describe(Set<String> ids) {
+    return ids.stream().collect(Collectors.joining(", "));
+  }
+}
