@@ -7,7 +7,7 @@ import org.apache.commons.math3.special.Gamma;
 /**
  * The drift statistics between a reference and a current distribution, computed from sketches. Every
  * formula, and the binning of PSI and the numeric JS distance, is documented in
- * {@code docs/monitoring-statistics.md}; they equal scipy's on the same data when the sketches are
+ * {@code conf/monitors/statistics.md}; they equal scipy's on the same data when the sketches are
  * exact (checked by {@code DriftStatisticsScipyTest}).
  */
 public final class DriftStatistics {

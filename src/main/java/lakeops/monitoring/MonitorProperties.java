@@ -2,7 +2,7 @@ package lakeops.monitoring;
 
 /**
  * Every setting name and default of the monitoring area. YAML keys of {@code conf/monitors/*.yml} are
- * documented in {@code conf/monitors/README.md}, formulas in {@code docs/monitoring-statistics.md}.
+ * documented in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
  */
 public final class MonitorProperties {
 
