@@ -120,10 +120,11 @@ public final class FeatureStore {
   public TrainingSet createTrainingSet(Dataset<Row> labels, FeatureLookup... lookups) {
     Dataset<Row> data = labels;
     Map<String, Long> versions = new LinkedHashMap<>();
+    Map<String, TimeRange> ranges = labelTimeRanges(labels, lookups);
     for (FeatureLookup lookup : lookups) {
       FeatureTable table = table(lookup.table());
       versions.put(table.name(), table.version());
-      data = join(data, lookup, table);
+      data = join(data, lookup, table, ranges);
     }
     return new TrainingSet(data, List.of(lookups), versions);
   }
@@ -157,7 +158,37 @@ public final class FeatureStore {
     return createTrainingSet(labels, lookups);
   }
 
-  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTable table) {
+  /** Earliest and latest label time of a time column; both null when there are no label times. */
+  private record TimeRange(java.sql.Timestamp earliest, java.sql.Timestamp latest) {}
+
+  /**
+   * The time range of every label time column the lookups use, in one pass over the labels as given
+   * (not over the labels joined so far, which would run the earlier joins once more).
+   */
+  private static Map<String, TimeRange> labelTimeRanges(Dataset<Row> labels, FeatureLookup... lookups) {
+    List<String> columns = Arrays.stream(lookups).map(FeatureLookup::timestampLookupKey)
+        .flatMap(Optional::stream).distinct()
+        .filter(c -> Arrays.asList(labels.columns()).contains(c)).toList();
+    if (columns.isEmpty()) {
+      return Map.of();
+    }
+    List<Column> aggregates = new ArrayList<>();
+    for (String column : columns) {
+      Column time = col("`" + column + "`").cast(DataTypes.TimestampType);
+      aggregates.add(functions.min(time));
+      aggregates.add(functions.max(time));
+    }
+    Row row = labels.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .first();
+    Map<String, TimeRange> ranges = new LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      ranges.put(columns.get(i), new TimeRange(row.getTimestamp(2 * i), row.getTimestamp(2 * i + 1)));
+    }
+    return ranges;
+  }
+
+  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTable table,
+      Map<String, TimeRange> ranges) {
     FeatureTableSpec spec = table.spec();
     ValidationException.check(lookup.lookupKeys().size() == spec.primaryKeys().size(),
         "Invalid lookup of %s: %d lookup keys %s for primary keys %s", table.name(),
@@ -192,7 +223,7 @@ public final class FeatureStore {
         lookup.timestampLookupKey().get());
     Dataset<Row> features = lookup.knownAt() ? rowVersions(table)
         : spark.read().format("delta").option("versionAsOf", table.version()).table(table.name());
-    Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get());
+    Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get(), ranges);
     return PointInTimeJoin.asOf(labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(),
         featureColumns);
   }
@@ -215,20 +246,21 @@ public final class FeatureStore {
 
   /** Keeps feature rows in [earliest label − lookback, latest label]: no later row can match. */
   private Dataset<Row> prune(Dataset<Row> labels, Dataset<Row> features, FeatureLookup lookup,
-      String timestampKey) {
-    Column labelTime = col("`" + lookup.timestampLookupKey().get() + "`").cast(DataTypes.TimestampType);
-    Row range = labels.agg(functions.min(labelTime), functions.max(labelTime)).first();
-    if (range.isNullAt(1)) {
+      String timestampKey, Map<String, TimeRange> ranges) {
+    String timeColumn = lookup.timestampLookupKey().get();
+    TimeRange range = ranges.containsKey(timeColumn) ? ranges.get(timeColumn)
+        : labelTimeRanges(labels, lookup).get(timeColumn);
+    if (range.latest() == null) {
       return features.limit(0);
     }
     Column featureTime = col("`" + timestampKey + "`").cast(DataTypes.TimestampType);
-    Column keep = featureTime.leq(functions.lit(range.get(1)));
+    Column keep = featureTime.leq(functions.lit(range.latest()));
     if (lookup.knownAt()) {
-      keep = keep.and(col(PointInTimeJoin.COMMIT_TIME).leq(functions.lit(range.get(1))));
+      keep = keep.and(col(PointInTimeJoin.COMMIT_TIME).leq(functions.lit(range.latest())));
     }
     if (lookup.lookbackWindow().isPresent()) {
       java.sql.Timestamp earliest = java.sql.Timestamp.from(
-          range.getTimestamp(0).toInstant().minus(lookup.lookbackWindow().get()));
+          range.earliest().toInstant().minus(lookup.lookbackWindow().get()));
       keep = keep.and(featureTime.geq(functions.lit(earliest)));
     }
     return features.where(keep);
