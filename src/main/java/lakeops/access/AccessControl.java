@@ -55,6 +55,24 @@ public final class AccessControl {
     return AccessPolicy.fromConf(AccessCheckRule.sessionConf(spark));
   }
 
+  /**
+   * The catalog's own check of a change it is asked to make, for callers that reach a catalog while
+   * a plan is still being analyzed (Delta creates a CLONE's target table during analysis, before
+   * the plan check runs). Audits and throws when the session's environment may not write there.
+   */
+  public static void checkCatalogWrite(SparkSession spark, String operation, String catalog, String name) {
+    java.util.Optional<AccessPolicy> policy = policy(spark);
+    if (policy.isEmpty()) {
+      return;
+    }
+    try {
+      policy.get().checkWrite(operation, policy.get().targetInCatalog(catalog, name));
+    } catch (AccessDeniedException denied) {
+      AccessAudit.record(spark, denied, "catalog " + catalog + ": " + operation + " " + name);
+      throw denied;
+    }
+  }
+
   /** What environment {@code name} may do with {@code target}: a table name or a path. */
   public static AccessCheck check(Environments environments, String name, String target) {
     AccessPolicy policy = AccessPolicy.of(environments, name);

@@ -2,6 +2,7 @@ package lakeops.catalog;
 
 import java.util.HashMap;
 import java.util.Map;
+import lakeops.access.AccessControl;
 import lakeops.exceptions.ValidationException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -24,7 +25,6 @@ import org.apache.spark.sql.delta.catalog.DeltaCatalog;
 import org.apache.spark.sql.delta.catalog.DeltaTableV2;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
-import scala.Option;
 
 /**
  * The Spark catalog of one LakeOps environment: {@code dev.features.airport_daily} is the Delta table
@@ -93,6 +93,9 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
     if (isPathIdentifier(ident)) {
       return delta.loadTable(ident);
     }
+    if (isFilePathIdentifier(ident)) {
+      throw new NoSuchTableException(ident);
+    }
     requireTable(ident);
     return named(delta.loadTable(pathIdentifier(ident)), ident);
   }
@@ -119,6 +122,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   public Table createTable(
       Identifier ident, Column[] columns, Transform[] partitions, Map<String, String> properties)
       throws TableAlreadyExistsException, NoSuchNamespaceException {
+    guard("CREATE TABLE", ident);
     requireSchema(ident.namespace());
     if (layout.tableExists(ident)) {
       throw new TableAlreadyExistsException(ident);
@@ -141,6 +145,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   @Override
   public Table alterTable(Identifier ident, TableChange... changes) throws NoSuchTableException {
+    guard("ALTER TABLE", ident);
     requireTable(ident);
     delta.alterTable(pathIdentifier(ident), changes);
     return loadTable(ident);
@@ -148,6 +153,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   @Override
   public boolean dropTable(Identifier ident) {
+    guard("DROP TABLE", ident);
     if (!layout.tableExists(ident)) {
       return false;
     }
@@ -164,6 +170,8 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   @Override
   public void renameTable(Identifier oldIdent, Identifier newIdent)
       throws NoSuchTableException, TableAlreadyExistsException {
+    guard("ALTER TABLE", oldIdent);
+    guard("CREATE TABLE", newIdent);
     requireTable(oldIdent);
     Identifier target = newIdent.namespace().length == 0
         ? Identifier.of(oldIdent.namespace(), newIdent.name()) : newIdent;
@@ -185,6 +193,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   public StagedTable stageCreate(
       Identifier ident, Column[] columns, Transform[] partitions, Map<String, String> properties)
       throws TableAlreadyExistsException, NoSuchNamespaceException {
+    guard("CREATE TABLE", ident);
     requireSchema(ident.namespace());
     if (layout.tableExists(ident)) {
       throw new TableAlreadyExistsException(ident);
@@ -198,6 +207,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   public StagedTable stageReplace(
       Identifier ident, Column[] columns, Transform[] partitions, Map<String, String> properties)
       throws NoSuchNamespaceException, NoSuchTableException {
+    guard("CREATE OR REPLACE TABLE", ident);
     requireTable(ident);
     return delta.stageReplace(pathIdentifier(ident), CatalogV2Columns.toStruct(columns), partitions,
         deltaProperties(ident, properties));
@@ -207,6 +217,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   public StagedTable stageCreateOrReplace(
       Identifier ident, Column[] columns, Transform[] partitions, Map<String, String> properties)
       throws NoSuchNamespaceException {
+    guard("CREATE OR REPLACE TABLE", ident);
     requireSchema(ident.namespace());
     return delta.stageCreateOrReplace(pathIdentifier(ident), CatalogV2Columns.toStruct(columns),
         partitions, deltaProperties(ident, properties));
@@ -267,6 +278,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   @Override
   public void createNamespace(String[] namespace, Map<String, String> metadata)
       throws org.apache.spark.sql.catalyst.analysis.NamespaceAlreadyExistsException {
+    guardSchema("CREATE SCHEMA", namespace);
     if (layout.schemaExists(namespace)) {
       throw new org.apache.spark.sql.catalyst.analysis.NamespaceAlreadyExistsException(namespace);
     }
@@ -281,6 +293,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   @Override
   public void alterNamespace(String[] namespace, NamespaceChange... changes)
       throws NoSuchNamespaceException {
+    guardSchema("ALTER SCHEMA", namespace);
     requireSchema(namespace);
     Map<String, String> metadata = new HashMap<>(layout.schemaMetadata(namespace));
     metadata.remove("location");
@@ -297,6 +310,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   @Override
   public boolean dropNamespace(String[] namespace, boolean cascade)
       throws NoSuchNamespaceException, NonEmptyNamespaceException {
+    guardSchema("DROP SCHEMA", namespace);
     requireSchema(namespace);
     String[] tables = layout.tables(namespace).toArray(String[]::new);
     if (tables.length > 0 && !cascade) {
@@ -311,6 +325,15 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   // ---- helpers ------------------------------------------------------------------------------
 
+  /** Refuses a change the session's environment may not make here, whatever route asked for it. */
+  private void guard(String operation, Identifier ident) {
+    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, ident.toString());
+  }
+
+  private void guardSchema(String operation, String[] namespace) {
+    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, String.join(".", namespace));
+  }
+
   /**
    * Whether {@code ident} is Delta's path form, {@code delta.`/folder`}: with an environment as the
    * default catalog it arrives here rather than at {@code spark_catalog}, and means the same.
@@ -321,6 +344,16 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
         && (ident.name().startsWith("/") || ident.name().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*"));
   }
 
+  /**
+   * Whether {@code ident} names plain files by path, e.g. {@code parquet.`/folder`} in CONVERT TO
+   * DELTA: no table of this catalog, so callers fall back to reading the folder.
+   */
+  private static boolean isFilePathIdentifier(Identifier ident) {
+    return ident.namespace().length == 1
+        && CatalogProperties.FILE_FORMATS.contains(ident.namespace()[0].toLowerCase(java.util.Locale.ROOT))
+        && (ident.name().startsWith("/") || ident.name().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*"));
+  }
+
   private Identifier pathIdentifier(Identifier ident) {
     return Identifier.of(new String[] {CatalogProperties.PROVIDER}, layout.tablePath(ident).toString());
   }
@@ -328,8 +361,7 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   /** Gives a Delta table loaded by path its three-part name, for plans, errors and history. */
   private Table named(Table table, Identifier ident) {
     if (table instanceof DeltaTableV2 deltaTable) {
-      return deltaTable.copy(deltaTable.spark(), deltaTable.path(), deltaTable.catalogTable(),
-          Option.apply(name + "." + ident), deltaTable.timeTravelOpt(), deltaTable.options());
+      return new NamedDeltaTable(deltaTable, name, ident);
     }
     return table;
   }

@@ -4,6 +4,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.catalog.Catalogs;
 import lakeops.env.Environment;
+import lakeops.features.ComputedFeatureTable;
+import lakeops.features.FeatureProperties;
+import lakeops.features.FeatureSpecs;
+import lakeops.features.FeatureStore;
+import lakeops.features.FeatureTable;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.env.SessionFactory;
@@ -23,9 +28,9 @@ import picocli.CommandLine.Option;
  * {@code lakeops quickstart}: the main job end to end on embedded defaults. Provisions the catalogs of
  * every environment, writes and reads a Delta table by three-part name in the chosen environment,
  * fetches the real flights sample (or generates synthetic flights with {@code --synthetic-rows}) and
- * builds bronze → silver → gold from it, logs an MLflow run to the environment's tracking server, and
- * trains, logs and registers the flight-delay model ({@code conf/models/flight_delay.yml}) when its
- * feature tables exist.
+ * builds bronze → silver → gold from it, computes the feature tables of {@code conf/features}, logs an
+ * MLflow run to the environment's tracking server, and trains, logs and registers the flight-delay
+ * model ({@code conf/models/flight_delay.yml}; alias champion if the model has none).
  */
 @Command(name = "quickstart", description = "Run the LakeOps pipeline end to end on embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
@@ -67,6 +72,7 @@ final class QuickstartCommand implements Callable<Integer> {
         summary.getLong(0), summary.getDouble(1), version);
 
     FlightsPipeline.Result pipeline = flightsPipeline(spark, home, environment);
+    computeFeatures(spark, home, environment);
 
     step("MLflow run");
     Tracking tracking = Tracking.forEnvironment(home, environment);
@@ -112,6 +118,20 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("  gold flights rows=%d airport_daily rows=%d pipeline_seconds=%.1f%n",
         result.gold().flightRows(), result.gold().airportDayRows(), (System.nanoTime() - started) / 1e9);
     return result;
+  }
+
+  /** The feature tables of {@code conf/features} from gold. */
+  private static void computeFeatures(SparkSession spark, LakeOpsHome home, Environment environment) {
+    java.nio.file.Path specs = home.confDir().resolve(FeatureProperties.SPECS_FOLDER);
+    step("Feature tables (" + specs + ")");
+    FeatureStore store = FeatureStore.of(spark);
+    for (ComputedFeatureTable computed : FeatureSpecs.load(specs, environment.name())) {
+      long started = System.nanoTime();
+      FeatureTable table = store.compute(computed);
+      long rows = spark.table(table.name()).count();
+      System.out.printf("  %-40s rows=%d version=%d seconds=%.1f%n", table.name(), rows, table.version(),
+          (System.nanoTime() - started) / 1e9);
+    }
   }
 
   /** Trains, logs and registers the flight-delay model, or says why it is skipped. */

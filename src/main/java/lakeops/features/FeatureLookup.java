@@ -13,6 +13,9 @@ import lakeops.exceptions.ValidationException;
  * be ({@link #lookback}), and which features to take, renamed or defaulted. Immutable: every
  * method returns a new lookup.
  *
+ * <p>By default a feature row counts from its timestamp; {@link #asKnownAt} also requires it to have
+ * been written (committed) by the label time.
+ *
  * <pre>{@code FeatureLookup.of("prod.features.airport_daily").on("origin").asOf("dep_time")
  *     .lookback(Duration.ofDays(28)).rename("avg_delay_7d", "origin_avg_delay_7d")}</pre>
  */
@@ -23,7 +26,8 @@ public record FeatureLookup(
     Optional<Duration> lookbackWindow,
     List<String> features,
     Map<String, String> renames,
-    Map<String, Object> defaults) {
+    Map<String, Object> defaults,
+    boolean knownAt) {
 
   public FeatureLookup {
     lookupKeys = List.copyOf(lookupKeys);
@@ -37,31 +41,31 @@ public record FeatureLookup(
   /** A lookup of every feature of {@code table}; say {@link #on} which label columns are its keys. */
   public static FeatureLookup of(String table) {
     return new FeatureLookup(table, List.of(), Optional.empty(), Optional.empty(), List.of(),
-        Map.of(), Map.of());
+        Map.of(), Map.of(), false);
   }
 
   /** Label columns holding the table's primary keys, in the order of the keys. */
   public FeatureLookup on(String... labelColumns) {
     return new FeatureLookup(table, List.of(labelColumns), timestampLookupKey, lookbackWindow,
-        features, renames, defaults);
+        features, renames, defaults, knownAt);
   }
 
   /** Label column holding the time the label is known at: features must be no later than it. */
   public FeatureLookup asOf(String labelTimeColumn) {
     return new FeatureLookup(table, lookupKeys, Optional.of(labelTimeColumn), lookbackWindow,
-        features, renames, defaults);
+        features, renames, defaults, knownAt);
   }
 
   /** Ignore a feature row older than this before the label time (a time to live). */
   public FeatureLookup lookback(Duration window) {
     return new FeatureLookup(table, lookupKeys, timestampLookupKey, Optional.of(window), features,
-        renames, defaults);
+        renames, defaults, knownAt);
   }
 
   /** Take only these features (default: every non-key column). */
   public FeatureLookup features(String... names) {
     return new FeatureLookup(table, lookupKeys, timestampLookupKey, lookbackWindow, List.of(names),
-        renames, defaults);
+        renames, defaults, knownAt);
   }
 
   /** Name feature {@code feature} {@code outputName} in the training set. */
@@ -69,7 +73,7 @@ public record FeatureLookup(
     Map<String, String> more = new LinkedHashMap<>(renames);
     more.put(feature, outputName);
     return new FeatureLookup(table, lookupKeys, timestampLookupKey, lookbackWindow, features, more,
-        defaults);
+        defaults, knownAt);
   }
 
   /** Value of {@code feature} when no feature row matches (or the match is null). */
@@ -77,7 +81,17 @@ public record FeatureLookup(
     Map<String, Object> more = new LinkedHashMap<>(defaults);
     more.put(feature, value);
     return new FeatureLookup(table, lookupKeys, timestampLookupKey, lookbackWindow, features,
-        renames, more);
+        renames, more, knownAt);
+  }
+
+  /**
+   * Take only feature rows that were already written when the label happened: a row counts from
+   * the commit time of the Delta version that wrote it, so values backfilled later cannot leak into
+   * older labels. Needs the table's change data feed (feature tables have it from creation).
+   */
+  public FeatureLookup asKnownAt() {
+    return new FeatureLookup(table, lookupKeys, timestampLookupKey, lookbackWindow, features, renames,
+        defaults, true);
   }
 
   /** Output name of {@code feature}. */

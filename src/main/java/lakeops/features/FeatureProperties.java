@@ -23,6 +23,15 @@ public final class FeatureProperties {
   /** Delta table property marking a table as a feature table. */
   public static final String FEATURE_TABLE_PROPERTY = "lakeops.feature.table";
 
+  /**
+   * Delta's change data feed, on for every feature table from creation: as-known-at lookups read
+   * each row version's commit time from it.
+   */
+  public static final String CHANGE_FEED_PROPERTY = "delta.enableChangeDataFeed";
+
+  /** Folder of {@code conf/} holding the feature specs, {@code *.yml}. */
+  public static final String SPECS_FOLDER = "features";
+
   /** How many offending keys a duplicate-key error shows at most. */
   public static final int DUPLICATE_KEYS_SHOWN = 10;
 

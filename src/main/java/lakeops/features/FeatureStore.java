@@ -3,6 +3,7 @@ package lakeops.features;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,9 +53,10 @@ public final class FeatureStore {
         "Cannot create feature table %s: it already exists", spec.name());
     // SQL, not DeltaTableBuilder: the builder's tableName() accepts two-part names only.
     spark.sql(String.format("CREATE TABLE %s (%s) USING delta CLUSTER BY (%s) COMMENT %s "
-            + "TBLPROPERTIES ('%s' = 'true', '%s' = %s, '%s' = %s)",
+            + "TBLPROPERTIES ('%s' = 'true', '%s' = 'true', '%s' = %s, '%s' = %s)",
         spec.name(), withNonNullKeys(schema, spec).toDDL(), quoted(spec.rowKeys()),
-        literal(spec.description()), FeatureProperties.FEATURE_TABLE_PROPERTY,
+        literal(spec.description()), FeatureProperties.CHANGE_FEED_PROPERTY,
+        FeatureProperties.FEATURE_TABLE_PROPERTY,
         FeatureProperties.PRIMARY_KEYS_PROPERTY, literal(String.join(",", spec.primaryKeys())),
         FeatureProperties.TIMESTAMP_KEY_PROPERTY, literal(spec.timestampKey().orElse(""))));
     FeatureTable table = table(spec.name(), spec);
@@ -88,7 +90,7 @@ public final class FeatureStore {
       String condition = spec.rowKeys().stream()
           .map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
       DeltaTable.forName(spark, name).as("t").merge(rows.as("s"), condition)
-          .whenMatched().updateAll().whenNotMatched().insertAll().execute();
+          .whenMatched(changed(spec, rows.schema())).updateAll().whenNotMatched().insertAll().execute();
     } else {
       try {
         rows.writeTo(name).overwrite(functions.lit(true));
@@ -101,6 +103,19 @@ public final class FeatureStore {
     return table;
   }
 
+  /**
+   * Runs the query of {@code computed} and merges its rows into the feature table, creating the
+   * table on first use. Idempotent: rows whose features did not change are not rewritten, so a
+   * re-run on unchanged upstream data changes no row.
+   */
+  public FeatureTable compute(ComputedFeatureTable computed) {
+    Dataset<Row> rows = spark.sql(computed.query());
+    if (!spark.catalog().tableExists(computed.name())) {
+      createTable(computed.spec(), rows.schema());
+    }
+    return writeTable(computed.name(), rows, WriteMode.MERGE);
+  }
+
   /** Joins {@code lookups} point-in-time onto {@code labels}; label rows are kept one for one. */
   public TrainingSet createTrainingSet(Dataset<Row> labels, FeatureLookup... lookups) {
     Dataset<Row> data = labels;
@@ -111,6 +126,35 @@ public final class FeatureStore {
       data = join(data, lookup, table);
     }
     return new TrainingSet(data, List.of(lookups), versions);
+  }
+
+  /**
+   * Features for a time range without a label frame: one row per row of the first lookup's table
+   * whose timestamp is in [{@code from}, {@code to}] (its keys and time under the lookup's label
+   * column names), with every lookup joined point-in-time onto it, the first included.
+   */
+  public TrainingSet retrieveRange(Instant from, Instant to, FeatureLookup... lookups) {
+    ValidationException.check(lookups.length > 0, "Cannot retrieve a range: no feature lookups given");
+    ValidationException.check(!to.isBefore(from), "Invalid range [%s, %s]: it ends before it starts",
+        from, to);
+    FeatureLookup first = lookups[0];
+    FeatureTableSpec spec = table(first.table()).spec();
+    ValidationException.check(spec.timestampKey().isPresent() && first.timestampLookupKey().isPresent(),
+        "Cannot retrieve a range from %s: the first lookup must be of a time-series table, with asOf(..)",
+        first.table());
+    ValidationException.check(first.lookupKeys().size() == spec.primaryKeys().size(),
+        "Invalid lookup of %s: %d lookup keys %s for primary keys %s", first.table(),
+        first.lookupKeys().size(), first.lookupKeys(), spec.primaryKeys());
+    List<Column> spine = new ArrayList<>();
+    for (int i = 0; i < spec.primaryKeys().size(); i++) {
+      spine.add(col("`" + spec.primaryKeys().get(i) + "`").as(first.lookupKeys().get(i)));
+    }
+    Column time = col("`" + spec.timestampKey().get() + "`");
+    spine.add(time.as(first.timestampLookupKey().get()));
+    Column inRange = time.cast(DataTypes.TimestampType).between(
+        functions.lit(java.sql.Timestamp.from(from)), functions.lit(java.sql.Timestamp.from(to)));
+    Dataset<Row> labels = spark.table(first.table()).where(inRange).select(spine.toArray(Column[]::new));
+    return createTrainingSet(labels, lookups);
   }
 
   private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTable table) {
@@ -132,9 +176,12 @@ public final class FeatureStore {
           "Invalid lookup of %s: no feature %s", table.name(), feature);
     }
     PointInTimeJoin.checkNoClash(labels.columns(), lookup, featureColumns);
-    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", table.version())
-        .table(table.name());
     if (spec.timestampKey().isEmpty()) {
+      ValidationException.check(!lookup.knownAt(),
+          "Invalid lookup of %s: asKnownAt needs a time-series table (it has no timestamp key)",
+          table.name());
+      Dataset<Row> features = spark.read().format("delta").option("versionAsOf", table.version())
+          .table(table.name());
       return joinOnKeys(labels, features, lookup, spec, featureColumns);
     }
     ValidationException.check(lookup.timestampLookupKey().isPresent(),
@@ -143,9 +190,27 @@ public final class FeatureStore {
     ValidationException.check(labelColumns.contains(lookup.timestampLookupKey().get()),
         "Invalid lookup of %s: the labels have no time column %s", table.name(),
         lookup.timestampLookupKey().get());
+    Dataset<Row> features = lookup.knownAt() ? rowVersions(table)
+        : spark.read().format("delta").option("versionAsOf", table.version()).table(table.name());
     Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get());
     return PointInTimeJoin.asOf(labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(),
         featureColumns);
+  }
+
+  /**
+   * Every version of every row of {@code table} up to its current version, with the commit time
+   * that wrote it, from the change data feed (inserts and update post-images).
+   */
+  private Dataset<Row> rowVersions(FeatureTable table) {
+    ValidationException.check("true".equalsIgnoreCase(properties(table.name()).get(FeatureProperties.CHANGE_FEED_PROPERTY)),
+        "Invalid lookup of %s: asKnownAt reads the table's change data feed, which is off; enable it "
+            + "with ALTER TABLE %s SET TBLPROPERTIES ('%s' = 'true') (it records writes from then on)",
+        table.name(), table.name(), FeatureProperties.CHANGE_FEED_PROPERTY);
+    return spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", 0).option("endingVersion", table.version()).table(table.name())
+        .where(col("_change_type").isin("insert", "update_postimage"))
+        .withColumn(PointInTimeJoin.COMMIT_TIME, col("_commit_timestamp"))
+        .drop("_change_type", "_commit_version", "_commit_timestamp");
   }
 
   /** Keeps feature rows in [earliest label − lookback, latest label]: no later row can match. */
@@ -158,6 +223,9 @@ public final class FeatureStore {
     }
     Column featureTime = col("`" + timestampKey + "`").cast(DataTypes.TimestampType);
     Column keep = featureTime.leq(functions.lit(range.get(1)));
+    if (lookup.knownAt()) {
+      keep = keep.and(col(PointInTimeJoin.COMMIT_TIME).leq(functions.lit(range.get(1))));
+    }
     if (lookup.lookbackWindow().isPresent()) {
       java.sql.Timestamp earliest = java.sql.Timestamp.from(
           range.getTimestamp(0).toInstant().minus(lookup.lookbackWindow().get()));
@@ -204,10 +272,7 @@ public final class FeatureStore {
 
   private FeatureTableSpec specOf(String name) {
     ValidationException.check(spark.catalog().tableExists(name), "Unknown feature table %s", name);
-    Map<String, String> properties = new LinkedHashMap<>();
-    for (Row row : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
-      properties.put(row.getString(0), row.getString(1));
-    }
+    Map<String, String> properties = properties(name);
     String keys = properties.get(FeatureProperties.PRIMARY_KEYS_PROPERTY);
     if (keys == null || keys.isBlank()) {
       throw new LakeOpsException("Table " + name + " is not a feature table (no property "
@@ -217,6 +282,21 @@ public final class FeatureStore {
     String description = spark.sql("DESCRIBE DETAIL " + name).first().getAs("description");
     return new FeatureTableSpec(name, List.of(keys.split(",")),
         timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey), description, Map.of(), "");
+  }
+
+  /** Rows whose features differ from the table's: unchanged rows are left alone (no new version). */
+  private static String changed(FeatureTableSpec spec, StructType incoming) {
+    String unchanged = Arrays.stream(incoming.fieldNames()).filter(c -> !spec.rowKeys().contains(c))
+        .map(c -> "t.`" + c + "` <=> s.`" + c + "`").collect(Collectors.joining(" AND "));
+    return unchanged.isEmpty() ? "false" : "NOT (" + unchanged + ")";
+  }
+
+  private Map<String, String> properties(String name) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Row row : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
+      properties.put(row.getString(0), row.getString(1));
+    }
+    return properties;
   }
 
   private static String quoted(List<String> columns) {

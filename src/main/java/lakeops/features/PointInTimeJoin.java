@@ -26,6 +26,12 @@ import org.apache.spark.sql.types.DataTypes;
  * equals the label time counts as known at that time (sorted before the label). Label rows are
  * carried whole through the union: none is dropped or duplicated, and no row id is needed. Label rows
  * with a null key match nothing.
+ *
+ * <p>As known at ({@link FeatureLookup#asKnownAt()}): the feature rows are every version of every
+ * row from the change data feed, each with the commit time that wrote it. A version is usable from
+ * max(timestamp, commit time); sorted by that, each label row takes the greatest (timestamp, commit
+ * time) among the usable versions before it — a running max rather than the last row, because a late
+ * backfill of an old timestamp must not displace a newer row that was already known.
  */
 final class PointInTimeJoin {
 
@@ -35,6 +41,9 @@ final class PointInTimeJoin {
   private static final String TIME = "__lakeops_time";
   private static final String FEATURE_TIME = "__lakeops_feature_time";
   private static final String KEY = "__lakeops_key_";
+
+  /** Column of the feature rows of an as-known-at lookup: the commit time of the row's version. */
+  static final String COMMIT_TIME = "__lakeops_commit_time";
 
   private PointInTimeJoin() {}
 
@@ -51,7 +60,8 @@ final class PointInTimeJoin {
     String[] labelColumns = labels.columns();
 
     Column labelStruct = struct(columns(labelColumns));
-    Column featureStruct = featureStruct(featureColumns, timestampKey);
+    boolean knownAt = lookup.knownAt();
+    Column featureStruct = featureStruct(featureColumns, timestampKey, knownAt);
     List<Column> labelSide = new ArrayList<>();
     labelSide.add(labelStruct.as(LABEL));
     labelSide.add(lit(null).cast(typeOf(features, featureStruct)).as(FEATURES));
@@ -66,7 +76,8 @@ final class PointInTimeJoin {
     }
     labelSide.add(col(quote(labelTime)).cast(DataTypes.TimestampType).as(TIME));
     labelSide.add(lit(1).as(IS_LABEL));
-    featureSide.add(col(quote(timestampKey)).cast(DataTypes.TimestampType).as(TIME));
+    Column featureTime = col(quote(timestampKey)).cast(DataTypes.TimestampType);
+    featureSide.add((knownAt ? functions.greatest(featureTime, col(COMMIT_TIME)) : featureTime).as(TIME));
     featureSide.add(lit(0).as(IS_LABEL));
 
     Dataset<Row> union = labels.select(labelSide.toArray(Column[]::new))
@@ -75,7 +86,8 @@ final class PointInTimeJoin {
         .orderBy(col(TIME).asc_nulls_first(), col(IS_LABEL).asc())
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> filled = union
-        .withColumn(FEATURES, functions.last(col(FEATURES), true).over(byKeyInTime))
+        .withColumn(FEATURES, (knownAt ? functions.max(col(FEATURES)) : functions.last(col(FEATURES), true))
+            .over(byKeyInTime))
         .where(col(IS_LABEL).equalTo(1));
 
     Column match = col(FEATURES);
@@ -98,12 +110,16 @@ final class PointInTimeJoin {
     return filled.select(output.toArray(Column[]::new));
   }
 
-  private static Column featureStruct(List<String> featureColumns, String timestampKey) {
+  /** Feature values with their time; as known at, (time, commit time) first, so max orders by them. */
+  private static Column featureStruct(List<String> featureColumns, String timestampKey, boolean knownAt) {
     List<Column> fields = new ArrayList<>();
+    fields.add(col(quote(timestampKey)).cast(DataTypes.TimestampType).as(FEATURE_TIME));
+    if (knownAt) {
+      fields.add(col(COMMIT_TIME).as(COMMIT_TIME));
+    }
     for (String feature : featureColumns) {
       fields.add(col(quote(feature)).as(feature));
     }
-    fields.add(col(quote(timestampKey)).cast(DataTypes.TimestampType).as(FEATURE_TIME));
     return struct(fields.toArray(Column[]::new));
   }
 

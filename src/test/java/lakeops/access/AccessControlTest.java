@@ -42,6 +42,12 @@ class AccessControlTest extends SharedSpark {
     prod.sql("CREATE SCHEMA prod.acc");
     prod.sql("CREATE TABLE prod.acc.t (id BIGINT, v STRING) USING delta");
     prod.sql("INSERT INTO prod.acc.t VALUES (1, 'a'), (2, 'b')");
+    writeParquet(prodTable);
+  }
+
+  /** The plain Parquet folder next to a table that CONVERT TO DELTA turns into a Delta table. */
+  private static void writeParquet(Place place) {
+    prod.range(3).write().mode("overwrite").parquet(place.path() + "_parquet");
   }
 
   private static Place place(String schema) {
@@ -77,6 +83,9 @@ class AccessControlTest extends SharedSpark {
     prod.sql("CREATE TABLE " + own.table() + " USING delta AS SELECT 1L AS id, 'a' AS v");
     if (route.name().contains("RESTORE")) {
       prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b')");
+    }
+    if (route.name().contains("CONVERT")) {
+      writeParquet(own);
     }
 
     route.action().accept(prod, own);
@@ -172,6 +181,6 @@ class AccessControlTest extends SharedSpark {
         return denied;
       }
     }
-    throw new AssertionError("no AccessDeniedException in the causes", error);
+    throw new AssertionError("no AccessDeniedException in the causes of " + error, error);
   }
 }

@@ -105,7 +105,16 @@ record AccessRoute(String name, String operation, Kind target, BiConsumer<SparkS
             (spark, p) -> DeltaTable.forPath(spark, p.path()).vacuum()),
         route("DeltaTable.forPath optimize", "OPTIMIZE", Kind.TABLE,
             (spark, p) -> DeltaTable.forPath(spark, p.path()).optimize().executeCompaction()),
-        route("streaming into path", "STREAM INTO", Kind.TABLE, AccessRoute::streamToPath));
+        route("streaming into path", "STREAM INTO", Kind.TABLE, AccessRoute::streamToPath),
+        route("streaming toTable", "STREAM INTO", Kind.TABLE, AccessRoute::streamToTable),
+        sql("sql SHALLOW CLONE", "CREATE TABLE", Kind.NEW_TABLE, "CREATE TABLE %t_new SHALLOW CLONE %t"),
+        sql("sql CONVERT TO DELTA", "CONVERT TO DELTA", Kind.PARQUET, "CONVERT TO DELTA parquet.`%p_parquet`"),
+        sql("sql REORG", "REORG", Kind.TABLE, "REORG TABLE %t APPLY (PURGE)"),
+        sql("sql ALTER TABLE ADD CONSTRAINT", "ALTER TABLE", Kind.TABLE,
+            "ALTER TABLE %t ADD CONSTRAINT positive_id CHECK (id > 0)"),
+        sql("sql ALTER TABLE ALTER COLUMN", "ALTER TABLE", Kind.TABLE,
+            "ALTER TABLE %t ALTER COLUMN v COMMENT 'the value'"),
+        sql("sql ALTER TABLE CLUSTER BY", "ALTER TABLE", Kind.TABLE, "ALTER TABLE %t CLUSTER BY (id)"));
   }
 
   private static AccessRoute sql(String name, String operation, Kind target, String statement) {
@@ -148,6 +157,18 @@ record AccessRoute(String name, String operation, Kind target, BiConsumer<SparkS
           .writeStream().format("delta").option("checkpointLocation", p.checkpoints())
           .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow())
           .start(p.path())
+          .awaitTermination();
+    } catch (Exception e) {
+      throw rethrow(e);
+    }
+  }
+
+  private static void streamToTable(SparkSession spark, Place p) {
+    try {
+      spark.readStream().format("delta").load(p.path())
+          .writeStream().format("delta").option("checkpointLocation", p.checkpoints() + "_table")
+          .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow())
+          .toTable(p.table())
           .awaitTermination();
     } catch (Exception e) {
       throw rethrow(e);
