@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * fetches the real flights sample (or generates synthetic flights with {@code --synthetic-rows}) and
  * builds bronze → silver → gold from it, computes the feature tables of {@code conf/features}, logs an
  * MLflow run to the environment's tracking server, and trains, logs and registers the flight-delay
- * model ({@code conf/models/flight_delay.yml}).
+ * model ({@code conf/models/flight_delay.yml}; alias champion if the model has none).
  */
 @Command(name = "quickstart", description = "Run the LakeOps pipeline end to end on embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {

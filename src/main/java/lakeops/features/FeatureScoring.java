@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Batch scoring with feature lookup: a model trained from a feature-store training set carries its
- * lookups ({@link FeatureSpec}), so scoring needs only the keys and timestamps. {@link #scoreBatch}
+ * lookups ({@link ModelFeatureSpec}), so scoring needs only the keys and timestamps. {@link #scoreBatch}
  * loads the model from the registry, joins the features point-in-time exactly as training did, and
  * adds the model's output columns ({@code prediction}, and for classifiers {@code probability}).
  *
@@ -50,7 +50,7 @@ public final class FeatureScoring {
 
   /** Scores {@code rows} with the MLflow model directory {@code modelDir} (see {@link #scoreBatch(String, Dataset)}). */
   public Dataset<Row> scoreBatch(Path modelDir, Dataset<Row> rows) {
-    FeatureSpec spec = FeatureSpec.readFrom(modelDir);
+    ModelFeatureSpec spec = ModelFeatureSpec.readFrom(modelDir);
     TrainingSet withFeatures = FeatureStore.of(spark)
         .createTrainingSet(rows, spec.lookups().toArray(FeatureLookup[]::new));
     PipelineModel model = PipelineModel.load(modelDir.resolve("sparkml").toUri().toString());

@@ -20,7 +20,7 @@ import java.util.Set;
 import lakeops.env.Environment;
 import lakeops.env.LakeOpsHome;
 import lakeops.features.FeatureLookup;
-import lakeops.features.FeatureSpec;
+import lakeops.features.ModelFeatureSpec;
 import lakeops.features.FeatureStore;
 import lakeops.features.TrainingSet;
 import lakeops.exceptions.LakeOpsException;
@@ -168,7 +168,7 @@ public final class ModelTraining {
       MlflowModelWriter.write(model, example, bundle.modelDir());
       writeExamplePredictions(model, example, bundle.modelDir());
       example.unpersist();
-      FeatureSpec.of(set).writeTo(bundle.modelDir());
+      ModelFeatureSpec.of(set).writeTo(bundle.modelDir());
       Files.createDirectories(bundle.artifactsDir());
       Files.copy(modelFile, bundle.artifactsDir().resolve("model_config.yml"));
 

@@ -123,7 +123,7 @@ class TrainingTest {
 
     PipelineModel local = PipelineModel.load(result.bundleDir().resolve("model/sparkml").toUri().toString());
     Dataset<Row> expected = local.transform(FeatureStore.of(FlightDelayFixture.session())
-        .createTrainingSet(keys, lakeops.features.FeatureSpec.readFrom(result.bundleDir().resolve("model"))
+        .createTrainingSet(keys, lakeops.features.ModelFeatureSpec.readFrom(result.bundleDir().resolve("model"))
             .lookups().toArray(lakeops.features.FeatureLookup[]::new)).data());
     assertThat(scored.select("flight_time", "origin", "prediction").collectAsList())
         .containsExactlyInAnyOrderElementsOf(

@@ -24,18 +24,18 @@ import lakeops.exceptions.InvalidConfigException;
  * @param lookups the lookups, in training order
  * @param tableVersions feature table → Delta version read at training
  */
-public record FeatureSpec(List<FeatureLookup> lookups, Map<String, Long> tableVersions) {
+public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> tableVersions) {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  public FeatureSpec {
+  public ModelFeatureSpec {
     lookups = List.copyOf(lookups);
     tableVersions = Map.copyOf(tableVersions);
   }
 
   /** The spec of a training set. */
-  public static FeatureSpec of(TrainingSet set) {
-    return new FeatureSpec(set.lookups(), set.tableVersions());
+  public static ModelFeatureSpec of(TrainingSet set) {
+    return new ModelFeatureSpec(set.lookups(), set.tableVersions());
   }
 
   /** Writes the spec as JSON to {@code dir}/{@value FeatureProperties#FEATURE_SPEC_FILE}. */
@@ -70,7 +70,7 @@ public record FeatureSpec(List<FeatureLookup> lookups, Map<String, Long> tableVe
   }
 
   /** Reads the spec a model directory holds; fails naming the file if it is missing or malformed. */
-  public static FeatureSpec readFrom(Path dir) {
+  public static ModelFeatureSpec readFrom(Path dir) {
     Path file = dir.resolve(FeatureProperties.FEATURE_SPEC_FILE);
     if (!Files.isRegularFile(file)) {
       throw new InvalidConfigException("Invalid model " + dir + ": no " + FeatureProperties.FEATURE_SPEC_FILE
@@ -96,7 +96,7 @@ public record FeatureSpec(List<FeatureLookup> lookups, Map<String, Long> tableVe
           versions.put(table, node.path("trained_on_version").asLong());
         }
       }
-      return new FeatureSpec(lookups, versions);
+      return new ModelFeatureSpec(lookups, versions);
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidConfigException("Invalid feature spec " + file + ": " + e.getMessage(), e);
     }
