@@ -59,6 +59,10 @@ class TrackingTest {
     }
     assertThat(home.lakehouseDir().resolve("dev/gold/quickstart_numbers/_delta_log")).isDirectory();
     assertThat(home.lakehouseDir().resolve("dev/gold/airport_daily/_delta_log")).isDirectory();
+    assertThat(home.lakehouseDir().resolve("dev/features/route_stats/_delta_log")).isDirectory();
+    assertThat(result.stdout()).contains("dev.features.origin_delay_stats")
+        .contains("model=dev.ml.flight_delay").containsPattern("version=1 alias=champion uri=models:/")
+        .doesNotContain("skipped:");
 
     String runId = result.stdout().lines().filter(l -> l.contains("run="))
         .map(l -> l.replaceAll(".*run=(\\S+).*", "$1")).findFirst().orElseThrow();
