@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -12,19 +14,25 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
 
 /**
  * A mergeable count per category of one column in one window, exact up to {@code limit} categories;
  * past twice that, the rarest fold into {@link MonitorProperties#OTHER} and the sketch reports itself
- * {@linkplain #exact() approximate}. Nulls are not added (the profile counts them).
+ * {@linkplain #exact() approximate}, and an HLL sketch, seeded with every category seen before the
+ * fold, keeps the distinct count. Nulls are not added (the profile counts them).
  */
 public final class CategoricalSketch implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+  private static final int FORMAT = 0x4C4F4332;
 
   private int limit;
   private HashMap<String, Long> counts = new HashMap<>();
   private boolean exact = true;
+  private transient HllSketch distinct;
 
   /** Only for serialization. */
   public CategoricalSketch() {}
@@ -36,7 +44,15 @@ public final class CategoricalSketch implements Serializable {
 
   /** Adds one value. */
   public void add(String value) {
-    counts.merge(value, 1L, Long::sum);
+    add(value, 1L);
+  }
+
+  /** Adds {@code count} occurrences of {@code value}. */
+  public void add(String value, long count) {
+    counts.merge(value, count, Long::sum);
+    if (distinct != null) {
+      distinct.update(value);
+    }
     if (counts.size() > 2 * limit) {
       fold();
     }
@@ -45,6 +61,12 @@ public final class CategoricalSketch implements Serializable {
   /** Adds every count of {@code other}. */
   public CategoricalSketch merge(CategoricalSketch other) {
     other.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    if (distinct != null || other.distinct != null) {
+      Union union = new Union(MonitorProperties.HLL_LG_K);
+      union.update(distinct == null ? seeded(counts) : distinct);
+      union.update(other.distinct == null ? seeded(other.counts) : other.distinct);
+      distinct = union.getResult(TgtHllType.HLL_4);
+    }
     exact &= other.exact;
     if (counts.size() > 2 * limit) {
       fold();
@@ -55,6 +77,11 @@ public final class CategoricalSketch implements Serializable {
   /** Whether every count is exact. */
   public boolean exact() {
     return exact;
+  }
+
+  /** Distinct categories added: exact while the sketch is, else the HLL estimate (about 1.6% error). */
+  public long distinctCount() {
+    return distinct == null ? counts.size() : Math.round(distinct.getEstimate());
   }
 
   /** Count per category. */
@@ -75,7 +102,16 @@ public final class CategoricalSketch implements Serializable {
         .limit(n).toList();
   }
 
+  private static HllSketch seeded(Map<String, Long> categories) {
+    HllSketch sketch = new HllSketch(MonitorProperties.HLL_LG_K);
+    categories.keySet().forEach(sketch::update);
+    return sketch;
+  }
+
   private void fold() {
+    if (distinct == null) {
+      distinct = seeded(counts);
+    }
     exact = false;
     LinkedHashMap<String, Long> kept = new LinkedHashMap<>();
     long other = counts.getOrDefault(MonitorProperties.OTHER, 0L);
@@ -98,6 +134,7 @@ public final class CategoricalSketch implements Serializable {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(FORMAT);
       out.writeInt(limit);
       out.writeBoolean(exact);
       out.writeInt(counts.size());
@@ -105,6 +142,9 @@ public final class CategoricalSketch implements Serializable {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue());
       }
+      byte[] hll = distinct == null ? new byte[0] : distinct.toCompactByteArray();
+      out.writeInt(hll.length);
+      out.write(hll);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -112,18 +152,41 @@ public final class CategoricalSketch implements Serializable {
     }
   }
 
-  /** The sketch {@link #toBytes()} wrote. */
+  /** The sketch {@link #toBytes()} wrote (also the format before the HLL). */
   public static CategoricalSketch fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      CategoricalSketch sketch = new CategoricalSketch(in.readInt());
+      int first = in.readInt();
+      boolean current = first == FORMAT;
+      CategoricalSketch sketch = new CategoricalSketch(current ? in.readInt() : first);
       sketch.exact = in.readBoolean();
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
         sketch.counts.put(in.readUTF(), in.readLong());
       }
+      if (current) {
+        byte[] hll = new byte[in.readInt()];
+        in.readFully(hll);
+        sketch.distinct = hll.length == 0 ? null : HllSketch.heapify(hll);
+      }
       return sketch;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    byte[] bytes = toBytes();
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    CategoricalSketch read = fromBytes(bytes);
+    limit = read.limit;
+    exact = read.exact;
+    counts = read.counts;
+    distinct = read.distinct;
   }
 }

@@ -1,8 +1,8 @@
 package lakeops.monitoring;
 
 /**
- * The profile of one column in one window: counts and moments from Spark's aggregates, the
- * distribution as a sketch (numeric or categorical bytes, null for other types).
+ * The profile of one column in one window: counts and moments, the distribution as a sketch
+ * (numeric or categorical bytes, null for other types).
  *
  * @param column column name
  * @param dataType Spark SQL type name
@@ -11,7 +11,7 @@ package lakeops.monitoring;
  * @param count non-null values
  * @param zeros values equal to 0 (numeric)
  * @param nans NaN values (floating point)
- * @param distinct approximate distinct values (HyperLogLog++, 5% relative error)
+ * @param distinct distinct values: exact while the sketch is, else an HLL estimate (about 1.6% error)
  * @param avg mean
  * @param stddev sample standard deviation
  * @param min minimum

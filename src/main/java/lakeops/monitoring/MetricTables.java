@@ -51,17 +51,20 @@ public final class MetricTables {
     return environment + "." + MonitorProperties.SCHEMA + "." + MonitorProperties.ALERTS_TABLE;
   }
 
-  /** Creates the schema and both tables if missing. */
-  void create() {
+  /** Creates the schema and both tables if missing; true if the profile table was created now. */
+  boolean create() {
     spark.sql("CREATE SCHEMA IF NOT EXISTS " + environment + "." + MonitorProperties.SCHEMA);
-    createIfMissing(profile(), MetricRows.PROFILE);
+    boolean created = createIfMissing(profile(), MetricRows.PROFILE);
     createIfMissing(drift(), MetricRows.DRIFT);
+    return created;
   }
 
-  private void createIfMissing(String table, StructType schema) {
-    if (!spark.catalog().tableExists(table)) {
-      spark.createDataFrame(List.<Row>of(), schema).write().format("delta").saveAsTable(table);
+  private boolean createIfMissing(String table, StructType schema) {
+    if (spark.catalog().tableExists(table)) {
+      return false;
     }
+    spark.createDataFrame(List.<Row>of(), schema).write().format("delta").saveAsTable(table);
+    return true;
   }
 
   /** {@code <granularity>@<window start epoch seconds>} of a metric-table row. */

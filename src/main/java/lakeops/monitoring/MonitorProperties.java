@@ -41,6 +41,18 @@ public final class MonitorProperties {
   /** Default of {@link #NUMERIC_SKETCH_SIZE}: exact statistics up to 4096 distinct values per window. */
   public static final int NUMERIC_SKETCH_SIZE_DEFAULT = 4096;
 
+  /**
+   * Spark conf: the relative accuracy of the buckets (DDSketch) a numeric sketch turns into past its
+   * capacity: every value is counted in a bucket whose representative is within this fraction of it.
+   */
+  public static final String NUMERIC_SKETCH_ACCURACY = "lakeops.monitoring.numericSketchRelativeAccuracy";
+
+  /** Default of {@link #NUMERIC_SKETCH_ACCURACY}: 0.5%. */
+  public static final double NUMERIC_SKETCH_ACCURACY_DEFAULT = 0.005;
+
+  /** Log2 of the HLL registers of approximate distinct counts: 4096 registers, about 1.6% error. */
+  public static final int HLL_LG_K = 12;
+
   /** Categories a categorical sketch counts exactly; the rarest beyond it fold into {@link #OTHER}. */
   public static final String CATEGORY_LIMIT = "lakeops.monitoring.categoryLimit";
 

@@ -57,7 +57,7 @@ public final class MonitorRefresh {
 
   private RefreshResult refresh() {
     MetricTables tables = MetricTables.of(spark, environment, spec.name());
-    tables.create();
+    boolean created = tables.create();
     String table = MetricTables.qualify(environment, spec.table());
     if (!spark.catalog().tableExists(table)) {
       throw new lakeops.exceptions.InvalidConfigException(String.format(
@@ -72,7 +72,8 @@ public final class MonitorRefresh {
     Map<String, String> stored = new HashMap<>();
     Map<String, Long> storedVersions = new HashMap<>();
     String storedBaseline = null;
-    for (Row r : spark.table(tables.profile())
+    // Tables created just now hold nothing: no need to read them back.
+    for (Row r : created ? List.<Row>of() : spark.table(tables.profile())
         .where("column_name = ':table' AND fingerprint IS NOT NULL")
         .select(col("log_type"), col("granularity"), col("window.start"), col("fingerprint"),
             col("logging_table_commit_version")).collectAsList()) {
@@ -84,7 +85,7 @@ public final class MonitorRefresh {
         storedVersions.put(id, r.getLong(4));
       }
     }
-    ProfileScan scan = new ProfileScan(spec, sketchSize(), categoryLimit());
+    ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
     String baselineId = baselineId();
     boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
     // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
@@ -283,10 +284,11 @@ public final class MonitorRefresh {
     List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
         .select(explode(array(windows.toArray(new Column[0]))).as("w"), rowHash.as("h"))
         .groupBy(col("w.granularity"), col("w.start"))
-        .agg(count(lit(1)), sum(col("h")))
+        .agg(count(lit(1)), sum(shiftright(col("h"), 32)), sum(col("h").bitwiseAND(lit(0xffffffffL))))
         .collectAsList();
     for (Row r : rows) {
-      result.put(r.getString(0) + "@" + r.getLong(1), r.getLong(2) + ":" + r.get(3));
+      result.put(r.getString(0) + "@" + r.getLong(1),
+          WindowAccumulator.fingerprint(r.getLong(2), r.getLong(3), r.getLong(4)));
     }
     return result;
   }
@@ -314,6 +316,11 @@ public final class MonitorRefresh {
   private int sketchSize() {
     return Integer.parseInt(spark.conf().get(MonitorProperties.NUMERIC_SKETCH_SIZE,
         Integer.toString(MonitorProperties.NUMERIC_SKETCH_SIZE_DEFAULT)));
+  }
+
+  private double sketchAccuracy() {
+    return Double.parseDouble(spark.conf().get(MonitorProperties.NUMERIC_SKETCH_ACCURACY,
+        Double.toString(MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT)));
   }
 
   private int categoryLimit() {

@@ -5,35 +5,60 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import java.util.Iterator;
 
 /**
  * A mergeable distribution of one numeric column in one window: distinct values with their counts,
- * exact up to {@code capacity} distinct values. Past it, the closest neighbouring values merge into
- * their weighted mean (Ben-Haim and Tom-Tov's streaming histogram), halving the size, and the sketch
- * reports itself {@linkplain #exact() approximate}. Nulls and NaN are not added (the profile counts them).
+ * exact up to {@code capacity} distinct values. Past it the sketch turns into a DDSketch (Datadog's
+ * relative-error quantile sketch: logarithmic buckets, each value counted in the bucket that holds it
+ * within the relative {@code accuracy}) plus an Apache DataSketches HLL distinct-count sketch, and
+ * reports itself {@linkplain #exact() approximate}. The buckets are fixed by the value alone, so a
+ * reference and a current window that share a distribution share their bucket counts too: bucketing
+ * coarsens both sides alike and adds no drift of its own. Nulls and NaN are not added (the profile
+ * counts them).
  */
 public final class NumericSketch implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final int BUFFER = 8192;
+  private static final int FORMAT = 0x4C4F4E32;
+
+  private static final int MAX_BUCKETS = 2048;
 
   private int capacity;
+  private double accuracy;
   private double[] values;
   private long[] counts;
   private int size;
   private double[] buffer;
   private int buffered;
-  private boolean exact = true;
+  private transient DDSketch buckets;
+  private transient HllSketch hll;
+  private transient double[] viewValues;
+  private transient long[] viewCounts;
 
-  /** Only for serialization. */
-  public NumericSketch() {}
-
-  /** An empty sketch keeping {@code capacity} distinct values exactly. */
+  /** An empty sketch keeping {@code capacity} distinct values exactly, then the default accuracy. */
   public NumericSketch(int capacity) {
+    this(capacity, MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT);
+  }
+
+  /** An empty sketch keeping {@code capacity} distinct values exactly, then buckets of {@code accuracy}. */
+  public NumericSketch(int capacity, double accuracy) {
     this.capacity = capacity;
+    this.accuracy = accuracy;
     this.values = new double[0];
     this.counts = new long[0];
   }
@@ -56,33 +81,64 @@ public final class NumericSketch implements Serializable {
   public NumericSketch merge(NumericSketch other) {
     other.flush();
     flush();
-    mergeSorted(other.values, other.counts, other.size);
-    exact &= other.exact;
-    compact();
+    viewValues = null;
+    if (buckets == null && other.buckets == null) {
+      mergeSorted(other.values, other.counts, other.size);
+      if (size > capacity) {
+        approximate();
+      }
+      return this;
+    }
+    if (buckets == null) {
+      approximate();
+    }
+    if (other.buckets == null) {
+      for (int i = 0; i < other.size; i++) {
+        buckets.accept(other.values[i], other.counts[i]);
+        hll.update(other.values[i]);
+      }
+    } else {
+      buckets.mergeWith(other.buckets);
+      Union union = new Union(hll.getLgConfigK());
+      union.update(hll);
+      union.update(other.hll);
+      hll = union.getResult(TgtHllType.HLL_4);
+    }
     return this;
   }
 
-  /** Whether every value and count is exact (no merging of neighbours happened). */
+  /** Whether every value and count is exact (the sketch never exceeded its capacity). */
   public boolean exact() {
     flush();
-    return exact;
+    return buckets == null;
   }
 
-  /** The distinct values, ascending. */
+  /** The distinct values, ascending (approximate: each bucket's representative value). */
   public double[] values() {
     flush();
-    return Arrays.copyOf(values, size);
+    if (buckets == null) {
+      return Arrays.copyOf(values, size);
+    }
+    view();
+    return viewValues.clone();
   }
 
-  /** The count of each of {@link #values()}. */
+  /** The count of each of {@link #values()} (approximate: the bucket counts). */
   public long[] counts() {
     flush();
-    return Arrays.copyOf(counts, size);
+    if (buckets == null) {
+      return Arrays.copyOf(counts, size);
+    }
+    view();
+    return viewCounts.clone();
   }
 
   /** Values added. */
   public long total() {
     flush();
+    if (buckets != null) {
+      return Math.round(buckets.getCount());
+    }
     long total = 0;
     for (int i = 0; i < size; i++) {
       total += counts[i];
@@ -90,26 +146,45 @@ public final class NumericSketch implements Serializable {
     return total;
   }
 
+  /** Distinct values added: exact while the sketch is, else the HLL estimate (about 1.6% error). */
+  public long distinctCount() {
+    flush();
+    return buckets == null ? size : Math.round(hll.getEstimate());
+  }
+
   /** The {@code q}-quantile (lower value, as {@code percentile_disc}); NaN when empty. */
   public double quantile(double q) {
-    flush();
-    long total = total();
+    double[] v = values();
+    long[] c = counts();
+    long total = 0;
+    for (long n : c) {
+      total += n;
+    }
     if (total == 0) {
       return Double.NaN;
     }
     long rank = Math.max(1, (long) Math.ceil(q * total));
     long seen = 0;
-    for (int i = 0; i < size; i++) {
-      seen += counts[i];
+    for (int i = 0; i < v.length; i++) {
+      seen += c[i];
       if (seen >= rank) {
-        return values[i];
+        return v[i];
       }
     }
-    return values[size - 1];
+    return v[v.length - 1];
   }
 
   private void flush() {
     if (buffered == 0) {
+      return;
+    }
+    viewValues = null;
+    if (buckets != null) {
+      for (int i = 0; i < buffered; i++) {
+        buckets.accept(buffer[i]);
+        hll.update(buffer[i]);
+      }
+      buffered = 0;
       return;
     }
     double[] sorted = Arrays.copyOf(buffer, buffered);
@@ -127,7 +202,58 @@ public final class NumericSketch implements Serializable {
       }
     }
     mergeSorted(runValues, runCounts, runs);
-    compact();
+    if (size > capacity) {
+      approximate();
+    }
+  }
+
+  /** Moves the exact values into a DDSketch and an HLL sketch; from here on values go to those. */
+  private void approximate() {
+    buckets = newBuckets(accuracy);
+    hll = new HllSketch(MonitorProperties.HLL_LG_K);
+    for (int i = 0; i < size; i++) {
+      buckets.accept(values[i], counts[i]);
+      hll.update(values[i]);
+    }
+    values = new double[0];
+    counts = new long[0];
+    size = 0;
+  }
+
+  private static DDSketch newBuckets(double accuracy) {
+    return DDSketch.balancedCollapsingLowest(accuracy, MAX_BUCKETS);
+  }
+
+  /** Bucket representatives and counts, ascending: negative buckets, zero, positive buckets. */
+  private void view() {
+    if (viewValues != null) {
+      return;
+    }
+    int n = buckets.getNegativeValueStore().getStream().mapToInt(bin -> 1).sum()
+        + buckets.getPositiveValueStore().getStream().mapToInt(bin -> 1).sum() + 1;
+    double[] v = new double[n];
+    long[] c = new long[n];
+    int size = 0;
+    Iterator<Bin> negative = buckets.getNegativeValueStore().getDescendingIterator();
+    while (negative.hasNext()) {
+      Bin bin = negative.next();
+      v[size] = -buckets.getIndexMapping().value(bin.getIndex());
+      c[size++] = Math.round(bin.getCount());
+    }
+    long zeros = Math.round(buckets.getCount() - buckets.getNegativeValueStore().getTotalCount()
+        - buckets.getPositiveValueStore().getTotalCount());
+    if (zeros > 0) {
+      v[size] = 0;
+      c[size++] = zeros;
+    }
+    Iterator<Bin> positive = buckets.getPositiveValueStore().getAscendingIterator();
+    while (positive.hasNext()) {
+      Bin bin = positive.next();
+      v[size] = buckets.getIndexMapping().value(bin.getIndex());
+      c[size++] = Math.round(bin.getCount());
+    }
+    viewValues = Arrays.copyOf(v, size);
+    viewCounts = Arrays.copyOf(c, size);
   }
 
   private void mergeSorted(double[] otherValues, long[] otherCounts, int otherSize) {
@@ -153,49 +279,27 @@ public final class NumericSketch implements Serializable {
     size = n;
   }
 
-  /** Merges the closest neighbours until at most half the capacity remain. */
-  private void compact() {
-    while (size > capacity) {
-      exact = false;
-      double[] gaps = new double[size - 1];
-      for (int i = 0; i + 1 < size; i++) {
-        gaps[i] = values[i + 1] - values[i];
-      }
-      double[] sortedGaps = gaps.clone();
-      Arrays.sort(sortedGaps);
-      double limit = sortedGaps[Math.max(0, Math.min(sortedGaps.length - 1, size - capacity / 2 - 1))];
-      double[] v = new double[size];
-      long[] c = new long[size];
-      int n = 0;
-      for (int i = 0; i < size; i++) {
-        if (i + 1 < size && gaps[i] <= limit) {
-          long merged = counts[i] + counts[i + 1];
-          v[n] = (values[i] * counts[i] + values[i + 1] * counts[i + 1]) / merged;
-          c[n++] = merged;
-          i++;
-        } else {
-          v[n] = values[i];
-          c[n++] = counts[i];
-        }
-      }
-      values = v;
-      counts = c;
-      size = n;
-    }
-  }
-
   /** The sketch as bytes, for the state table. */
   public byte[] toBytes() {
     flush();
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + size * 16);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + size * 16);
       DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(FORMAT);
       out.writeInt(capacity);
-      out.writeBoolean(exact);
-      out.writeInt(size);
-      for (int i = 0; i < size; i++) {
-        out.writeDouble(values[i]);
-        out.writeLong(counts[i]);
+      out.writeDouble(accuracy);
+      out.writeBoolean(buckets == null);
+      if (buckets == null) {
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+          out.writeDouble(values[i]);
+          out.writeLong(counts[i]);
+        }
+      } else {
+        GrowingByteArrayOutput encoded = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        buckets.encode(encoded, false);
+        writeBlock(out, encoded.trimmedCopy());
+        writeBlock(out, hll.toCompactByteArray());
       }
       out.flush();
       return bytes.toByteArray();
@@ -204,22 +308,75 @@ public final class NumericSketch implements Serializable {
     }
   }
 
-  /** The sketch {@link #toBytes()} wrote. */
+  /** The sketch {@link #toBytes()} wrote (also the format before KLL: pairs, approximate ones too). */
   public static NumericSketch fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      NumericSketch sketch = new NumericSketch(in.readInt());
-      sketch.exact = in.readBoolean();
-      int n = in.readInt();
-      sketch.values = new double[n];
-      sketch.counts = new long[n];
-      for (int i = 0; i < n; i++) {
-        sketch.values[i] = in.readDouble();
-        sketch.counts[i] = in.readLong();
+      int first = in.readInt();
+      if (first != FORMAT) {
+        return legacy(first, in);
       }
-      sketch.size = n;
+      NumericSketch sketch = new NumericSketch(in.readInt(), in.readDouble());
+      if (in.readBoolean()) {
+        sketch.readPairs(in);
+      } else {
+        sketch.buckets = DDSketch.decode(ByteArrayInput.wrap(readBlock(in)),
+            () -> new CollapsingLowestDenseStore(MAX_BUCKETS));
+        sketch.hll = HllSketch.heapify(readBlock(in));
+      }
       return sketch;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static NumericSketch legacy(int capacity, DataInputStream in) throws IOException {
+    NumericSketch sketch = new NumericSketch(capacity);
+    boolean exact = in.readBoolean();
+    sketch.readPairs(in);
+    if (!exact) {
+      sketch.approximate();
+    }
+    return sketch;
+  }
+
+  private void readPairs(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    values = new double[n];
+    counts = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = in.readDouble();
+      counts[i] = in.readLong();
+    }
+    size = n;
+  }
+
+  private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {
+    out.writeInt(block.length);
+    out.write(block);
+  }
+
+  private static byte[] readBlock(DataInputStream in) throws IOException {
+    byte[] block = new byte[in.readInt()];
+    in.readFully(block);
+    return block;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    byte[] bytes = toBytes();
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    NumericSketch read = fromBytes(bytes);
+    capacity = read.capacity;
+    accuracy = read.accuracy;
+    values = read.values;
+    counts = read.counts;
+    size = read.size;
+    buckets = read.buckets;
+    hll = read.hll;
   }
 }

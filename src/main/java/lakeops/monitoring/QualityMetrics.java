@@ -5,13 +5,10 @@ import static org.apache.spark.sql.functions.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import lakeops.monitoring.MonitorSpec.InferenceLog;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 
 /**
  * Model-quality metrics of one window of an inference log, from sums and sketches the profile scan
@@ -41,7 +38,6 @@ public record QualityMetrics(Double accuracy, Double precisionMacro, Double prec
     Double logLoss, List<Cell> confusion, Double meanAbsoluteError, Double meanSquaredError,
     Double rootMeanSquaredError, Double r2, Double meanAbsolutePercentageError) {
 
-  private static final double EPSILON = 1e-15;
   private static final String SEPARATOR = "\u0001";
 
   /** One confusion-matrix cell. */
@@ -51,43 +47,12 @@ public record QualityMetrics(Double accuracy, Double precisionMacro, Double prec
   public static final QualityMetrics NONE = new QualityMetrics(null, null, null, null, null, null,
       null, null, null, null, null, null, null, null, null);
 
-  /** The aggregate columns the scan adds for {@code log}; read back by {@link #from}. */
-  static List<Column> aggregates(Optional<InferenceLog> log, UserDefinedFunction numeric,
-      UserDefinedFunction categorical) {
-    List<Column> columns = new ArrayList<>();
-    if (log.isEmpty() || log.get().labelColumn().isEmpty()) {
-      return columns;
-    }
-    InferenceLog l = log.get();
-    Column label = col("`" + l.labelColumn().get() + "`");
-    Column prediction = col("`" + l.predictionColumn() + "`");
-    Column labelled = label.isNotNull().and(prediction.isNotNull());
-    if (l.problemType() == ProblemType.CLASSIFICATION) {
-      columns.add(categorical.apply(when(labelled,
-          concat(asClass(l.predictionColumn()), lit(SEPARATOR), asClass(l.labelColumn().get())))));
-      if (l.probabilityColumn().isPresent()) {
-        Column p = col("`" + l.probabilityColumn().get() + "`").cast("double");
-        Column y = label.cast("double");
-        Column clipped = greatest(lit(EPSILON), least(lit(1 - EPSILON), p));
-        columns.add(numeric.apply(when(y.equalTo(1.0), p)));
-        columns.add(numeric.apply(when(y.equalTo(0.0), p)));
-        Column loss = when(y.equalTo(1.0), negate(log(clipped)))
-            .when(y.equalTo(0.0), negate(log(lit(1.0).minus(clipped))));
-        columns.add(sum(loss));
-        columns.add(count(loss));
-      }
-    } else {
-      Column y = label.cast("double");
-      Column error = y.minus(prediction.cast("double"));
-      columns.add(count(when(labelled, 1)));
-      columns.add(sum(abs(error)));
-      columns.add(sum(error.multiply(error)));
-      columns.add(sum(when(labelled, y)));
-      columns.add(sum(when(labelled, y.multiply(y))));
-      columns.add(sum(when(y.notEqual(0), abs(error).divide(abs(y)))));
-      columns.add(count(when(y.notEqual(0).and(prediction.isNotNull()), 1)));
-    }
-    return columns;
+  /** The (prediction, label) pair of a labelled row, as {@link #classification} reads it. */
+  static Column pair(InferenceLog log) {
+    Column labelled = col("`" + log.labelColumn().orElseThrow() + "`").isNotNull()
+        .and(col("`" + log.predictionColumn() + "`").isNotNull());
+    return when(labelled, concat(asClass(log.predictionColumn()), lit(SEPARATOR),
+        asClass(log.labelColumn().get())));
   }
 
   /** A class as a string: numbers as doubles, so labels 1 and predictions 1.0 are the same class. */
@@ -96,38 +61,34 @@ public record QualityMetrics(Double accuracy, Double precisionMacro, Double prec
         column, column));
   }
 
-  /** The metrics from the aggregates of {@link #aggregates} in {@code row} from {@code offset}. */
-  static QualityMetrics from(Optional<InferenceLog> log, Row row, int offset) {
-    if (log.isEmpty() || log.get().labelColumn().isEmpty()) {
+  /**
+   * Regression metrics from the sums over labelled rows: {@code n} rows, Σ|e|, Σe², Σy, Σy², and
+   * Σ|e|/|y| over the {@code nonZero} rows with y ≠ 0.
+   */
+  static QualityMetrics regression(long n, double sumAbsolute, double sumSquared, double sumY,
+      double sumY2, double sumPercentage, long nonZero) {
+    if (n == 0) {
       return NONE;
     }
-    if (log.get().problemType() == ProblemType.REGRESSION) {
-      long n = row.getLong(offset);
-      if (n == 0) {
-        return NONE;
-      }
-      double mae = row.getDouble(offset + 1) / n;
-      double mse = row.getDouble(offset + 2) / n;
-      double sumY = row.getDouble(offset + 3);
-      double sumY2 = row.getDouble(offset + 4);
-      double sst = sumY2 - sumY * sumY / n;
-      long nonZero = row.getLong(offset + 6);
-      Double mape = nonZero == 0 ? null : row.getDouble(offset + 5) / nonZero;
-      return new QualityMetrics(null, null, null, null, null, null, null, null, null, null, mae, mse,
-          Math.sqrt(mse), sst == 0 ? null : 1 - row.getDouble(offset + 2) / sst, mape);
-    }
-    Map<String, Long> pairs = CategoricalSketch.fromBytes((byte[]) row.get(offset)).counts();
+    double mae = sumAbsolute / n;
+    double mse = sumSquared / n;
+    double sst = sumY2 - sumY * sumY / n;
+    Double mape = nonZero == 0 ? null : sumPercentage / nonZero;
+    return new QualityMetrics(null, null, null, null, null, null, null, null, null, null, mae, mse,
+        Math.sqrt(mse), sst == 0 ? null : 1 - sumSquared / sst, mape);
+  }
+
+  /**
+   * Classification metrics from (prediction, label) pair counts and, with a probability column, the
+   * score sketches of positive and negative rows and the log-loss sum over {@code scored} rows.
+   */
+  static QualityMetrics classification(Map<String, Long> pairs, NumericSketch positives,
+      NumericSketch negatives, double logLossSum, long scored) {
     if (pairs.isEmpty()) {
       return NONE;
     }
-    Double auc = null;
-    Double logLoss = null;
-    if (log.get().probabilityColumn().isPresent()) {
-      auc = rocAuc(NumericSketch.fromBytes((byte[]) row.get(offset + 1)),
-          NumericSketch.fromBytes((byte[]) row.get(offset + 2)));
-      long scored = row.getLong(offset + 4);
-      logLoss = scored == 0 ? null : row.getDouble(offset + 3) / scored;
-    }
+    Double auc = positives == null ? null : rocAuc(positives, negatives);
+    Double logLoss = positives == null || scored == 0 ? null : logLossSum / scored;
     return classification(pairs, auc, logLoss);
   }
 
