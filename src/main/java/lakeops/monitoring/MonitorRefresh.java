@@ -86,32 +86,61 @@ public final class MonitorRefresh {
       }
     }
     ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
+    String layout = layoutId(scan.monitoredColumns(data));
     String baselineId = baselineId();
     boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
     // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
     boolean firstRefresh = stored.isEmpty() && spec.profileType() != ProfileType.SNAPSHOT;
+    // Later ones ask the change data feed which windows changed, when the table has one, the monitor's
+    // columns and settings are those the stored windows were profiled with, and the feed still covers
+    // every version since: only those windows are read. Otherwise a fingerprint pass compares all.
+    Set<String> fromFeed = firstRefresh || spec.profileType() == ProfileType.SNAPSHOT
+        || !sameLayout(stored.values(), layout) ? null
+        : windowsChangedSince(table, storedVersions.values().stream().max(Long::compare).orElse(-1L), version);
+    String changes = firstRefresh ? "first refresh" : spec.profileType() == ProfileType.SNAPSHOT
+        ? "table version" : fromFeed != null ? "change data feed" : "fingerprints";
     Map<String, String> current = firstRefresh ? new LinkedHashMap<>()
-        : fingerprints(data, scan, committed, version, storedVersions);
+        : fromFeed != null ? new LinkedHashMap<>(stored)
+        : fingerprints(data, scan, committed, version, storedVersions, layout);
     TreeSet<String> changed = new TreeSet<>();
-    current.forEach((id, fp) -> {
-      if (!fp.equals(stored.get(id))) {
-        changed.add(id);
-      }
-    });
+    if (fromFeed != null) {
+      changed.addAll(fromFeed);
+    } else {
+      current.forEach((id, fp) -> {
+        if (!fp.equals(stored.get(id))) {
+          changed.add(id);
+        }
+      });
+    }
     TreeSet<String> removed = new TreeSet<>(stored.keySet());
     removed.removeAll(current.keySet());
     if (!firstRefresh && changed.isEmpty() && removed.isEmpty() && !baselineChanged) {
-      return new RefreshResult(spec.name(), version, List.of(), List.of(), false, 0, 0);
+      return new RefreshResult(spec.name(), version, List.of(), List.of(), false, 0, 0, changes);
     }
 
     Map<WindowKey, WindowProfile> fresh = !firstRefresh && changed.isEmpty() && !baselineChanged ? Map.of()
         : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data,
             baselineChanged ? baseline(data) : null, firstRefresh ? null : changed, committed);
-    if (firstRefresh) {
+    if (firstRefresh || fromFeed != null) {
+      Map<String, String> scanned = new HashMap<>();
       for (WindowProfile p : fresh.values()) {
         if (WindowKey.INPUT.equals(p.key().logType()) && p.key().wholeTable()) {
-          current.put(p.key().windowId(), p.fingerprint());
-          changed.add(p.key().windowId());
+          scanned.put(p.key().windowId(), layout + "/" + p.fingerprint());
+        }
+      }
+      if (firstRefresh) {
+        changed.addAll(scanned.keySet());
+      }
+      // A window the feed named but the scan found empty lost all its rows.
+      for (String id : List.copyOf(changed)) {
+        if (scanned.containsKey(id)) {
+          current.put(id, scanned.get(id));
+        } else {
+          changed.remove(id);
+          current.remove(id);
+          if (stored.containsKey(id)) {
+            removed.add(id);
+          }
         }
       }
     }
@@ -183,7 +212,7 @@ public final class MonitorRefresh {
     boolean empty = stored.isEmpty() && storedBaseline == null;
     tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty);
     return new RefreshResult(spec.name(), version, List.copyOf(changed), List.copyOf(removed),
-        baselineChanged, profileRows.size(), driftRows.size());
+        baselineChanged, profileRows.size(), driftRows.size(), changes);
   }
 
   private static void drift(List<Row> rows, String type, WindowKey key, Map<String, ColumnProfile> current,
@@ -266,7 +295,7 @@ public final class MonitorRefresh {
    * monitored columns. Snapshots have one window per table version, new when the version is.
    */
   private Map<String, String> fingerprints(Dataset<Row> data, ProfileScan scan, Timestamp committed,
-      long version, Map<String, Long> storedVersions) {
+      long version, Map<String, Long> storedVersions, String layout) {
     Map<String, String> result = new LinkedHashMap<>();
     if (spec.profileType() == ProfileType.SNAPSHOT) {
       storedVersions.forEach((id, v) -> result.put(id, "version:" + v));
@@ -274,23 +303,74 @@ public final class MonitorRefresh {
       return result;
     }
     String ts = spec.timestampColumn().orElseThrow();
+    Column rowHash = scan.rowHash(data);
+    List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
+        .select(explode(windowStarts(ts)).as("w"), rowHash.as("h"))
+        .groupBy(col("w.granularity"), col("w.start"))
+        .agg(count(lit(1)), sum(shiftright(col("h"), 32)), sum(col("h").bitwiseAND(lit(0xffffffffL))))
+        .collectAsList();
+    for (Row r : rows) {
+      result.put(r.getString(0) + "@" + r.getLong(1),
+          layout + "/" + WindowAccumulator.fingerprint(r.getLong(2), r.getLong(3), r.getLong(4)));
+    }
+    return result;
+  }
+
+  /**
+   * What a window's profile depends on besides its rows: the monitored columns and the monitor's
+   * settings. It prefixes every stored fingerprint, so a changed monitor recomputes every window.
+   */
+  private String layoutId(List<String> columns) {
+    String settings = String.join("\u0001", columns) + "|" + spec.granularities() + "|"
+        + spec.slicingExpressions() + "|" + spec.inferenceLog() + "|" + sketchSize() + "|"
+        + sketchAccuracy() + "|" + categoryLimit();
+    return Integer.toHexString(settings.hashCode());
+  }
+
+  private static boolean sameLayout(java.util.Collection<String> fingerprints, String layout) {
+    return !fingerprints.isEmpty() && fingerprints.stream().allMatch(fp -> fp.startsWith(layout + "/"));
+  }
+
+  /**
+   * The windows (ids) holding a row that changed in versions ({@code since}, {@code version}] of
+   * {@code table}, from its change data feed: inserted, deleted and both images of updated rows. Null
+   * when the feed cannot tell: not enabled for all those versions, or no longer retained.
+   */
+  private Set<String> windowsChangedSince(String table, long since, long version) {
+    if (since < 0) {
+      return null;
+    }
+    if (since >= version) {
+      return Set.of();
+    }
+    String ts = spec.timestampColumn().orElseThrow();
+    try {
+      Dataset<Row> changes = spark.read().format("delta").option("readChangeFeed", "true")
+          .option("startingVersion", since + 1).option("endingVersion", version).table(table);
+      Set<String> ids = new TreeSet<>();
+      for (Row r : changes.where(col("`" + ts + "`").isNotNull())
+          .select(explode(windowStarts(ts)).as("w")).distinct().collectAsList()) {
+        Row w = r.getStruct(0);
+        ids.add(w.getString(0) + "@" + w.getLong(1));
+      }
+      return ids;
+    } catch (Exception e) { // AnalysisException is checked for Java, though thrown from Scala
+      org.apache.logging.log4j.LogManager.getLogger(MonitorRefresh.class).info(
+          "Monitor {}: no change data feed of {} for versions {}..{} ({}); comparing fingerprints",
+          spec.name(), table, since + 1, version, e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
+      return null;
+    }
+  }
+
+  /** Per row, the (granularity, window start in epoch seconds) of each granularity. */
+  private Column windowStarts(String ts) {
     List<Column> windows = new ArrayList<>();
     for (Granularity g : spec.granularities()) {
       long s = g.duration().toSeconds();
       windows.add(struct(lit(g.text()).as("granularity"),
           expr(String.format("floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s)).as("start")));
     }
-    Column rowHash = scan.rowHash(data);
-    List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
-        .select(explode(array(windows.toArray(new Column[0]))).as("w"), rowHash.as("h"))
-        .groupBy(col("w.granularity"), col("w.start"))
-        .agg(count(lit(1)), sum(shiftright(col("h"), 32)), sum(col("h").bitwiseAND(lit(0xffffffffL))))
-        .collectAsList();
-    for (Row r : rows) {
-      result.put(r.getString(0) + "@" + r.getLong(1),
-          WindowAccumulator.fingerprint(r.getLong(2), r.getLong(3), r.getLong(4)));
-    }
-    return result;
+    return array(windows.toArray(new Column[0]));
   }
 
   /** The baseline's identity: its table and version, recorded to know when it changed. */

@@ -97,7 +97,7 @@ final class ProfileScan {
       columns.add(new Monitored(name, kind(field.dataType()), field.dataType()));
     }
     ScanLayout layout = layout(columns, changed, snapshotTime);
-    Dataset<Row> rows = project(timestamped(input), 0, columns);
+    Dataset<Row> rows = project(within(timestamped(input), layout), 0, columns);
     if (baseline != null) {
       rows = rows.unionByName(project(baseline, 1, columns));
     }
@@ -193,6 +193,29 @@ final class ProfileScan {
       return type == null ? col("`" + name + "`") : col("`" + name + "`").cast(type);
     }
     return type == null ? lit(null) : lit(null).cast(type);
+  }
+
+  /**
+   * Only the time range of the windows to profile, when not all are: a filter Delta's data skipping
+   * can use, so a refresh of a few windows reads only the files that hold them.
+   */
+  private Dataset<Row> within(Dataset<Row> input, ScanLayout layout) {
+    if (layout.changed() == null || layout.snapshotSeconds() != null) {
+      return input;
+    }
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (int g = 0; g < layout.windowSeconds().length; g++) {
+      for (long start : layout.changed().get(g)) {
+        from = Math.min(from, start);
+        to = Math.max(to, start + layout.windowSeconds()[g]);
+      }
+    }
+    if (from > to) {
+      return input.limit(0);
+    }
+    Column ts = col("`" + spec.timestampColumn().orElseThrow() + "`").cast("timestamp");
+    return input.where(ts.geq(timestamp_seconds(lit(from))).and(ts.lt(timestamp_seconds(lit(to)))));
   }
 
   /** Rows of a time series without a timestamp belong to no window. */

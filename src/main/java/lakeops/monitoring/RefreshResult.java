@@ -13,9 +13,12 @@ import java.util.List;
  * @param baselineRecomputed whether the baseline was profiled again
  * @param profileRows rows written to the profile metrics table
  * @param driftRows rows written to the drift metrics table
+ * @param changes how changed windows were found: {@code first refresh}, {@code change data feed},
+ *     {@code fingerprints} (a pass over the table) or {@code table version} (snapshots)
  */
 public record RefreshResult(String monitor, long tableVersion, List<String> recomputedWindows,
-    List<String> removedWindows, boolean baselineRecomputed, long profileRows, long driftRows) {
+    List<String> removedWindows, boolean baselineRecomputed, long profileRows, long driftRows,
+    String changes) {
 
   /** Canonical constructor: copies the lists. */
   public RefreshResult {
@@ -26,7 +29,8 @@ public record RefreshResult(String monitor, long tableVersion, List<String> reco
   @Override
   public String toString() {
     return String.format("monitor %s: table version %d, %d window(s) recomputed, %d removed%s, "
-        + "%d profile row(s), %d drift row(s)", monitor, tableVersion, recomputedWindows.size(),
-        removedWindows.size(), baselineRecomputed ? ", baseline recomputed" : "", profileRows, driftRows);
+        + "%d profile row(s), %d drift row(s) (changes from %s)", monitor, tableVersion,
+        recomputedWindows.size(), removedWindows.size(), baselineRecomputed ? ", baseline recomputed" : "",
+        profileRows, driftRows, changes);
   }
 }

@@ -98,6 +98,7 @@ class MonitorRefreshTest extends SharedSpark {
     long day4 = (MonitorData.DAY0 + 4 * 86_400_000L) / 1000;
     assertThat(incremental.recomputedWindows()).containsExactly("1 day@" + day1, "1 day@" + day4);
     assertThat(incremental.baselineRecomputed()).isFalse();
+    assertThat(incremental.changes()).as("no change data feed on this table").isEqualTo("fingerprints");
     List<Row> versions = sql("SELECT unix_seconds(window.start), count, logging_table_commit_version "
         + "FROM dev.monitoring.incremental_profile_metrics WHERE column_name = ':table' "
         + "AND slice_key IS NULL AND log_type = 'INPUT' ORDER BY 1").collectAsList();
@@ -109,6 +110,51 @@ class MonitorRefreshTest extends SharedSpark {
         + "AND slice_key IS NULL AND column_name = 'delay_minutes' ORDER BY 1").collectAsList();
     assertThat(consecutive.toString()).isEqualTo(String.format("[[%d,%d], [%d,%d]]",
         day1, day1 - 86400, day1 + 86400, day1));
+  }
+
+  @Test
+  void readsOnlyTheChangedWindowsFromTheChangeDataFeed() throws Exception {
+    sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
+    sql("DROP TABLE IF EXISTS dev.scratch.feed");
+    MonitorData.flights(spark(), 11, 100, new int[] {0, 1, 2}, new Drift[] {Drift.NONE, Drift.NONE, Drift.NONE})
+        .write().format("delta").saveAsTable("dev.scratch.feed");
+    sql("ALTER TABLE dev.scratch.feed SET TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+    MonitorSpec spec = monitor("feed");
+    RefreshResult first = MonitorRefresh.of(spark(), "dev", spec).execute();
+    assertThat(first.recomputedWindows()).hasSize(3);
+    assertThat(first.changes()).isEqualTo("first refresh");
+    assertThat(MonitorRefresh.of(spark(), "dev", spec).execute().recomputedWindows()).isEmpty();
+
+    long day0 = MonitorData.DAY0 / 1000;
+    long day = 86_400;
+    MonitorData.flights(spark(), 12, 50, new int[] {1, 4}, new Drift[] {Drift.MEAN_SHIFT, Drift.NONE})
+        .write().format("delta").mode("append").saveAsTable("dev.scratch.feed");
+    RefreshResult appended = MonitorRefresh.of(spark(), "dev", spec).execute();
+    assertThat(appended.changes()).isEqualTo("change data feed");
+    assertThat(appended.recomputedWindows()).containsExactly("1 day@" + (day0 + day), "1 day@" + (day0 + 4 * day));
+
+    sql("DELETE FROM dev.scratch.feed WHERE flight_time >= timestamp_seconds(%d) AND flight_time < timestamp_seconds(%d)",
+        day0 + 2 * day, day0 + 3 * day);
+    sql("UPDATE dev.scratch.feed SET delay_minutes = delay_minutes + 30 WHERE flight_time < timestamp_seconds(%d)",
+        day0 + day);
+    RefreshResult changed = MonitorRefresh.of(spark(), "dev", spec).execute();
+    assertThat(changed.changes()).isEqualTo("change data feed");
+    assertThat(changed.recomputedWindows()).containsExactly("1 day@" + day0);
+    assertThat(changed.removedWindows()).containsExactly("1 day@" + (day0 + 2 * day));
+
+    // The stored metrics are those a full recomputation gives.
+    List<Row> windows = sql("SELECT unix_seconds(window.start) - %d, count FROM dev.monitoring.feed_profile_metrics "
+        + "WHERE column_name = ':table' AND slice_key IS NULL AND log_type = 'INPUT' ORDER BY 1", day0).collectAsList();
+    assertThat(windows.toString()).isEqualTo("[[0,100], [86400,150], [345600,50]]");
+    double avg = sql("SELECT avg FROM dev.monitoring.feed_profile_metrics WHERE column_name = 'delay_minutes' "
+        + "AND slice_key IS NULL AND log_type = 'INPUT' AND window.start = timestamp_seconds(%d)", day0).first().getDouble(0);
+    assertThat(avg).isCloseTo(sql("SELECT avg(delay_minutes) FROM dev.scratch.feed WHERE flight_time < "
+        + "timestamp_seconds(%d)", day0 + day).first().getDouble(0), org.assertj.core.data.Offset.offset(1e-9));
+    // Monitor settings changed (a column dropped from the slices): the feed is not enough, all windows redo.
+    MonitorData.writeMonitor(home().confDir(), "feed", YAML.formatted("feed", "feed").replace(", \"distance_miles > 1000\"", ""));
+    RefreshResult resliced = MonitorRefresh.of(spark(), "dev", MonitorSpecs.load(home(), "feed")).execute();
+    assertThat(resliced.changes()).isEqualTo("fingerprints");
+    assertThat(resliced.recomputedWindows()).hasSize(3);
   }
 
   @Test
