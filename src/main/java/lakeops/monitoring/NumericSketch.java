@@ -77,6 +77,25 @@ public final class NumericSketch implements Serializable {
     }
   }
 
+  /** Adds the first {@code n} of {@code batch} (NaN skipped). */
+  public void addAll(double[] batch, int n) {
+    if (buckets != null) {
+      flush();
+      viewValues = null;
+      for (int i = 0; i < n; i++) {
+        double v = batch[i];
+        if (!Double.isNaN(v)) {
+          buckets.accept(v);
+          hll.update(v);
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      add(batch[i]);
+    }
+  }
+
   /** Adds every value of {@code other} to this sketch. */
   public NumericSketch merge(NumericSketch other) {
     other.flush();

@@ -117,9 +117,14 @@ final class WindowAccumulator implements Serializable {
     abstract ColumnProfile profile(String name, String type, long rows);
   }
 
-  /** Doubles: moments as Spark's {@code avg} and {@code stddev_samp} compute them, NaN apart. */
+  /**
+   * Doubles: moments as Spark's {@code avg} and {@code stddev_samp} compute them, NaN apart. Finite
+   * values are buffered and folded in per batch (sum, min, max, a two-pass M2 merged by Chan's
+   * formula), which keeps the per-value work to a compare and a store.
+   */
   private static final class NumericColumn extends ColumnAccumulator {
     private static final long serialVersionUID = 1L;
+    private static final int BATCH = 4096;
     private long count;
     private long zeros;
     private long nans;
@@ -130,6 +135,8 @@ final class WindowAccumulator implements Serializable {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private final NumericSketch sketch;
+    private transient double[] batch;
+    private transient int batched;
 
     NumericColumn(int capacity, double accuracy) {
       sketch = new NumericSketch(capacity, accuracy);
@@ -148,38 +155,70 @@ final class WindowAccumulator implements Serializable {
         nans++;
         return;
       }
-      finite++;
-      sum += v;
-      double delta = v - mean;
-      double deltaN = delta / finite;
-      mean += deltaN;
-      m2 += delta * (delta - deltaN);
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-      sketch.add(v);
+      if (batch == null) {
+        batch = new double[BATCH];
+      }
+      batch[batched++] = v;
+      if (batched == BATCH) {
+        complete();
+      }
+    }
+
+    @Override
+    void complete() {
+      int n = batched;
+      if (n == 0) {
+        return;
+      }
+      double batchSum = 0;
+      double batchMin = Double.POSITIVE_INFINITY;
+      double batchMax = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double v = batch[i];
+        batchSum += v;
+        batchMin = Math.min(batchMin, v);
+        batchMax = Math.max(batchMax, v);
+      }
+      double batchMean = batchSum / n;
+      double batchM2 = 0;
+      for (int i = 0; i < n; i++) {
+        double d = batch[i] - batchMean;
+        batchM2 += d * d;
+      }
+      fold(n, batchSum, batchMean, batchM2, batchMin, batchMax);
+      sketch.addAll(batch, n);
+      batched = 0;
+    }
+
+    private void fold(long n, double otherSum, double otherMean, double otherM2, double otherMin,
+        double otherMax) {
+      double total = finite + n;
+      double delta = otherMean - mean;
+      m2 += otherM2 + delta * delta * finite * n / total;
+      mean += delta * n / total;
+      finite += n;
+      sum += otherSum;
+      min = Math.min(min, otherMin);
+      max = Math.max(max, otherMax);
     }
 
     @Override
     void merge(ColumnAccumulator accumulator) {
       NumericColumn other = (NumericColumn) accumulator;
+      complete();
+      other.complete();
       if (other.finite > 0) {
-        double n = finite + other.finite;
-        double delta = other.mean - mean;
-        m2 += other.m2 + delta * delta * finite * other.finite / n;
-        mean += delta * other.finite / n;
+        fold(other.finite, other.sum, other.mean, other.m2, other.min, other.max);
       }
       count += other.count;
       zeros += other.zeros;
       nans += other.nans;
-      finite += other.finite;
-      sum += other.sum;
-      min = Math.min(min, other.min);
-      max = Math.max(max, other.max);
       sketch.merge(other.sketch);
     }
 
     @Override
     ColumnProfile profile(String name, String type, long rows) {
+      complete();
       boolean any = finite > 0;
       return new ColumnProfile(name, type, Kind.NUMERIC, rows, count, zeros, nans,
           sketch.distinctCount() + (nans > 0 ? 1 : 0), any ? sum / finite : null,
