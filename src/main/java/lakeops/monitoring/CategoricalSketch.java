@@ -142,9 +142,7 @@ public final class CategoricalSketch implements Serializable {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue());
       }
-      byte[] hll = distinct == null ? new byte[0] : distinct.toCompactByteArray();
-      out.writeInt(hll.length);
-      out.write(hll);
+      NumericSketch.writeBlock(out, distinct == null ? new byte[0] : distinct.toCompactByteArray());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -164,8 +162,7 @@ public final class CategoricalSketch implements Serializable {
         sketch.counts.put(in.readUTF(), in.readLong());
       }
       if (current) {
-        byte[] hll = new byte[in.readInt()];
-        in.readFully(hll);
+        byte[] hll = NumericSketch.readBlock(in);
         sketch.distinct = hll.length == 0 ? null : HllSketch.heapify(hll);
       }
       return sketch;
@@ -175,15 +172,11 @@ public final class CategoricalSketch implements Serializable {
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
-    byte[] bytes = toBytes();
-    out.writeInt(bytes.length);
-    out.write(bytes);
+    NumericSketch.writeBlock(out, toBytes());
   }
 
   private void readObject(ObjectInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    CategoricalSketch read = fromBytes(bytes);
+    CategoricalSketch read = fromBytes(NumericSketch.readBlock(in));
     limit = read.limit;
     exact = read.exact;
     counts = read.counts;

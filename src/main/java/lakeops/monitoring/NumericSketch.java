@@ -369,27 +369,25 @@ public final class NumericSketch implements Serializable {
     size = n;
   }
 
-  private static void writeBlock(DataOutputStream out, byte[] block) throws IOException {
+  /** Writes {@code block} with its length first (the sketches' byte and Java serialization). */
+  static void writeBlock(java.io.DataOutput out, byte[] block) throws IOException {
     out.writeInt(block.length);
     out.write(block);
   }
 
-  private static byte[] readBlock(DataInputStream in) throws IOException {
+  /** Reads a block {@link #writeBlock} wrote. */
+  static byte[] readBlock(java.io.DataInput in) throws IOException {
     byte[] block = new byte[in.readInt()];
     in.readFully(block);
     return block;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
-    byte[] bytes = toBytes();
-    out.writeInt(bytes.length);
-    out.write(bytes);
+    writeBlock(out, toBytes());
   }
 
   private void readObject(ObjectInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    NumericSketch read = fromBytes(bytes);
+    NumericSketch read = fromBytes(readBlock(in));
     capacity = read.capacity;
     accuracy = read.accuracy;
     values = read.values;
