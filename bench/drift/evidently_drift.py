@@ -15,7 +15,7 @@ loaded = time.perf_counter()
 snapshot = Report([DataDriftPreset()]).run(current_data=current, reference_data=reference)
 result = snapshot.dict()
 done = time.perf_counter()
-drifted = [m for m in result.get("metrics", []) if "DriftedColumnsCount" in str(m.get("metric_id", ""))]
+drifted = [m for m in result.get("metrics", []) if "DriftedColumnsCount" in str(m.get("metric_name", m.get("metric_id", "")))]
 print(f"evidently rows: reference {len(reference)}, current {len(current)}")
 print(f"evidently drifted columns: {drifted[0]['value'] if drifted else '?'}")
 print(f"evidently load seconds: {loaded - start:.2f}")
