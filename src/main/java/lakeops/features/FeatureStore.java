@@ -18,10 +18,20 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.connector.catalog.CatalogManager;
+import org.apache.spark.sql.connector.catalog.CatalogPlugin;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.delta.catalog.DeltaTableV2;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Feature tables on Delta: create them with keys, write them with key checks and schema rules, and
@@ -66,7 +76,7 @@ public final class FeatureStore {
 
   /** The feature table called {@code name}. */
   public FeatureTable table(String name) {
-    return table(name, specOf(name));
+    return snapshot(name).table();
   }
 
   /** Every feature table of {@code catalog}, from its metadata table. */
@@ -118,13 +128,22 @@ public final class FeatureStore {
 
   /** Joins {@code lookups} point-in-time onto {@code labels}; label rows are kept one for one. */
   public TrainingSet createTrainingSet(Dataset<Row> labels, FeatureLookup... lookups) {
+    return createTrainingSet(labels, new LinkedHashMap<>(), lookups);
+  }
+
+  /**
+   * The training set, reading each feature table's snapshot once (into {@code snapshots}, by name):
+   * the metadata of one Delta log read per table, and one Spark job for the label time ranges.
+   */
+  private TrainingSet createTrainingSet(Dataset<Row> labels, Map<String, TableSnapshot> snapshots,
+      FeatureLookup... lookups) {
     Dataset<Row> data = labels;
     Map<String, Long> versions = new LinkedHashMap<>();
     Map<String, TimeRange> ranges = labelTimeRanges(labels, lookups);
     for (FeatureLookup lookup : lookups) {
-      FeatureTable table = table(lookup.table());
-      versions.put(table.name(), table.version());
-      data = join(data, lookup, table, ranges);
+      TableSnapshot snapshot = snapshots.computeIfAbsent(lookup.table(), this::snapshot);
+      versions.put(snapshot.table().name(), snapshot.table().version());
+      data = join(data, lookup, snapshot, ranges);
     }
     return new TrainingSet(data, List.of(lookups), versions);
   }
@@ -139,7 +158,8 @@ public final class FeatureStore {
     ValidationException.check(!to.isBefore(from), "Invalid range [%s, %s]: it ends before it starts",
         from, to);
     FeatureLookup first = lookups[0];
-    FeatureTableSpec spec = table(first.table()).spec();
+    Map<String, TableSnapshot> snapshots = new LinkedHashMap<>();
+    FeatureTableSpec spec = snapshots.computeIfAbsent(first.table(), this::snapshot).table().spec();
     ValidationException.check(spec.timestampKey().isPresent() && first.timestampLookupKey().isPresent(),
         "Cannot retrieve a range from %s: the first lookup must be of a time-series table, with asOf(..)",
         first.table());
@@ -155,7 +175,7 @@ public final class FeatureStore {
     Column inRange = time.cast(DataTypes.TimestampType).between(
         functions.lit(java.sql.Timestamp.from(from)), functions.lit(java.sql.Timestamp.from(to)));
     Dataset<Row> labels = spark.table(first.table()).where(inRange).select(spine.toArray(Column[]::new));
-    return createTrainingSet(labels, lookups);
+    return createTrainingSet(labels, snapshots, lookups);
   }
 
   /** Earliest and latest label time of a time column; both null when there are no label times. */
@@ -187,8 +207,9 @@ public final class FeatureStore {
     return ranges;
   }
 
-  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTable table,
+  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, TableSnapshot snapshot,
       Map<String, TimeRange> ranges) {
+    FeatureTable table = snapshot.table();
     FeatureTableSpec spec = table.spec();
     ValidationException.check(lookup.lookupKeys().size() == spec.primaryKeys().size(),
         "Invalid lookup of %s: %d lookup keys %s for primary keys %s", table.name(),
@@ -221,7 +242,7 @@ public final class FeatureStore {
     ValidationException.check(labelColumns.contains(lookup.timestampLookupKey().get()),
         "Invalid lookup of %s: the labels have no time column %s", table.name(),
         lookup.timestampLookupKey().get());
-    Dataset<Row> features = lookup.knownAt() ? rowVersions(table)
+    Dataset<Row> features = lookup.knownAt() ? rowVersions(snapshot)
         : spark.read().format("delta").option("versionAsOf", table.version()).table(table.name());
     Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get(), ranges);
     return PointInTimeJoin.asOf(labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(),
@@ -232,8 +253,10 @@ public final class FeatureStore {
    * Every version of every row of {@code table} up to its current version, with the commit time
    * that wrote it, from the change data feed (inserts and update post-images).
    */
-  private Dataset<Row> rowVersions(FeatureTable table) {
-    ValidationException.check("true".equalsIgnoreCase(properties(table.name()).get(FeatureProperties.CHANGE_FEED_PROPERTY)),
+  private Dataset<Row> rowVersions(TableSnapshot snapshot) {
+    FeatureTable table = snapshot.table();
+    ValidationException.check("true".equalsIgnoreCase(
+            snapshot.properties().get(FeatureProperties.CHANGE_FEED_PROPERTY)),
         "Invalid lookup of %s: asKnownAt reads the table's change data feed, which is off; enable it "
             + "with ALTER TABLE %s SET TBLPROPERTIES ('%s' = 'true') (it records writes from then on)",
         table.name(), table.name(), FeatureProperties.CHANGE_FEED_PROPERTY);
@@ -298,22 +321,67 @@ public final class FeatureStore {
   }
 
   private FeatureTable table(String name, FeatureTableSpec spec) {
-    long version = DeltaTable.forName(spark, name).history(1).first().getLong(0);
-    return new FeatureTable(spec, spark.table(name).schema(), version);
+    TableSnapshot snapshot = snapshot(name);
+    return new FeatureTable(spec, snapshot.table().schema(), snapshot.table().version());
   }
 
   private FeatureTableSpec specOf(String name) {
-    ValidationException.check(spark.catalog().tableExists(name), "Unknown feature table %s", name);
-    Map<String, String> properties = properties(name);
+    return snapshot(name).table().spec();
+  }
+
+  /**
+   * A feature table as of one read of its Delta log: spec, schema and version, and its table
+   * properties, all from the same snapshot (no SQL command, no history scan, no Spark job).
+   */
+  private record TableSnapshot(FeatureTable table, Map<String, String> properties) {}
+
+  private TableSnapshot snapshot(String name) {
+    DeltaTableV2 delta = deltaTable(name);
+    org.apache.spark.sql.delta.Snapshot snapshot = delta.initialSnapshot();
+    Map<String, String> properties = snapshot.metadata().getConfiguration();
     String keys = properties.get(FeatureProperties.PRIMARY_KEYS_PROPERTY);
     if (keys == null || keys.isBlank()) {
       throw new LakeOpsException("Table " + name + " is not a feature table (no property "
           + FeatureProperties.PRIMARY_KEYS_PROPERTY + "); create it with FeatureStore.createTable");
     }
     String timestampKey = properties.getOrDefault(FeatureProperties.TIMESTAMP_KEY_PROPERTY, "");
-    String description = spark.sql("DESCRIBE DETAIL " + name).first().getAs("description");
-    return new FeatureTableSpec(name, List.of(keys.split(",")),
-        timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey), description, Map.of(), "");
+    FeatureTableSpec spec = new FeatureTableSpec(name, List.of(keys.split(",")),
+        timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey),
+        snapshot.metadata().getDescription(), Map.of(), "");
+    return new TableSnapshot(new FeatureTable(spec, delta.schema(), snapshot.version()), properties);
+  }
+
+  /** The Delta table {@code name} from its catalog; unknown tables and non-Delta tables are refused. */
+  private DeltaTableV2 deltaTable(String name) {
+    List<String> parts = CollectionConverters.asJava(
+        CatalystSqlParser$.MODULE$.parseMultipartIdentifier(name));
+    CatalogManager catalogs = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState()
+        .catalogManager();
+    Table table;
+    try {
+      ValidationException.check(parts.size() == 3, "Invalid feature table name '%s': expected "
+          + "catalog.schema.table", name);
+      ValidationException.check(catalogs.isCatalogRegistered(parts.get(0))
+              || CatalogManager.SESSION_CATALOG_NAME().equalsIgnoreCase(parts.get(0)),
+          "Unknown feature table %s", name);
+      CatalogPlugin catalog = catalogs.catalog(parts.get(0));
+      ValidationException.check(catalog instanceof TableCatalog, "Unknown feature table %s", name);
+      table = ((TableCatalog) catalog).loadTable(Identifier.of(
+          parts.subList(1, parts.size() - 1).toArray(String[]::new), parts.get(parts.size() - 1)));
+    } catch (Exception e) { // NoSuchNamespaceException too, which Scala's loadTable does not declare
+      if (e instanceof NoSuchTableException || e instanceof NoSuchNamespaceException) {
+        throw new ValidationException(String.format("Unknown feature table %s", name));
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new LakeOpsException("Cannot load feature table " + name, e);
+    }
+    if (!(table instanceof DeltaTableV2 delta)) {
+      throw new LakeOpsException("Table " + name + " is not a feature table (not a Delta table); "
+          + "create it with FeatureStore.createTable");
+    }
+    return delta;
   }
 
   /** Rows whose features differ from the table's: unchanged rows are left alone (no new version). */
@@ -321,14 +389,6 @@ public final class FeatureStore {
     String unchanged = Arrays.stream(incoming.fieldNames()).filter(c -> !spec.rowKeys().contains(c))
         .map(c -> "t.`" + c + "` <=> s.`" + c + "`").collect(Collectors.joining(" AND "));
     return unchanged.isEmpty() ? "false" : "NOT (" + unchanged + ")";
-  }
-
-  private Map<String, String> properties(String name) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    for (Row row : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
-      properties.put(row.getString(0), row.getString(1));
-    }
-    return properties;
   }
 
   private static String quoted(List<String> columns) {

@@ -164,4 +164,42 @@ class FeatureStoreTest extends SharedSpark {
             FeatureLookup.of("dev.fs.airport_daily").on("origin").asOf("dep_time")))
         .hasMessageContaining("the labels already have a column avg_delay");
   }
+
+  @Test
+  void tableMetadataIsThatOfTheCurrentSnapshotReadOncePerTrainingSet() {
+    airportDaily();
+    features.writeTable("dev.fs.airport_daily", rows("SELECT * FROM VALUES "
+        + "('SFO', TIMESTAMP'2024-01-01 00:00:00', 1.0D), ('JFK', TIMESTAMP'2024-01-02 00:00:00', 2.0D) "
+        + "AS v(airport, ts, avg_delay)"), WriteMode.MERGE);
+    long version = io.delta.tables.DeltaTable.forName(spark(), "dev.fs.airport_daily").history(1).first()
+        .getLong(0);
+    FeatureTable table = features.table("dev.fs.airport_daily");
+    assertThat(table.version()).isEqualTo(version);
+    assertThat(table.schema().fieldNames()).containsExactly("airport", "ts", "avg_delay");
+    assertThat(table.spec().primaryKeys()).containsExactly("airport");
+    assertThat(table.spec().description()).isEqualTo("delays per origin airport");
+    TrainingSet set = features.createTrainingSet(
+        rows("SELECT 1 AS id, 'SFO' AS origin, 'JFK' AS dest, TIMESTAMP'2024-01-03 00:00:00' AS dep_time"),
+        FeatureLookup.of("dev.fs.airport_daily").on("origin").asOf("dep_time")
+            .rename("avg_delay", "origin_delay"),
+        FeatureLookup.of("dev.fs.airport_daily").on("dest").asOf("dep_time")
+            .rename("avg_delay", "dest_delay"));
+    assertThat(set.tableVersions()).containsExactly(java.util.Map.entry("dev.fs.airport_daily", version));
+    assertThat(strings(set.data())).containsExactly("[1,SFO,JFK,2024-01-03 00:00:00.0,1.0,2.0]");
+  }
+
+  @Test
+  void unknownAndNonFeatureTablesAreRefused() {
+    assertThatThrownBy(() -> features.table("dev.fs.nope")).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Unknown feature table dev.fs.nope");
+    assertThatThrownBy(() -> features.table("dev.nope.nope")).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Unknown feature table dev.nope.nope");
+    assertThatThrownBy(() -> features.table("no_such_catalog.fs.nope"))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Unknown feature table");
+    sql("CREATE TABLE dev.fs.plain (x INT) USING delta");
+    assertThatThrownBy(() -> features.table("dev.fs.plain")).hasMessageContaining("is not a feature table");
+    assertThatThrownBy(() -> features.createTrainingSet(rows("SELECT 1 AS x"),
+            FeatureLookup.of("dev.fs.nope").on("x")))
+        .hasMessageContaining("Unknown feature table dev.fs.nope");
+  }
 }
