@@ -34,6 +34,8 @@ public final class NumericSketch implements Serializable {
 
   private static final long serialVersionUID = 2L;
   private static final int BUFFER = 8192;
+  // Sketches of small groups (a window × slice × model seen a few times) stay small: the buffer grows.
+  private static final int INITIAL_BUFFER = 64;
   private static final int FORMAT = 0x4C4F4E32;
 
   private static final int MAX_BUCKETS = 2048;
@@ -69,10 +71,12 @@ public final class NumericSketch implements Serializable {
       return;
     }
     if (buffer == null) {
-      buffer = new double[BUFFER];
+      buffer = new double[INITIAL_BUFFER];
+    } else if (buffered == buffer.length) {
+      buffer = Arrays.copyOf(buffer, buffer.length * 2);
     }
     buffer[buffered++] = value;
-    if (buffered == buffer.length) {
+    if (buffered == BUFFER) {
       flush();
     }
   }

@@ -125,6 +125,8 @@ final class WindowAccumulator implements Serializable {
   private static final class NumericColumn extends ColumnAccumulator {
     private static final long serialVersionUID = 1L;
     private static final int BATCH = 4096;
+    // Many groups see few values (one airport's slice of one day): the batch grows up to BATCH.
+    private static final int INITIAL_BATCH = 64;
     private long count;
     private long zeros;
     private long nans;
@@ -156,7 +158,9 @@ final class WindowAccumulator implements Serializable {
         return;
       }
       if (batch == null) {
-        batch = new double[BATCH];
+        batch = new double[INITIAL_BATCH];
+      } else if (batched == batch.length) {
+        batch = java.util.Arrays.copyOf(batch, batch.length * 2);
       }
       batch[batched++] = v;
       if (batched == BATCH) {
