@@ -87,7 +87,7 @@ public final class MonitorRefresh {
     }
     ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
     String layout = layoutId(scan.monitoredColumns(data));
-    String baselineId = baselineId();
+    String baselineId = baselineId(table, version);
     boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
     // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
     boolean firstRefresh = stored.isEmpty() && spec.profileType() != ProfileType.SNAPSHOT;
@@ -373,15 +373,18 @@ public final class MonitorRefresh {
     return array(windows.toArray(new Column[0]));
   }
 
-  /** The baseline's identity: its table and version, recorded to know when it changed. */
-  private String baselineId() {
+  /**
+   * The baseline's identity: its table and version, recorded to know when it changed. A baseline of
+   * the monitored table itself without a version is the version just read, not another history read.
+   */
+  private String baselineId(String monitored, long monitoredVersion) {
     if (spec.baseline().isEmpty()) {
       return null;
     }
     MonitorSpec.Baseline b = spec.baseline().get();
     String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
-    long version = b.version().orElseGet(() ->
-        spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().getLong(0));
+    long version = b.version().orElseGet(() -> table.equals(monitored) ? monitoredVersion
+        : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().getLong(0));
     return table + "@" + version;
   }
 

@@ -389,8 +389,4 @@ final class ProfileScan {
   private static boolean hasColumn(Dataset<Row> data, String name) {
     return List.of(data.columns()).contains(name);
   }
-
-  static DataType string() {
-    return DataTypes.StringType;
-  }
 }
