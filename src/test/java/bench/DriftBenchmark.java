@@ -82,10 +82,11 @@ public final class DriftBenchmark {
     spark.sql("DROP TABLE IF EXISTS " + warmup);
     spark.sql("DROP TABLE IF EXISTS dev.monitoring.bench_warmup_profile_metrics");
     spark.sql("DROP TABLE IF EXISTS dev.monitoring.bench_warmup_drift_metrics");
-    generate(spark, 200_000).drop("day").write().format("delta").saveAsTable(warmup);
+    long warmupRows = Math.min(rows, 1_000_000L);
+    generate(spark, warmupRows).drop("day").write().format("delta").saveAsTable(warmup);
     start = System.nanoTime();
     MonitorRefresh.of(spark, "dev", spec("bench_warmup", warmup)).execute();
-    System.out.printf("LakeOps warm-up refresh (200,000 rows, cold JVM code): %.2f s%n", seconds(start));
+    System.out.printf("LakeOps warm-up refresh (%,d rows, cold JVM code): %.2f s%n", warmupRows, seconds(start));
 
     MonitorSpec spec = spec("bench_drift", table);
     start = System.nanoTime();

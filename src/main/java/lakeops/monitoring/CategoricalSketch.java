@@ -138,9 +138,10 @@ public final class CategoricalSketch implements Serializable {
       out.writeInt(limit);
       out.writeBoolean(exact);
       out.writeInt(counts.size());
-      for (Map.Entry<String, Long> e : counts.entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeLong(e.getValue());
+      // In key order: the same counts give the same bytes, whatever order they were added in.
+      for (String key : new java.util.TreeSet<>(counts.keySet())) {
+        out.writeUTF(key);
+        out.writeLong(counts.get(key));
       }
       NumericSketch.writeBlock(out, distinct == null ? new byte[0] : distinct.toCompactByteArray());
       out.flush();

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
@@ -15,6 +17,9 @@ import org.apache.spark.sql.types.StructType;
  * and {@code <env>.monitoring.<monitor>_drift_metrics}, Delta tables created on first use.
  */
 public final class MetricTables {
+
+  private static final String WINDOW_ID =
+      "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING))";
 
   private final SparkSession spark;
   private final String environment;
@@ -51,6 +56,11 @@ public final class MetricTables {
     return environment + "." + MonitorProperties.SCHEMA + "." + MonitorProperties.ALERTS_TABLE;
   }
 
+  /** Whether neither table exists yet (a monitor's first refresh). */
+  boolean missing() {
+    return !spark.catalog().tableExists(profile()) && !spark.catalog().tableExists(drift());
+  }
+
   /** Creates the schema and both tables if missing; true if the profile table was created now. */
   boolean create() {
     spark.sql("CREATE SCHEMA IF NOT EXISTS " + environment + "." + MonitorProperties.SCHEMA);
@@ -63,7 +73,8 @@ public final class MetricTables {
     if (spark.catalog().tableExists(table)) {
       return false;
     }
-    spark.createDataFrame(List.<Row>of(), schema).write().format("delta").saveAsTable(table);
+    // DDL only: a Delta commit and no Spark job, so it can run alongside a refresh's scan.
+    spark.sql("CREATE TABLE IF NOT EXISTS " + table + " (" + schema.toDDL() + ") USING delta");
     return true;
   }
 
@@ -76,34 +87,39 @@ public final class MetricTables {
    * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and
    * {@code removed} windows (and the baseline's, and all baseline drift, when it changed) and the
    * consecutive drift of {@code consecutive} windows, then appends the new rows; {@code empty} says
-   * the tables hold no window yet, so nothing is deleted.
+   * the tables hold no window yet, so nothing is deleted. The drift table's part runs on
+   * {@code background} (null = this thread) while this thread does the profile table's: two tables,
+   * two independent Delta transactions.
    */
   void replace(List<Row> profileRows, List<Row> driftRows, Set<String> changed, Set<String> removed,
-      Set<String> consecutive, boolean baselineChanged, boolean empty) {
+      Set<String> consecutive, boolean baselineChanged, boolean empty, ExecutorService background) {
+    String windows = inList(union(changed, removed));
+    Runnable driftPart = () -> {
+      if (!empty) {
+        spark.sql("DELETE FROM " + drift() + " WHERE " + WINDOW_ID + " IN (" + windows
+            + ") OR (drift_type = 'CONSECUTIVE' AND " + WINDOW_ID + " IN (" + inList(consecutive) + "))"
+            + (baselineChanged ? " OR drift_type = 'BASELINE'" : ""));
+      }
+      append(driftRows, MetricRows.DRIFT, drift());
+    };
+    Future<?> drifts = background == null ? null : background.submit(driftPart);
     if (!empty) {
-      delete(changed, removed, consecutive, baselineChanged);
+      spark.sql("DELETE FROM " + profile() + " WHERE " + WINDOW_ID + " IN (" + windows + ")"
+          + (baselineChanged ? " OR log_type = 'BASELINE'" : ""));
     }
-    if (!profileRows.isEmpty()) {
-      spark.createDataFrame(profileRows, MetricRows.PROFILE).write().format("delta").mode("append")
-          .saveAsTable(profile());
-    }
-    if (!driftRows.isEmpty()) {
-      spark.createDataFrame(driftRows, MetricRows.DRIFT).write().format("delta").mode("append")
-          .saveAsTable(drift());
+    append(profileRows, MetricRows.PROFILE, profile());
+    if (drifts == null) {
+      driftPart.run();
+    } else {
+      MonitorRefresh.await(drifts);
     }
   }
 
-  private void delete(Set<String> changed, Set<String> removed, Set<String> consecutive,
-      boolean baselineChanged) {
-    String windows = inList(union(changed, removed));
-    String profileWhere = "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
-        + windows + ")" + (baselineChanged ? " OR log_type = 'BASELINE'" : "");
-    spark.sql("DELETE FROM " + profile() + " WHERE " + profileWhere);
-    String driftWhere = "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
-        + windows + ") OR (drift_type = 'CONSECUTIVE' AND "
-        + "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING)) IN ("
-        + inList(consecutive) + "))" + (baselineChanged ? " OR drift_type = 'BASELINE'" : "");
-    spark.sql("DELETE FROM " + drift() + " WHERE " + driftWhere);
+  private void append(List<Row> rows, StructType schema, String table) {
+    if (!rows.isEmpty()) {
+      // One file per refresh: metric tables get many small appends.
+      spark.createDataFrame(rows, schema).coalesce(1).write().format("delta").mode("append").saveAsTable(table);
+    }
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

@@ -53,6 +53,28 @@ public final class MonitorProperties {
   /** Log2 of the HLL registers of approximate distinct counts: 4096 registers, about 1.6% error. */
   public static final int HLL_LG_K = 12;
 
+  /**
+   * The relative standard deviation Spark's {@code approx_count_distinct} takes for {@link #HLL_LG_K}
+   * bits of register index: distinct counts of numeric and other columns equal its result with it.
+   */
+  public static final double DISTINCT_RELATIVE_SD = 0.0173;
+
+  /**
+   * Spark conf: whether the profile scan reads tables Spark scans as column vectors (Parquet and
+   * Delta with the vectorized reader) straight from the vectors; off, every scan goes through rows.
+   */
+  public static final String COLUMNAR_SCAN = "lakeops.monitoring.columnarScan";
+
+  /** Default of {@link #COLUMNAR_SCAN}: on. Both ways give the same metrics and fingerprints. */
+  public static final boolean COLUMNAR_SCAN_DEFAULT = true;
+
+  /**
+   * Commits of the Delta log the columnar scan reads at most to find the files of a baseline that is
+   * an older version of the monitored table, so as to profile it from the same read; past it the
+   * baseline is read as its own version.
+   */
+  public static final long SHARED_BASELINE_MAX_COMMITS = 200;
+
   /** Categories a categorical sketch counts exactly; the rarest beyond it fold into {@link #OTHER}. */
   public static final String CATEGORY_LIMIT = "lakeops.monitoring.categoryLimit";
 

@@ -14,6 +14,17 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import lakeops.monitoring.MonitorSpec.Granularity;
 import lakeops.monitoring.ProfileScan.WindowProfile;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.delta.files.TahoeFileIndex;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,6 +39,9 @@ import org.apache.spark.sql.SparkSession;
  * is read again. The Spark jobs carry the job group {@code lakeops-monitor-<name>}.
  */
 public final class MonitorRefresh {
+
+  // Part of every layout id: fingerprints of another format name other windows, so all are redone.
+  private static final String FINGERPRINT_FORMAT = "column-hashes";
 
   private final SparkSession spark;
   private final String environment;
@@ -56,23 +70,55 @@ public final class MonitorRefresh {
   }
 
   private RefreshResult refresh() {
+    ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
+      Thread thread = new Thread(runnable, "lakeops-monitor-" + spec.name());
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      return refresh(background);
+    } finally {
+      background.shutdownNow();
+    }
+  }
+
+  /**
+   * The refresh; {@code background} runs what does not depend on the input scan's plan alongside it:
+   * creating the metric tables and, on a first refresh, planning the baseline's scan (reading an older
+   * Delta version's snapshot), then writing the two metric tables.
+   */
+  private RefreshResult refresh(ExecutorService background) {
     MetricTables tables = MetricTables.of(spark, environment, spec.name());
-    boolean created = tables.create();
     String table = MetricTables.qualify(environment, spec.table());
     if (!spark.catalog().tableExists(table)) {
       throw new lakeops.exceptions.InvalidConfigException(String.format(
           "Cannot refresh monitor '%s': its table %s does not exist in environment %s",
           spec.name(), table, environment));
     }
-    Row last = spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
-    long version = last.getLong(0);
-    Timestamp committed = last.getTimestamp(1);
+    // No metric tables yet: nothing stored to read back, and they are created alongside the scan.
+    boolean created = tables.missing();
+    Future<Boolean> creation = background.submit(tables::create);
+    if (!created) {
+      await(creation); // one of the two may have been missing still
+    }
+    ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
+    // A first refresh profiles the baseline for sure: plan its part of the scan (reading the older
+    // version's snapshot) while this thread reads the table's history and plans the input's part;
+    // unless it is an older version of this table, which the input's scan may read with it.
+    OptionalLong sharedVersion = sharedBaselineVersion(table);
+    Future<JavaRDD<byte[]>> plannedBaseline = created && spec.baseline().isPresent() && sharedVersion.isEmpty()
+        ? background.submit(() -> scan.baseline(baseline(table, null), spark.table(table))) : null;
+    // A snapshot's window is its commit's time, from the history; time series need only the version.
+    OptionalLong latest = spec.profileType() == ProfileType.SNAPSHOT ? OptionalLong.empty() : latestVersion(table);
+    Row last = latest.isPresent() ? null : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
+    long version = latest.isPresent() ? latest.getAsLong() : last.getLong(0);
+    Timestamp committed = last == null ? null : last.getTimestamp(1);
     Dataset<Row> data = spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version);
 
     Map<String, String> stored = new HashMap<>();
     Map<String, Long> storedVersions = new HashMap<>();
     String storedBaseline = null;
-    // Tables created just now hold nothing: no need to read them back.
+    // Tables about to be created hold nothing: no need to read them.
     for (Row r : created ? List.<Row>of() : spark.table(tables.profile())
         .where("column_name = ':table' AND fingerprint IS NOT NULL")
         .select(col("log_type"), col("granularity"), col("window.start"), col("fingerprint"),
@@ -85,7 +131,6 @@ public final class MonitorRefresh {
         storedVersions.put(id, r.getLong(4));
       }
     }
-    ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
     String layout = layoutId(scan.monitoredColumns(data));
     String baselineId = baselineId(table, version);
     boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
@@ -119,8 +164,10 @@ public final class MonitorRefresh {
     }
 
     Map<WindowKey, WindowProfile> fresh = !firstRefresh && changed.isEmpty() && !baselineChanged ? Map.of()
-        : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data,
-            baselineChanged ? baseline(data) : null, firstRefresh ? null : changed, committed);
+        : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data, !baselineChanged ? null
+            : plannedBaseline != null ? () -> await(plannedBaseline)
+            : () -> scan.baseline(baseline(table, data), data), sharedVersion,
+            firstRefresh ? null : changed, committed);
     if (firstRefresh || fromFeed != null) {
       Map<String, String> scanned = new HashMap<>();
       for (WindowProfile p : fresh.values()) {
@@ -210,9 +257,29 @@ public final class MonitorRefresh {
     }
     // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
     boolean empty = stored.isEmpty() && storedBaseline == null;
-    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty);
+    await(creation);
+    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty,
+        background);
     return new RefreshResult(spec.name(), version, List.copyOf(changed), List.copyOf(removed),
         baselineChanged, profileRows.size(), driftRows.size(), changes);
+  }
+
+  /** The result of background work, its failure rethrown as it was. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the monitor refresh's background work", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private static void drift(List<Row> rows, String type, WindowKey key, Map<String, ColumnProfile> current,
@@ -291,8 +358,9 @@ public final class MonitorRefresh {
   }
 
   /**
-   * Per window of the current data, {@code rows:hash}: a row count and a sum of row hashes of the
-   * monitored columns. Snapshots have one window per table version, new when the version is.
+   * Per window of the current data, {@code rows:high:low}: a row count and the sums of the rows'
+   * {@linkplain ProfileScan#fingerprintTerms fingerprint terms}, as the profile scan sums them.
+   * Snapshots have one window per table version, new when the version is.
    */
   private Map<String, String> fingerprints(Dataset<Row> data, ProfileScan scan, Timestamp committed,
       long version, Map<String, Long> storedVersions, String layout) {
@@ -303,11 +371,11 @@ public final class MonitorRefresh {
       return result;
     }
     String ts = spec.timestampColumn().orElseThrow();
-    Column rowHash = scan.rowHash(data);
+    Column[] terms = scan.fingerprintTerms(data);
     List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
-        .select(explode(windowStarts(ts)).as("w"), rowHash.as("h"))
+        .select(explode(windowStarts(ts)).as("w"), terms[0].as("high"), terms[1].as("low"))
         .groupBy(col("w.granularity"), col("w.start"))
-        .agg(count(lit(1)), sum(shiftright(col("h"), 32)), sum(col("h").bitwiseAND(lit(0xffffffffL))))
+        .agg(count(lit(1)), sum(col("high")), sum(col("low")))
         .collectAsList();
     for (Row r : rows) {
       result.put(r.getString(0) + "@" + r.getLong(1),
@@ -321,7 +389,7 @@ public final class MonitorRefresh {
    * settings. It prefixes every stored fingerprint, so a changed monitor recomputes every window.
    */
   private String layoutId(List<String> columns) {
-    String settings = String.join("\u0001", columns) + "|" + spec.granularities() + "|"
+    String settings = FINGERPRINT_FORMAT + "|" + String.join("\u0001", columns) + "|" + spec.granularities() + "|"
         + spec.slicingExpressions() + "|" + spec.inferenceLog() + "|" + sketchSize() + "|"
         + sketchAccuracy() + "|" + categoryLimit();
     return Integer.toHexString(settings.hashCode());
@@ -388,12 +456,39 @@ public final class MonitorRefresh {
     return table + "@" + version;
   }
 
-  private Dataset<Row> baseline(Dataset<Row> data) {
+  /**
+   * The latest version of the Delta table {@code table}, as reading it resolves it (the snapshot
+   * Delta keeps of it: no history read), or empty when it is read some other way.
+   */
+  private OptionalLong latestVersion(String table) {
+    LogicalPlan plan = spark.table(table).queryExecution().analyzed();
+    for (LogicalPlan leaf : CollectionConverters.asJava(plan.collectLeaves())) {
+      if (leaf instanceof LogicalRelation relation && relation.relation() instanceof HadoopFsRelation files
+          && files.location() instanceof TahoeFileIndex index) {
+        return OptionalLong.of(index.version());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The baseline's version when it is an older version of the monitored table {@code monitored}. */
+  private OptionalLong sharedBaselineVersion(String monitored) {
+    return spec.baseline().filter(b -> b.version().isPresent()
+            && MetricTables.qualify(environment, b.table().orElse(spec.table())).equals(monitored))
+        .map(b -> OptionalLong.of(b.version().get())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The baseline's rows: its version of its table, or the latest; the monitored table {@code monitored}
+   * itself without a version is the version just read ({@code data}; null = the latest too).
+   */
+  private Dataset<Row> baseline(String monitored, Dataset<Row> data) {
     MonitorSpec.Baseline b = spec.baseline().orElseThrow();
     String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
-    return b.version().isPresent()
-        ? spark.sql("SELECT * FROM " + table + " VERSION AS OF " + b.version().get())
-        : spark.table(table);
+    if (b.version().isPresent()) {
+      return spark.sql("SELECT * FROM " + table + " VERSION AS OF " + b.version().get());
+    }
+    return table.equals(monitored) && data != null ? data : spark.table(table);
   }
 
   private int sketchSize() {

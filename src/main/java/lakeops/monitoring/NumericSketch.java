@@ -11,21 +11,21 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
 import java.util.Iterator;
 
 /**
  * A mergeable distribution of one numeric column in one window: distinct values with their counts,
  * exact up to {@code capacity} distinct values. Past it the sketch turns into a DDSketch (Datadog's
  * relative-error quantile sketch: logarithmic buckets, each value counted in the bucket that holds it
- * within the relative {@code accuracy}) plus an Apache DataSketches HLL distinct-count sketch, and
- * reports itself {@linkplain #exact() approximate}. The buckets are fixed by the value alone, so a
+ * within the relative {@code accuracy}) plus a {@link DistinctCounter} (HyperLogLog++ as Spark's
+ * {@code approx_count_distinct}), and reports itself {@linkplain #exact() approximate}. The buckets are fixed by the value alone, so a
  * reference and a current window that share a distribution share their bucket counts too: bucketing
  * coarsens both sides alike and adds no drift of its own. Nulls and NaN are not added (the profile
  * counts them).
@@ -36,7 +36,9 @@ public final class NumericSketch implements Serializable {
   private static final int BUFFER = 8192;
   // Sketches of small groups (a window × slice × model seen a few times) stay small: the buffer grows.
   private static final int INITIAL_BUFFER = 64;
-  private static final int FORMAT = 0x4C4F4E32;
+  // "LON3": DDSketch and HyperLogLog++ registers; "LON2" had an Apache DataSketches HLL instead.
+  private static final int FORMAT = 0x4C4F4E33;
+  private static final int FORMAT_DATASKETCHES_HLL = 0x4C4F4E32;
 
   private static final int MAX_BUCKETS = 2048;
 
@@ -48,8 +50,11 @@ public final class NumericSketch implements Serializable {
   private double[] buffer;
   private int buffered;
   private transient DDSketch buckets;
-  private transient HllSketch hll;
+  private transient DistinctCounter distinct;
+  // A sketch of the "LON2" format read back: its distinct count is an estimate of another hash.
+  private transient long legacyDistinct = -1;
   private transient double[] viewValues;
+  private transient int[] indexes;
   private transient long[] viewCounts;
 
   /** An empty sketch keeping {@code capacity} distinct values exactly, then the default accuracy. */
@@ -86,13 +91,7 @@ public final class NumericSketch implements Serializable {
     if (buckets != null) {
       flush();
       viewValues = null;
-      for (int i = 0; i < n; i++) {
-        double v = batch[i];
-        if (!Double.isNaN(v)) {
-          buckets.accept(v);
-          hll.update(v);
-        }
-      }
+      bucketAll(batch, n);
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -117,15 +116,13 @@ public final class NumericSketch implements Serializable {
     }
     if (other.buckets == null) {
       for (int i = 0; i < other.size; i++) {
-        buckets.accept(other.values[i], other.counts[i]);
-        hll.update(other.values[i]);
+        accept(other.values[i], other.counts[i]);
+        distinct.add(other.values[i]);
       }
     } else {
       buckets.mergeWith(other.buckets);
-      Union union = new Union(hll.getLgConfigK());
-      union.update(hll);
-      union.update(other.hll);
-      hll = union.getResult(TgtHllType.HLL_4);
+      distinct.merge(other.distinct);
+      legacyDistinct = Math.max(legacyDistinct, other.legacyDistinct);
     }
     return this;
   }
@@ -169,10 +166,14 @@ public final class NumericSketch implements Serializable {
     return total;
   }
 
-  /** Distinct values added: exact while the sketch is, else the HLL estimate (about 1.6% error). */
+  /**
+   * Distinct values added: exact while the sketch is, else the HyperLogLog++ estimate, which equals
+   * Spark's {@code approx_count_distinct(value, 0.0173)} (about 1.6% error).
+   */
   public long distinctCount() {
     flush();
-    return buckets == null ? size : Math.round(hll.getEstimate());
+    return buckets == null ? size : legacyDistinct >= 0 ? Math.max(legacyDistinct, distinct.estimate())
+        : distinct.estimate();
   }
 
   /** The {@code q}-quantile (lower value, as {@code percentile_disc}); NaN when empty. */
@@ -203,10 +204,7 @@ public final class NumericSketch implements Serializable {
     }
     viewValues = null;
     if (buckets != null) {
-      for (int i = 0; i < buffered; i++) {
-        buckets.accept(buffer[i]);
-        hll.update(buffer[i]);
-      }
+      bucketAll(buffer, buffered);
       buffered = 0;
       return;
     }
@@ -233,14 +231,66 @@ public final class NumericSketch implements Serializable {
   /** Moves the exact values into a DDSketch and an HLL sketch; from here on values go to those. */
   private void approximate() {
     buckets = newBuckets(accuracy);
-    hll = new HllSketch(MonitorProperties.HLL_LG_K);
+    distinct = new DistinctCounter();
     for (int i = 0; i < size; i++) {
-      buckets.accept(values[i], counts[i]);
-      hll.update(values[i]);
+      accept(values[i], counts[i]);
+      distinct.add(values[i]);
     }
     values = new double[0];
     counts = new long[0];
     size = 0;
+  }
+
+  /**
+   * Counts the first {@code n} of {@code batch} (NaN skipped) into the buckets and the distinct
+   * counter. Positive values, the usual bulk, are counted per bucket index in a local array first and
+   * then added to the DDSketch store once per bucket: the store then grows its range once per batch,
+   * not once per new extreme value. Same buckets and counts as {@code DDSketch.accept} value by value.
+   */
+  private void bucketAll(double[] batch, int n) {
+    IndexMapping mapping = buckets.getIndexMapping();
+    double smallest = Math.max(0, mapping.minIndexableValue());
+    double largest = mapping.maxIndexableValue();
+    if (indexes == null || indexes.length < n) {
+      indexes = new int[Math.max(n, 64)];
+    }
+    int low = Integer.MAX_VALUE;
+    int high = Integer.MIN_VALUE;
+    int positives = 0;
+    for (int i = 0; i < n; i++) {
+      double v = batch[i];
+      if (Double.isNaN(v)) {
+        continue;
+      }
+      distinct.add(v);
+      if (v > smallest) {
+        int index = mapping.index(Math.min(v, largest));
+        indexes[positives++] = index;
+        low = Math.min(low, index);
+        high = Math.max(high, index);
+      } else {
+        accept(v, 1);
+      }
+    }
+    if (positives == 0) {
+      return;
+    }
+    long[] perIndex = new long[high - low + 1];
+    for (int i = 0; i < positives; i++) {
+      perIndex[indexes[i] - low]++;
+    }
+    Store store = buckets.getPositiveValueStore();
+    for (int i = 0; i < perIndex.length; i++) {
+      if (perIndex[i] > 0) {
+        store.add(low + i, perIndex[i]);
+      }
+    }
+  }
+
+  /** {@code DDSketch.accept}, with infinite values counted in the outermost buckets. */
+  private void accept(double value, long count) {
+    double largest = buckets.getIndexMapping().maxIndexableValue();
+    buckets.accept(Math.max(-largest, Math.min(largest, value)), count);
   }
 
   private static DDSketch newBuckets(double accuracy) {
@@ -322,7 +372,7 @@ public final class NumericSketch implements Serializable {
         GrowingByteArrayOutput encoded = GrowingByteArrayOutput.withDefaultInitialCapacity();
         buckets.encode(encoded, false);
         writeBlock(out, encoded.trimmedCopy());
-        writeBlock(out, hll.toCompactByteArray());
+        writeBlock(out, distinct.toBytes());
       }
       out.flush();
       return bytes.toByteArray();
@@ -335,7 +385,7 @@ public final class NumericSketch implements Serializable {
   public static NumericSketch fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int first = in.readInt();
-      if (first != FORMAT) {
+      if (first != FORMAT && first != FORMAT_DATASKETCHES_HLL) {
         return legacy(first, in);
       }
       NumericSketch sketch = new NumericSketch(in.readInt(), in.readDouble());
@@ -344,7 +394,13 @@ public final class NumericSketch implements Serializable {
       } else {
         sketch.buckets = DDSketch.decode(ByteArrayInput.wrap(readBlock(in)),
             () -> new CollapsingLowestDenseStore(MAX_BUCKETS));
-        sketch.hll = HllSketch.heapify(readBlock(in));
+        byte[] counter = readBlock(in);
+        if (first == FORMAT) {
+          sketch.distinct = DistinctCounter.fromBytes(counter);
+        } else {
+          sketch.distinct = new DistinctCounter();
+          sketch.legacyDistinct = Math.round(HllSketch.heapify(counter).getEstimate());
+        }
       }
       return sketch;
     } catch (IOException e) {
@@ -398,6 +454,7 @@ public final class NumericSketch implements Serializable {
     counts = read.counts;
     size = read.size;
     buckets = read.buckets;
-    hll = read.hll;
+    distinct = read.distinct;
+    legacyDistinct = read.legacyDistinct;
   }
 }

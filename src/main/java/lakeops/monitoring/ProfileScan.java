@@ -6,21 +6,23 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
+import lakeops.monitoring.TaskGroups.GroupKey;
 import lakeops.monitoring.ColumnProfile.Kind;
 import lakeops.monitoring.MonitorSpec.Granularity;
 import lakeops.monitoring.MonitorSpec.InferenceLog;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,14 +34,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One Spark job that profiles every monitored column of every window, slice and model version of a
- * refresh, and the baseline with them. Spark projects the input (and the baseline, in a union) to
- * the values the profile needs; each task then reads its rows once, as Spark's internal rows, into
- * one {@link WindowAccumulator} per (window, slice, model), and the driver merges the tasks' partial
- * accumulators. The per-value work is primitive: no boxing, no string decoding, no row expansion.
+ * refresh, and the baseline with them. Each task reads its rows once into one {@link WindowAccumulator}
+ * per (window, slice, model), and the driver merges the tasks' partial accumulators. A table scan
+ * Spark can read as column vectors is read so ({@link ColumnarScan}): monitored values straight from
+ * the vectors (categories by dictionary id), only slices, model and quality inputs through a
+ * projection. Anything else goes through Spark's rows of the {@link ScanLayout} projection. Either
+ * way the per-value work is primitive: no boxing, no string decoding, no row expansion.
  */
 final class ProfileScan {
 
@@ -49,9 +52,10 @@ final class ProfileScan {
 
   private record Monitored(String name, Kind kind, DataType type) {}
 
-  /** A group of the scan: log type, granularity index, window start, slice index (−1 = none), model. */
-  private record GroupKey(int log, int granularity, long start, int slice, String sliceValue,
-      String model) implements Serializable {}
+  private static final org.apache.logging.log4j.Logger LOG =
+      org.apache.logging.log4j.LogManager.getLogger(ProfileScan.class);
+  /** The seed of Spark's {@code xxhash64}. */
+  static final long XXHASH_SEED = 42L;
 
   private final MonitorSpec spec;
   private final int sketchSize;
@@ -91,20 +95,37 @@ final class ProfileScan {
    */
   Map<WindowKey, WindowProfile> run(Dataset<Row> input, Dataset<Row> baseline, Set<String> changed,
       Timestamp snapshotTime) {
-    List<Monitored> columns = new ArrayList<>();
-    for (String name : monitoredColumns(input)) {
-      StructField field = field(input, name);
-      columns.add(new Monitored(name, kind(field.dataType()), field.dataType()));
-    }
+    return run(input, baseline == null ? null : () -> baseline(baseline, input), OptionalLong.empty(),
+        changed, snapshotTime);
+  }
+
+  /**
+   * As {@link #run(Dataset, Dataset, Set, Timestamp)}, with the baseline's part of the job from
+   * {@code baseline} (null = no baseline), asked for once the input's part is planned: it may be
+   * planned meanwhile by {@link #baseline(Dataset, Dataset)} on another thread. A baseline that is
+   * version {@code inputVersion} of the input's own Delta table is profiled from the input's read
+   * when that version's files are all part of it ({@link ColumnarScan#filesOfVersion}), and only
+   * then is {@code baseline} not asked for.
+   */
+  Map<WindowKey, WindowProfile> run(Dataset<Row> input, Supplier<JavaRDD<byte[]>> baseline,
+      OptionalLong inputVersion, Set<String> changed, Timestamp snapshotTime) {
+    List<Monitored> columns = monitored(input);
     ScanLayout layout = layout(columns, changed, snapshotTime);
-    Dataset<Row> rows = project(within(timestamped(input), layout), 0, columns);
-    if (baseline != null) {
-      rows = rows.unionByName(project(baseline, 1, columns));
+    Dataset<Row> windows = within(input, layout);
+    // The columnar scan skips rows without a timestamp itself: no filter that could skip files.
+    Optional<ColumnarScan> columnar = columnar(windows, 0, columns, layout);
+    Set<String> shared = baseline != null && inputVersion.isPresent() && changed == null
+        && columnar.isPresent() ? columnar.get().filesOfVersion(inputVersion.getAsLong()).orElse(null) : null;
+    LOG.info("Monitor {}: {} scan of the input{}", spec.name(), columnar.isPresent() ? "columnar" : "row",
+        shared != null ? ", which holds the baseline" : "");
+    JavaRDD<byte[]> parts = columnar.map(scan -> scan.partials(layout, false, sameSeed(), shared))
+        .orElseGet(() -> rows(timestamped(windows), 0, columns, layout));
+    if (baseline != null && shared == null) {
+      parts = parts.union(baseline.get());
     }
     Map<GroupKey, WindowAccumulator> groups = new LinkedHashMap<>();
-    for (byte[] part : rows.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(new Profiler(layout)).collect()) {
-      Profiler.read(part).forEach((key, accumulator) -> groups.merge(key, accumulator, WindowAccumulator::merge));
+    for (byte[] part : parts.collect()) {
+      read(part).forEach((key, accumulator) -> groups.merge(key, accumulator, WindowAccumulator::merge));
     }
     List<String> names = columns.stream().map(Monitored::name).toList();
     List<String> types = columns.stream().map(c -> c.type().simpleString()).toList();
@@ -115,6 +136,50 @@ final class ProfileScan {
           accumulator.quality(layout), accumulator.fingerprint()));
     });
     return result;
+  }
+
+  /**
+   * The baseline's part of the profile job, planned (so its Delta snapshot read) ahead of the input's:
+   * the baseline profiled with {@code input}'s monitored columns.
+   */
+  JavaRDD<byte[]> baseline(Dataset<Row> baseline, Dataset<Row> input) {
+    List<Monitored> columns = monitored(input);
+    ScanLayout layout = layout(columns, null, new Timestamp(0));
+    Optional<ColumnarScan> columnar = columnar(baseline, 1, columns, layout);
+    LOG.info("Monitor {}: {} scan of the baseline", spec.name(), columnar.isPresent() ? "columnar" : "row");
+    return columnar.map(scan -> scan.partials(layout, true, sameSeed(), null))
+        .orElseGet(() -> rows(baseline, 1, columns, layout));
+  }
+
+  private List<Monitored> monitored(Dataset<Row> input) {
+    List<Monitored> columns = new ArrayList<>();
+    for (String name : monitoredColumns(input)) {
+      StructField field = field(input, name);
+      columns.add(new Monitored(name, kind(field.dataType()), field.dataType()));
+    }
+    return columns;
+  }
+
+  /**
+   * The scan of {@code data} ({@code log} 0 = input, 1 = baseline) column by column from its vectors,
+   * when {@link ColumnarScan} can read it so.
+   */
+  private Optional<ColumnarScan> columnar(Dataset<Row> data, int log, List<Monitored> columns,
+      ScanLayout layout) {
+    List<String> names = columns.stream().map(Monitored::name).toList();
+    boolean needsKeys = spec.slicingExpressions().size() > 0 || layout.byModel() || layout.quality() != null;
+    return ColumnarScan.plan(data, project(data, log, columns, true), needsKeys, names,
+        log == 0 && layout.snapshotSeconds() == null ? spec.timestampColumn().orElse(null) : null);
+  }
+
+  /** The tasks' serialized partial accumulators of {@code data} read from Spark's rows of the layout. */
+  private JavaRDD<byte[]> rows(Dataset<Row> data, int log, List<Monitored> columns, ScanLayout layout) {
+    return project(data, log, columns, false).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(new RowProfiler(layout));
+  }
+
+  private boolean sameSeed() {
+    return spec.slicingExpressions().isEmpty() && spec.inferenceLog().isEmpty();
   }
 
   private ScanLayout layout(List<Monitored> columns, Set<String> changed, Timestamp snapshotTime) {
@@ -146,46 +211,130 @@ final class ProfileScan {
         sketchSize, sketchAccuracy, categoryLimit);
   }
 
-  /** The {@link ScanLayout} projection of {@code data}; {@code log} 0 = input, 1 = baseline. */
-  private Dataset<Row> project(Dataset<Row> data, int log, List<Monitored> columns) {
+  /**
+   * The {@link ScanLayout} projection of {@code data}; {@code log} 0 = input, 1 = baseline. For the
+   * columnar scan ({@code keysOnly}) the monitored columns are null placeholders, read from the column
+   * vectors instead, and the fingerprint terms are only the model-quality inputs'.
+   */
+  private Dataset<Row> project(Dataset<Row> data, int log, List<Monitored> columns, boolean keysOnly) {
     List<Column> select = new ArrayList<>();
     select.add(lit(log).as("__log"));
     select.add(log == 1 || spec.profileType() == ProfileType.SNAPSHOT ? lit(null).cast("long").as("__time")
         : expr(String.format("unix_seconds(CAST(`%s` AS TIMESTAMP))", spec.timestampColumn().orElseThrow()))
             .as("__time"));
-    select.add(spec.inferenceLog().map(InferenceLog::modelIdColumn)
-        .map(m -> coalesce(valueOf(data, m, DataTypes.StringType), lit("null")))
-        .orElse(lit(null).cast("string")).as("__model"));
-    select.add((log == 1 ? lit(0L) : rowHash(data)).as("__hash"));
+    select.add(model(data).orElse(lit(null).cast("string")).as("__model"));
+    Column seed = seedKey(data);
+    List<Column> terms = new ArrayList<>();
+    if (!keysOnly) {
+      for (Monitored c : columns) {
+        terms.add(hashTerm(seed, projected(data, c)));
+      }
+    }
+    quality(data).ifPresent(inputs -> terms.add(hashTerm(seed, inputs.toArray(new Column[0]))));
+    Column[] halves = halves(terms);
+    select.add(halves[0].as("__hash_high"));
+    select.add(halves[1].as("__hash_low"));
+    select.add((seed == null ? lit(XXHASH_SEED) : xxhash64(seed)).as("__seed"));
     for (int s = 0; s < spec.slicingExpressions().size(); s++) {
-      select.add(expr(spec.slicingExpressions().get(s)).cast("string").as("__slice_" + s));
+      select.add(slice(s).as("__slice_" + s));
     }
     int position = 0;
     for (Monitored c : columns) {
-      Column v = valueOf(data, c.name(), c.type());
-      Column projected = switch (c.kind()) {
-        case NUMERIC -> v.cast("double");
-        case CATEGORICAL -> v.cast("string");
-        case OTHER -> when(v.isNotNull(), xxhash64(v));
-      };
-      select.add(projected.as("__c" + position++));
+      Column value = keysOnly ? lit(null).cast(c.kind() == Kind.CATEGORICAL ? "string"
+          : c.kind() == Kind.NUMERIC ? "double" : "long") : projected(data, c);
+      select.add(value.as("__c" + position++));
     }
-    spec.inferenceLog().filter(l -> l.labelColumn().isPresent()).ifPresent(l -> {
+    quality(data).ifPresent(inputs -> select.addAll(inputs));
+    return data.select(select.toArray(new Column[0]));
+  }
+
+  /** A monitored column as the profile reads it: a double, a string, or a 64-bit hash of the value. */
+  private static Column projected(Dataset<Row> data, Monitored c) {
+    Column v = valueOf(data, c.name(), c.type());
+    return switch (c.kind()) {
+      case NUMERIC -> v.cast("double");
+      case CATEGORICAL -> v.cast("string");
+      case OTHER -> when(v.isNotNull(), xxhash64(v));
+    };
+  }
+
+  private Column slice(int s) {
+    return expr(spec.slicingExpressions().get(s)).cast("string");
+  }
+
+  private Optional<Column> model(Dataset<Row> data) {
+    return spec.inferenceLog().map(InferenceLog::modelIdColumn)
+        .map(m -> coalesce(valueOf(data, m, DataTypes.StringType), lit("null")));
+  }
+
+  /** The model-quality inputs of an inference log with labels, in the layout's order. */
+  private Optional<List<Column>> quality(Dataset<Row> data) {
+    return spec.inferenceLog().filter(l -> l.labelColumn().isPresent()).map(l -> {
+      List<Column> inputs = new ArrayList<>();
       Column label = valueOf(data, l.labelColumn().get(), null);
       Column prediction = valueOf(data, l.predictionColumn(), null);
       if (l.problemType() == ProblemType.CLASSIFICATION) {
-        select.add(hasColumn(data, l.labelColumn().get()) && hasColumn(data, l.predictionColumn())
+        inputs.add(hasColumn(data, l.labelColumn().get()) && hasColumn(data, l.predictionColumn())
             ? QualityMetrics.pair(l) : lit(null).cast("string"));
         l.probabilityColumn().ifPresent(p -> {
-          select.add(valueOf(data, p, null).cast("double"));
-          select.add(label.cast("double"));
+          inputs.add(valueOf(data, p, null).cast("double"));
+          inputs.add(label.cast("double"));
         });
       } else {
-        select.add(label.cast("double"));
-        select.add(prediction.cast("double"));
+        inputs.add(label.cast("double"));
+        inputs.add(prediction.cast("double"));
       }
+      return inputs;
     });
-    return data.select(select.toArray(new Column[0]));
+  }
+
+  /**
+   * What a row's fingerprint terms are chained from: a hash of its slice values and model, so a
+   * value that moves to another slice or model changes the sums; null (Spark's seed) without either.
+   */
+  private Column seedKey(Dataset<Row> data) {
+    List<Column> keys = new ArrayList<>();
+    for (int s = 0; s < spec.slicingExpressions().size(); s++) {
+      keys.add(slice(s));
+    }
+    model(data).ifPresent(keys::add);
+    return keys.isEmpty() ? null : xxhash64(keys.toArray(new Column[0]));
+  }
+
+  private static Column hashTerm(Column seed, Column... values) {
+    List<Column> hashed = new ArrayList<>();
+    if (seed != null) {
+      hashed.add(seed);
+    }
+    hashed.addAll(List.of(values));
+    return xxhash64(hashed.toArray(new Column[0]));
+  }
+
+  /** Per row, the sums of the high and of the low 32-bit halves of {@code terms}. */
+  private static Column[] halves(List<Column> terms) {
+    Column high = lit(0L);
+    Column low = lit(0L);
+    for (Column term : terms) {
+      high = high.plus(shiftright(term, 32));
+      low = low.plus(term.bitwiseAND(lit(0xffffffffL)));
+    }
+    return new Column[] {high, low};
+  }
+
+  /**
+   * A row's fingerprint terms, summed per window into its fingerprint: per monitored column (and the
+   * model-quality inputs) {@code xxhash64(seed, value)} of the value the profile reads, as the sums of
+   * their high and low 32-bit halves. The profile scan sums the same terms as it reads the rows.
+   */
+  Column[] fingerprintTerms(Dataset<Row> data) {
+    Column seed = seedKey(data);
+    List<Column> terms = new ArrayList<>();
+    for (String name : monitoredColumns(data)) {
+      StructField field = field(data, name);
+      terms.add(hashTerm(seed, projected(data, new Monitored(name, kind(field.dataType()), field.dataType()))));
+    }
+    quality(data).ifPresent(inputs -> terms.add(hashTerm(seed, inputs.toArray(new Column[0]))));
+    return halves(terms);
   }
 
   private static Column valueOf(Dataset<Row> data, String name, DataType type) {
@@ -224,21 +373,6 @@ final class ProfileScan {
         .map(ts -> input.where(col("`" + ts + "`").isNotNull())).orElse(input);
   }
 
-  /**
-   * A row's 64-bit hash over the monitored columns (and the model column): summed per window, in two
-   * 32-bit halves so the sums cannot overflow, with the row count it is the window's fingerprint,
-   * which tells a later refresh whether the window changed.
-   */
-  Column rowHash(Dataset<Row> data) {
-    List<Column> hashed = new ArrayList<>();
-    for (String c : monitoredColumns(data)) {
-      hashed.add(hasColumn(data, c) ? col("`" + c + "`") : lit(null));
-    }
-    spec.inferenceLog().ifPresent(log ->
-        hashed.add(hasColumn(data, log.modelIdColumn()) ? col("`" + log.modelIdColumn() + "`") : lit(null)));
-    return xxhash64(hashed.toArray(new Column[0]));
-  }
-
   private WindowKey windowKey(GroupKey group, ScanLayout layout, Timestamp snapshotTime) {
     String sliceKey = group.slice() < 0 ? null : spec.slicingExpressions().get(group.slice());
     if (group.log() == 1) {
@@ -254,115 +388,44 @@ final class ProfileScan {
         group.sliceValue(), group.model());
   }
 
-  /**
-   * The task side of the scan: accumulates its rows per group and returns the partial accumulators,
-   * serialized. Consecutive rows mostly fall into the same groups, so each (granularity, slice, model)
-   * slot remembers its last group and only a change of window, slice value or model looks one up.
-   */
-  private static final class Profiler implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
+  /** The task side of the row scan: accumulates its projected rows per group. */
+  private static final class RowProfiler implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
     private static final long serialVersionUID = 1L;
-    private static final UTF8String ALL = UTF8String.fromString(MonitorProperties.ALL_MODELS);
     private final ScanLayout layout;
 
-    Profiler(ScanLayout layout) {
+    RowProfiler(ScanLayout layout) {
       this.layout = layout;
     }
 
     @Override
     public Iterator<byte[]> call(Iterator<InternalRow> rows) throws IOException {
-      int granularities = layout.granularities();
-      int slices = layout.slices() + 1;
-      int models = layout.byModel() ? 2 : 1;
-      int slots = (granularities + 1) * slices * models;
-      Recent[] recent = new Recent[slots];
-      for (int i = 0; i < slots; i++) {
-        recent[i] = new Recent();
-      }
-      Map<GroupKey, WindowAccumulator> groups = new HashMap<>();
+      TaskGroups groups = new TaskGroups(layout);
+      WindowAccumulator[] into = new WindowAccumulator[groups.maxGroupsPerRow()];
       while (rows.hasNext()) {
         InternalRow row = rows.next();
         boolean baseline = row.getInt(ScanLayout.LOG) == 1;
-        for (int g = baseline ? granularities : 0; g < (baseline ? granularities + 1 : granularities); g++) {
-          long start = baseline ? 0 : windowStart(row, g);
-          if (!baseline && layout.changed() != null && !layout.changed().get(g).contains(start)) {
-            continue;
-          }
-          for (int s = 0; s < slices; s++) {
-            int slicePosition = ScanLayout.FIRST_SLICE + s - 1;
-            UTF8String slice = s == 0 || row.isNullAt(slicePosition) ? null : row.getUTF8String(slicePosition);
-            for (int m = 0; m < models; m++) {
-              UTF8String model = m == 0 ? ALL : row.getUTF8String(ScanLayout.MODEL);
-              Recent slot = recent[(g * slices + s) * models + m];
-              WindowAccumulator accumulator = slot.find(start, slice, model);
-              if (accumulator == null) {
-                GroupKey key = new GroupKey(baseline ? 1 : 0, g, start, s - 1,
-                    slice == null ? null : slice.toString(), model.toString());
-                accumulator = groups.computeIfAbsent(key, k -> new WindowAccumulator(layout));
-                slot.remember(start, slice, model, accumulator);
-              }
-              accumulator.add(row, layout);
-            }
-          }
+        long seconds = baseline || row.isNullAt(ScanLayout.TIME) ? 0 : row.getLong(ScanLayout.TIME);
+        int found = groups.assign(baseline, seconds, row, into);
+        for (int i = 0; i < found; i++) {
+          into[i].add(row, layout);
         }
       }
-      groups.values().forEach(WindowAccumulator::complete);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-        out.writeObject(new HashMap<>(groups));
-      }
-      return List.of(bytes.toByteArray()).iterator();
+      return List.of(groups.serialize()).iterator();
     }
+  }
 
-    /**
-     * The last few groups one (granularity, slice, model) slot saw, searched before the map: rows of
-     * a few interleaved windows (or slice values) then cost a short scan, not a key and a hash lookup.
-     */
-    private static final class Recent {
-      private static final int SIZE = 16;
-      private final long[] starts = new long[SIZE];
-      private final UTF8String[] slices = new UTF8String[SIZE];
-      private final UTF8String[] models = new UTF8String[SIZE];
-      private final WindowAccumulator[] accumulators = new WindowAccumulator[SIZE];
-      private int next;
-
-      WindowAccumulator find(long start, UTF8String slice, UTF8String model) {
-        for (int i = 0; i < SIZE && accumulators[i] != null; i++) {
-          if (starts[i] == start && java.util.Objects.equals(slices[i], slice) && models[i].equals(model)) {
-            return accumulators[i];
-          }
-        }
-        return null;
+  /** A task's partial accumulators, as {@link TaskGroups#serialize()} wrote them. */
+  @SuppressWarnings("unchecked")
+  static Map<GroupKey, WindowAccumulator> read(byte[] part) {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(part)) {
+      @Override
+      protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+        return Class.forName(desc.getName(), false, ProfileScan.class.getClassLoader());
       }
-
-      void remember(long start, UTF8String slice, UTF8String model, WindowAccumulator accumulator) {
-        starts[next] = start;
-        slices[next] = slice == null ? null : slice.copy();
-        models[next] = model.copy();
-        accumulators[next] = accumulator;
-        next = (next + 1) % SIZE;
-      }
-    }
-
-    private long windowStart(InternalRow row, int granularity) {
-      if (layout.snapshotSeconds() != null) {
-        return layout.snapshotSeconds();
-      }
-      long length = layout.windowSeconds()[granularity];
-      return Math.floorDiv(row.getLong(ScanLayout.TIME), length) * length;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<GroupKey, WindowAccumulator> read(byte[] part) {
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(part)) {
-        @Override
-        protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-          return Class.forName(desc.getName(), false, Profiler.class.getClassLoader());
-        }
-      }) {
-        return (Map<GroupKey, WindowAccumulator>) in.readObject();
-      } catch (IOException | ClassNotFoundException e) {
-        throw new UncheckedIOException(new IOException("Cannot read a profile scan task's result", e));
-      }
+    }) {
+      return (Map<GroupKey, WindowAccumulator>) in.readObject();
+    } catch (IOException | ClassNotFoundException e) {
+      throw new UncheckedIOException(new IOException("Cannot read a profile scan task's result", e));
     }
   }
 

@@ -7,9 +7,11 @@ import lakeops.monitoring.ColumnProfile.Kind;
 
 /**
  * Where the profile scan finds each value in its projected rows, and how it groups them. Positions:
- * {@link #LOG} (0 input, 1 baseline), {@link #TIME} (epoch seconds), {@link #MODEL}, {@link #HASH},
- * then one string per slicing expression, one value per monitored column (a double for numeric
- * columns, a string for categorical ones, a 64-bit hash for others), then the model-quality inputs.
+ * {@link #LOG} (0 input, 1 baseline), {@link #TIME} (epoch seconds), {@link #MODEL}, the row's
+ * fingerprint terms ({@link #HASH_HIGH}, {@link #HASH_LOW}) and {@link #SEED}, then one string per
+ * slicing expression, one value per monitored column (a double for numeric columns, a string for
+ * categorical ones, a 64-bit hash for others), then the model-quality inputs. The columnar scan
+ * projects the same layout but reads the monitored columns from the column vectors instead.
  *
  * @param kinds how each monitored column is profiled, in projection order
  * @param slices number of slicing expressions
@@ -30,8 +32,10 @@ record ScanLayout(List<Kind> kinds, int slices, boolean byModel, long[] windowSe
   static final int LOG = 0;
   static final int TIME = 1;
   static final int MODEL = 2;
-  static final int HASH = 3;
-  static final int FIRST_SLICE = 4;
+  static final int HASH_HIGH = 3;
+  static final int HASH_LOW = 4;
+  static final int SEED = 5;
+  static final int FIRST_SLICE = 6;
 
   int firstColumn() {
     return FIRST_SLICE + slices;

@@ -6,17 +6,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lakeops.monitoring.ColumnProfile.Kind;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.XXH64;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Everything the profile scan accumulates for one window, slice and model version: row count,
  * fingerprint sums, one accumulator per monitored column and the model-quality sums. Rows are read
- * as Spark's internal rows of the scan's projection ({@link ScanLayout}), so values are never boxed
- * or decoded into Java strings; partial accumulators of the tasks merge on the driver.
+ * as Spark's internal rows of the scan's projection ({@link ScanLayout}), or column by column from
+ * the scan's column vectors ({@link #select}, then {@link #drain}), so values are never boxed or
+ * decoded into Java strings; partial accumulators of the tasks merge on the driver.
+ *
+ * <p>The fingerprint of a window sums, over its rows and monitored columns, Spark's
+ * {@code xxhash64(seed, value)} of each projected value (the seed hashes the row's slice values and
+ * model, so moving a value between slices counts as a change), in two 32-bit halves so the sums
+ * cannot overflow; {@link ProfileScan#fingerprintTerms} is the same sum in Spark SQL.
  */
 final class WindowAccumulator implements Serializable {
 
@@ -24,12 +31,16 @@ final class WindowAccumulator implements Serializable {
   private static final long LOW_BITS = 0xffffffffL;
 
   private long rows;
-  private long hashHigh;
-  private long hashLow;
+  private final Sums hash = new Sums();
+  private final boolean fingerprinted;
   private final ColumnAccumulator[] columns;
   private final QualityAccumulator quality;
+  private transient int[] selection;
+  private transient int selected;
 
-  WindowAccumulator(ScanLayout layout) {
+  /** An empty accumulator; {@code fingerprinted} ones (whole windows) also sum the values' hashes. */
+  WindowAccumulator(ScanLayout layout, boolean fingerprinted) {
+    this.fingerprinted = fingerprinted;
     columns = new ColumnAccumulator[layout.kinds().size()];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = switch (layout.kinds().get(i)) {
@@ -41,11 +52,11 @@ final class WindowAccumulator implements Serializable {
     quality = layout.quality() == null ? null : new QualityAccumulator(layout);
   }
 
+  /** Adds one row of the scan's projection. */
   void add(InternalRow row, ScanLayout layout) {
     rows++;
-    long hash = row.getLong(ScanLayout.HASH);
-    hashHigh += hash >> 32;
-    hashLow += hash & LOW_BITS;
+    hash.high += row.getLong(ScanLayout.HASH_HIGH);
+    hash.low += row.getLong(ScanLayout.HASH_LOW);
     int position = layout.firstColumn();
     for (ColumnAccumulator column : columns) {
       column.add(row, position++);
@@ -55,10 +66,47 @@ final class WindowAccumulator implements Serializable {
     }
   }
 
+  /**
+   * Columnar scan: takes row {@code row} of the current batch, whose {@code keys} (the layout's
+   * projection without the monitored columns, or null when the monitor needs none) hold the
+   * model-quality inputs and their fingerprint terms; its monitored values come with {@link #drain}.
+   * Returns true for the batch's first row of this accumulator.
+   */
+  boolean select(int row, InternalRow keys, ScanLayout layout) {
+    rows++;
+    if (keys != null) {
+      hash.high += keys.getLong(ScanLayout.HASH_HIGH);
+      hash.low += keys.getLong(ScanLayout.HASH_LOW);
+      if (quality != null) {
+        quality.add(keys, layout);
+      }
+    }
+    if (selection == null) {
+      selection = new int[64];
+    } else if (selected == selection.length) {
+      selection = java.util.Arrays.copyOf(selection, selected * 2);
+    }
+    selection[selected++] = row;
+    return selected == 1;
+  }
+
+  /**
+   * Columnar scan: adds the monitored values of the rows {@link #select}ed from {@code batch}, whose
+   * vector {@code vectors[i]} of type {@code types[i]} ({@link VectorType}) holds monitored column i;
+   * {@code seeds} are the rows' fingerprint seeds.
+   */
+  void drain(ColumnarBatch batch, int[] vectors, VectorType[] types, long[] seeds, Scratch scratch) {
+    Sums fingerprint = fingerprinted ? hash : null;
+    for (int i = 0; i < columns.length; i++) {
+      columns[i].add(batch.column(vectors[i]), types[i], selection, selected, seeds, fingerprint, scratch);
+    }
+    selected = 0;
+  }
+
   WindowAccumulator merge(WindowAccumulator other) {
     rows += other.rows;
-    hashHigh += other.hashHigh;
-    hashLow += other.hashLow;
+    hash.high += other.hash.high;
+    hash.low += other.hash.low;
     for (int i = 0; i < columns.length; i++) {
       columns[i].merge(other.columns[i]);
     }
@@ -85,7 +133,7 @@ final class WindowAccumulator implements Serializable {
 
   /** The window's fingerprint: row count and the sums of the high and low halves of the row hashes. */
   String fingerprint() {
-    return fingerprint(rows, hashHigh, hashLow);
+    return fingerprint(rows, hash.high, hash.low);
   }
 
   static String fingerprint(long rows, long high, long low) {
@@ -109,6 +157,12 @@ final class WindowAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
 
     abstract void add(InternalRow row, int position);
+
+    /** Adds the values of {@code rows[0..n)} of {@code vector}; sums their hashes into {@code fingerprint}. */
+    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+        Scratch scratch) {
+      throw new IllegalStateException("Cannot profile " + getClass().getSimpleName() + " from column vectors");
+    }
 
     abstract void merge(ColumnAccumulator other);
 
@@ -146,11 +200,33 @@ final class WindowAccumulator implements Serializable {
 
     @Override
     void add(InternalRow row, int position) {
-      if (row.isNullAt(position)) {
-        return;
+      if (!row.isNullAt(position)) {
+        add(row.getDouble(position));
       }
+    }
+
+    @Override
+    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+        Scratch scratch) {
+      boolean nulls = vector.hasNull();
+      for (int k = 0; k < n; k++) {
+        int r = rows[k];
+        if (nulls && vector.isNullAt(r)) {
+          if (fingerprint != null) {
+            fingerprint.add(seeds[r]);
+          }
+          continue;
+        }
+        double v = type.doubleAt(vector, r);
+        if (fingerprint != null) {
+          fingerprint.add(XXH64.hashLong(VectorType.hashBits(v), seeds[r]));
+        }
+        add(v);
+      }
+    }
+
+    private void add(double v) {
       count++;
-      double v = row.getDouble(position);
       if (v == 0) {
         zeros++;
       } else if (Double.isNaN(v)) {
@@ -178,10 +254,10 @@ final class WindowAccumulator implements Serializable {
       double batchMin = Double.POSITIVE_INFINITY;
       double batchMax = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < n; i++) {
-        double v = batch[i];
+        double v = batch[i]; // never NaN: comparisons suffice (Math.min and max also order NaN)
         batchSum += v;
-        batchMin = Math.min(batchMin, v);
-        batchMax = Math.max(batchMax, v);
+        batchMin = v < batchMin ? v : batchMin;
+        batchMax = v > batchMax ? v : batchMax;
       }
       double batchMean = batchSum / n;
       double batchM2 = 0;
@@ -257,19 +333,90 @@ final class WindowAccumulator implements Serializable {
         return;
       }
       count++;
-      add(row.getUTF8String(position));
+      add(row.getUTF8String(position), 1);
     }
 
-    void add(UTF8String value) {
+    @Override
+    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+        Scratch scratch) {
+      if (vector instanceof WritableColumnVector w && w.hasDictionary()) {
+        addEncoded(w, rows, n, seeds, fingerprint, scratch);
+        return;
+      }
+      boolean nulls = vector.hasNull();
+      for (int k = 0; k < n; k++) {
+        int r = rows[k];
+        if (nulls && vector.isNullAt(r)) {
+          if (fingerprint != null) {
+            fingerprint.add(seeds[r]);
+          }
+          continue;
+        }
+        UTF8String value = type.stringAt(vector, r);
+        if (fingerprint != null) {
+          fingerprint.add(VectorType.hash(value, seeds[r]));
+        }
+        count++;
+        add(value, 1);
+      }
+    }
+
+    /**
+     * Dictionary-encoded strings (Parquet's usual encoding of categories): counts per dictionary id,
+     * then decodes each id seen once.
+     */
+    private void addEncoded(WritableColumnVector vector, int[] rows, int n, long[] seeds,
+        Sums fingerprint, Scratch scratch) {
+      WritableColumnVector ids = vector.getDictionaryIds();
+      boolean nulls = vector.hasNull();
+      int distinct = 0;
+      for (int k = 0; k < n; k++) {
+        int r = rows[k];
+        if (nulls && vector.isNullAt(r)) {
+          if (fingerprint != null) {
+            fingerprint.add(seeds[r]);
+          }
+          continue;
+        }
+        int id = ids.getInt(r);
+        if (scratch.count(id) == 0) {
+          scratch.first[distinct++] = r;
+        }
+        scratch.counts[id]++;
+      }
+      boolean sameSeed = scratch.sameSeed;
+      for (int d = 0; d < distinct; d++) {
+        int id = ids.getInt(scratch.first[d]);
+        UTF8String value = vector.getUTF8String(scratch.first[d]);
+        long times = scratch.counts[id];
+        if (fingerprint != null && sameSeed) {
+          fingerprint.add(VectorType.hash(value, seeds[0]), times);
+        }
+        count += times;
+        add(value, times);
+        scratch.values[id] = fingerprint != null && !sameSeed ? value.copy() : null;
+        scratch.counts[id] = 0;
+      }
+      if (fingerprint != null && !sameSeed) {
+        for (int k = 0; k < n; k++) {
+          int r = rows[k];
+          if (!(nulls && vector.isNullAt(r))) {
+            fingerprint.add(VectorType.hash(scratch.values[ids.getInt(r)], seeds[r]));
+          }
+        }
+      }
+    }
+
+    void add(UTF8String value, long times) {
       if (pending == null) {
         pending = new HashMap<>();
       }
       long[] seen = pending.get(value);
       if (seen != null) {
-        seen[0]++;
+        seen[0] += times;
         return;
       }
-      pending.put(value.copy(), new long[] {1});
+      pending.put(value.copy(), new long[] {times});
       if (pending.size() > 2 * limit) {
         complete();
       }
@@ -318,48 +465,58 @@ final class WindowAccumulator implements Serializable {
     }
   }
 
-  /** Any other type: the scan projects a 64-bit hash of the value; counts and HLL distinct count. */
+  /**
+   * Any other type: the scan projects Spark's 64-bit {@code xxhash64} of the value; counts, and the
+   * distinct count of those hashes (as {@code approx_count_distinct} counts them).
+   */
   private static final class OtherColumn extends ColumnAccumulator {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private long count;
-    private transient HllSketch distinct = new HllSketch(MonitorProperties.HLL_LG_K);
+    private DistinctCounter distinct = new DistinctCounter();
 
     @Override
     void add(InternalRow row, int position) {
       if (!row.isNullAt(position)) {
-        count++;
-        distinct.update(row.getLong(position));
+        add(row.getLong(position));
       }
+    }
+
+    @Override
+    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+        Scratch scratch) {
+      boolean nulls = vector.hasNull();
+      for (int k = 0; k < n; k++) {
+        int r = rows[k];
+        if (nulls && vector.isNullAt(r)) {
+          if (fingerprint != null) {
+            fingerprint.add(seeds[r]);
+          }
+          continue;
+        }
+        long hash = type.hashAt(vector, r);
+        if (fingerprint != null) {
+          fingerprint.add(XXH64.hashLong(hash, seeds[r]));
+        }
+        add(hash);
+      }
+    }
+
+    private void add(long hash) {
+      count++;
+      distinct.add(hash);
     }
 
     @Override
     void merge(ColumnAccumulator accumulator) {
       OtherColumn other = (OtherColumn) accumulator;
       count += other.count;
-      Union union = new Union(MonitorProperties.HLL_LG_K);
-      union.update(distinct);
-      union.update(other.distinct);
-      distinct = union.getResult(TgtHllType.HLL_4);
+      distinct.merge(other.distinct);
     }
 
     @Override
     ColumnProfile profile(String name, String type, long rows) {
       return new ColumnProfile(name, type, Kind.OTHER, rows, count, null, null,
-          Math.round(distinct.getEstimate()), null, null, null, null, null, null, null, null);
-    }
-
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-      out.defaultWriteObject();
-      byte[] bytes = distinct.toCompactByteArray();
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    }
-
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      byte[] bytes = new byte[in.readInt()];
-      in.readFully(bytes);
-      distinct = HllSketch.heapify(bytes);
+          distinct.estimate(), null, null, null, null, null, null, null, null);
     }
   }
 
@@ -438,6 +595,55 @@ final class WindowAccumulator implements Serializable {
       }
       return QualityMetrics.classification(pairs.counts(), layout.hasProbability() ? positives : null,
           layout.hasProbability() ? negatives : null, sums[0], counts[0]);
+    }
+  }
+
+  /** Fingerprint sums of 64-bit hashes, in two 32-bit halves so they cannot overflow. */
+  static final class Sums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long high;
+    long low;
+
+    void add(long hash) {
+      high += hash >> 32;
+      low += hash & LOW_BITS;
+    }
+
+    void add(long hash, long times) {
+      high += (hash >> 32) * times;
+      low += (hash & LOW_BITS) * times;
+    }
+  }
+
+  /**
+   * A task's scratch space for dictionary-encoded columns: counts and decoded values per dictionary
+   * id, the first row of each id of a batch, and whether every row of the task has the same seed.
+   */
+  static final class Scratch {
+    long[] counts = new long[256];
+    UTF8String[] values = new UTF8String[256];
+    int[] first = new int[256];
+    final boolean sameSeed;
+
+    Scratch(boolean sameSeed) {
+      this.sameSeed = sameSeed;
+    }
+
+    /** The count of dictionary id {@code id} so far in this batch, growing the arrays to hold it. */
+    long count(int id) {
+      if (id >= counts.length) {
+        int size = Math.max(id + 1, counts.length * 2);
+        counts = java.util.Arrays.copyOf(counts, size);
+        values = java.util.Arrays.copyOf(values, size);
+      }
+      return counts[id];
+    }
+
+    /** Makes room for the ids of a batch of {@code rows} rows. */
+    void reserve(int rows) {
+      if (first.length < rows) {
+        first = new int[rows];
+      }
     }
   }
 }
