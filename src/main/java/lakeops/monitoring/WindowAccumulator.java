@@ -158,7 +158,10 @@ final class WindowAccumulator implements Serializable {
 
     abstract void add(InternalRow row, int position);
 
-    /** Adds the values of {@code rows[0..n)} of {@code vector}; sums their hashes into {@code fingerprint}. */
+    /**
+     * Adds the values of {@code rows[0..n)} of {@code vector}; sums their hashes into {@code fingerprint}.
+     * Each kind has its own loop, so that nothing is a virtual call per value.
+     */
     void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
         Scratch scratch) {
       throw new IllegalStateException("Cannot profile " + getClass().getSimpleName() + " from column vectors");
