@@ -128,8 +128,12 @@ final class ColumnarScan {
     FileSourceScanExec scan = scans.get(0);
     List<Attribute> output = CollectionConverters.asJava(scan.output());
     List<String> names = output.stream().map(Attribute::name).toList();
-    if (!needed.containsAll(names)) {
-      return Optional.empty(); // the scan reads something the plan filters on, e.g. deleted rows
+    // The file scan always outputs the partition columns; anything else unasked for is something the
+    // plan filters on, such as Delta's deleted-row flag.
+    Set<String> allowed = new HashSet<>(needed);
+    allowed.addAll(List.of(scan.relation().partitionSchema().fieldNames()));
+    if (!allowed.containsAll(names)) {
+      return Optional.empty();
     }
     if (keyExpressions != null && !binds(keyExpressions, output)) {
       return Optional.empty();
