@@ -15,24 +15,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
 
 /**
  * A mergeable count per category of one column in one window, exact up to {@code limit} categories;
  * past twice that, the rarest fold into {@link MonitorProperties#OTHER} and the sketch reports itself
- * {@linkplain #exact() approximate}, and an HLL sketch, seeded with every category seen before the
- * fold, keeps the distinct count. Nulls are not added (the profile counts them).
+ * {@linkplain #exact() approximate}, and a {@link DistinctCounter} (Spark's HyperLogLog++), seeded
+ * with every category seen before the fold, keeps the distinct count. Nulls are not added (the profile counts them).
  */
 public final class CategoricalSketch implements Serializable {
 
   private static final long serialVersionUID = 2L;
-  private static final int FORMAT = 0x4C4F4332;
+  // "LOC3": counts and HyperLogLog++ registers; "LOC2" had an Apache DataSketches HLL instead.
+  private static final int FORMAT = 0x4C4F4333;
+  private static final int FORMAT_DATASKETCHES_HLL = 0x4C4F4332;
 
   private int limit;
   private HashMap<String, Long> counts = new HashMap<>();
   private boolean exact = true;
-  private transient HllSketch distinct;
+  private transient DistinctCounter distinct;
+  // A folded sketch of the "LOC2" format read back: its distinct count is an estimate of another hash.
+  private transient long legacyDistinct = -1;
 
   /** Only for serialization. */
   public CategoricalSketch() {}
@@ -51,7 +53,7 @@ public final class CategoricalSketch implements Serializable {
   public void add(String value, long count) {
     counts.merge(value, count, Long::sum);
     if (distinct != null) {
-      distinct.update(value);
+      distinct.add(value);
     }
     if (counts.size() > 2 * limit) {
       fold();
@@ -62,10 +64,9 @@ public final class CategoricalSketch implements Serializable {
   public CategoricalSketch merge(CategoricalSketch other) {
     other.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
     if (distinct != null || other.distinct != null) {
-      Union union = new Union(MonitorProperties.HLL_LG_K);
-      union.update(distinct == null ? seeded(counts) : distinct);
-      union.update(other.distinct == null ? seeded(other.counts) : other.distinct);
-      distinct = union.getResult(TgtHllType.HLL_4);
+      distinct = (distinct == null ? seeded(counts) : distinct)
+          .merge(other.distinct == null ? seeded(other.counts) : other.distinct);
+      legacyDistinct = Math.max(legacyDistinct, other.legacyDistinct);
     }
     exact &= other.exact;
     if (counts.size() > 2 * limit) {
@@ -79,9 +80,12 @@ public final class CategoricalSketch implements Serializable {
     return exact;
   }
 
-  /** Distinct categories added: exact while the sketch is, else the HLL estimate (about 1.6% error). */
+  /**
+   * Distinct categories added: exact while the sketch is, else the HyperLogLog++ estimate, which
+   * equals Spark's {@code approx_count_distinct(value, 0.0173)} (about 1.6% error).
+   */
   public long distinctCount() {
-    return distinct == null ? counts.size() : Math.round(distinct.getEstimate());
+    return distinct == null ? counts.size() : Math.max(legacyDistinct, distinct.estimate());
   }
 
   /** Count per category. */
@@ -102,10 +106,10 @@ public final class CategoricalSketch implements Serializable {
         .limit(n).toList();
   }
 
-  private static HllSketch seeded(Map<String, Long> categories) {
-    HllSketch sketch = new HllSketch(MonitorProperties.HLL_LG_K);
-    categories.keySet().forEach(sketch::update);
-    return sketch;
+  private static DistinctCounter seeded(Map<String, Long> categories) {
+    DistinctCounter counter = new DistinctCounter();
+    categories.keySet().forEach(counter::add);
+    return counter;
   }
 
   private void fold() {
@@ -143,7 +147,7 @@ public final class CategoricalSketch implements Serializable {
         out.writeUTF(key);
         out.writeLong(counts.get(key));
       }
-      NumericSketch.writeBlock(out, distinct == null ? new byte[0] : distinct.toCompactByteArray());
+      NumericSketch.writeBlock(out, distinct == null ? new byte[0] : distinct.toBytes());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -155,7 +159,7 @@ public final class CategoricalSketch implements Serializable {
   public static CategoricalSketch fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int first = in.readInt();
-      boolean current = first == FORMAT;
+      boolean current = first == FORMAT || first == FORMAT_DATASKETCHES_HLL;
       CategoricalSketch sketch = new CategoricalSketch(current ? in.readInt() : first);
       sketch.exact = in.readBoolean();
       int n = in.readInt();
@@ -163,8 +167,13 @@ public final class CategoricalSketch implements Serializable {
         sketch.counts.put(in.readUTF(), in.readLong());
       }
       if (current) {
-        byte[] hll = NumericSketch.readBlock(in);
-        sketch.distinct = hll.length == 0 ? null : HllSketch.heapify(hll);
+        byte[] counter = NumericSketch.readBlock(in);
+        if (counter.length > 0 && first == FORMAT) {
+          sketch.distinct = DistinctCounter.fromBytes(counter);
+        } else if (counter.length > 0) {
+          sketch.distinct = new DistinctCounter();
+          sketch.legacyDistinct = Math.round(HllSketch.heapify(counter).getEstimate());
+        }
       }
       return sketch;
     } catch (IOException e) {
@@ -182,5 +191,6 @@ public final class CategoricalSketch implements Serializable {
     exact = read.exact;
     counts = read.counts;
     distinct = read.distinct;
+    legacyDistinct = read.legacyDistinct;
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import lakeops.monitoring.ColumnProfile.Kind;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.InputFileBlockHolder;
@@ -81,11 +82,12 @@ final class ColumnarScan {
 
   /**
    * The columnar scan of {@code data}'s {@code monitored} columns, or empty when Spark cannot read it
-   * so. {@code keys} is the layout's projection without the monitored values, evaluated per row when
+   * so. {@code keys} gives the layout's projection without the monitored values (only analyzed when
+   * needed), evaluated per row when
    * {@code needsKeys} or when {@code timestamp} (the window column of a time-series input, else null)
    * is not a timestamp.
    */
-  static Optional<ColumnarScan> plan(Dataset<Row> data, Dataset<Row> keys, boolean needsKeys,
+  static Optional<ColumnarScan> plan(Dataset<Row> data, Supplier<Dataset<Row>> keys, boolean needsKeys,
       List<String> monitored, String timestamp) {
     if (!Boolean.parseBoolean(data.sparkSession().conf().get(MonitorProperties.COLUMNAR_SCAN,
         Boolean.toString(MonitorProperties.COLUMNAR_SCAN_DEFAULT)))) {
@@ -104,7 +106,7 @@ final class ColumnarScan {
     Set<String> needed = new LinkedHashSet<>(monitored);
     List<Expression> keyExpressions = null;
     if (needsKeys || (timestamp != null && !directTime)) {
-      LogicalPlan optimized = keys.queryExecution().optimizedPlan();
+      LogicalPlan optimized = keys.get().queryExecution().optimizedPlan();
       if (!(optimized instanceof Project project)) {
         return Optional.empty();
       }

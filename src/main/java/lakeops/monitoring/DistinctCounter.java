@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.catalyst.util.HyperLogLogPlusPlusHelper;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * An approximate distinct count kept as Spark's {@code approx_count_distinct} keeps it: HyperLogLog++
@@ -37,6 +38,11 @@ final class DistinctCounter implements Serializable {
   /** Adds a double (not NaN), hashed as Spark hashes it for {@code approx_count_distinct}. */
   void add(double value) {
     add(XXH64.hashLong(VectorType.hashBits(value), ProfileScan.XXHASH_SEED));
+  }
+
+  /** Adds a string, hashed as Spark hashes its UTF-8 bytes. */
+  void add(String value) {
+    add(VectorType.hash(UTF8String.fromString(value), ProfileScan.XXHASH_SEED));
   }
 
   /** Counts the values of {@code other} too. */

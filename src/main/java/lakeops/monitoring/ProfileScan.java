@@ -91,16 +91,7 @@ final class ProfileScan {
 
   /**
    * Profiles the {@code changed} windows of {@code input} (window ids of {@link WindowKey#windowId()};
-   * null = all) and, if given, the {@code baseline}, in one Spark job.
-   */
-  Map<WindowKey, WindowProfile> run(Dataset<Row> input, Dataset<Row> baseline, Set<String> changed,
-      Timestamp snapshotTime) {
-    return run(input, baseline == null ? null : () -> baseline(baseline, input), OptionalLong.empty(),
-        changed, snapshotTime);
-  }
-
-  /**
-   * As {@link #run(Dataset, Dataset, Set, Timestamp)}, with the baseline's part of the job from
+   * null = all) and, if given, the baseline, in one Spark job. The baseline's part of the job comes from
    * {@code baseline} (null = no baseline), asked for once the input's part is planned: it may be
    * planned meanwhile by {@link #baseline(Dataset, Dataset)} on another thread. A baseline that is
    * version {@code inputVersion} of the input's own Delta table is profiled from the input's read
@@ -168,7 +159,7 @@ final class ProfileScan {
       ScanLayout layout) {
     List<String> names = columns.stream().map(Monitored::name).toList();
     boolean needsKeys = spec.slicingExpressions().size() > 0 || layout.byModel() || layout.quality() != null;
-    return ColumnarScan.plan(data, project(data, log, columns, true), needsKeys, names,
+    return ColumnarScan.plan(data, () -> project(data, log, columns, true), needsKeys, names,
         log == 0 && layout.snapshotSeconds() == null ? spec.timestampColumn().orElse(null) : null);
   }
 

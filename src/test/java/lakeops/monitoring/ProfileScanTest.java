@@ -136,7 +136,7 @@ class ProfileScanTest extends SharedSpark {
         """;
     Dataset<Row> data = spark().table("dev.scratch.typed");
     java.util.Optional<ColumnarScan> plain =
-        ColumnarScan.plan(data, data, false, List.of("d", "f", "i", "l", "sh", "dec", "s", "t2", "dt"), "ts");
+        ColumnarScan.plan(data, () -> data, false, List.of("d", "f", "i", "l", "sh", "dec", "s", "t2", "dt"), "ts");
     assertThat(plain).as("a plain Delta table is read as column vectors, its partition column unasked for").isPresent();
     assertThat(plain.get().filesOfVersion(0)).as("version 0's files are read with the latest")
         .hasValueSatisfying(files -> assertThat(files).isNotEmpty()
@@ -144,7 +144,7 @@ class ProfileScanTest extends SharedSpark {
                 .first().getLong(0)));
     Dataset<Row> keys = data.where("ts IS NOT NULL").selectExpr("CAST(s AS STRING)", "CAST(i > 8 AS STRING)",
         "xxhash64(CAST(s AS STRING), CAST(i > 8 AS STRING))");
-    assertThat(ColumnarScan.plan(data.where("ts IS NOT NULL"), keys, true, List.of("d", "s"), "ts"))
+    assertThat(ColumnarScan.plan(data.where("ts IS NOT NULL"), () -> keys, true, List.of("d", "s"), "ts"))
         .as("slices are projected per row, values still read from the vectors").isPresent();
     for (String slices : List.of("", "slicing_exprs: [\"s\", \"i > 8\"]")) {
       for (boolean columnar : new boolean[] {true, false}) {
@@ -196,7 +196,8 @@ class ProfileScanTest extends SharedSpark {
     sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
     sql("DROP TABLE IF EXISTS dev.scratch.distinct");
     sql("SELECT timestamp_seconds(1767225600 + id * 37) AS ts, CASE WHEN id % 50 = 0 THEN -0.0 "
-        + "ELSE round(randn(3) * 1000, 1) END AS x, timestamp_seconds(id * 7919) AS t FROM range(0, 20000)")
+        + "ELSE round(randn(3) * 1000, 1) END AS x, timestamp_seconds(id * 7919) AS t, "
+        + "concat('k', CAST(id * 7 % 900 AS STRING)) AS k FROM range(0, 20000)")
         .write().format("delta").saveAsTable("dev.scratch.distinct");
     MonitorData.writeMonitor(home().confDir(), "distinct", """
         name: distinct
@@ -206,10 +207,20 @@ class ProfileScanTest extends SharedSpark {
         granularities: ["1 day"]
         """);
     spark().conf().set(MonitorProperties.NUMERIC_SKETCH_SIZE, "64");
+    spark().conf().set(MonitorProperties.CATEGORY_LIMIT, "10");
     try {
       MonitorRefresh.of(spark(), "dev", MonitorSpecs.load(home(), "distinct")).execute();
     } finally {
       spark().conf().unset(MonitorProperties.NUMERIC_SKETCH_SIZE);
+      spark().conf().unset(MonitorProperties.CATEGORY_LIMIT);
+    }
+    for (Row k : sql("SELECT window.start, distinct_count FROM dev.monitoring.distinct_profile_metrics "
+        + "WHERE column_name = 'k' AND log_type = 'INPUT' AND slice_key IS NULL").collectAsList()) {
+      Row spark = sql("SELECT approx_count_distinct(k, %s), count(DISTINCT k) FROM dev.scratch.distinct "
+          + "WHERE ts >= timestamp'%s' AND ts < timestamp'%s' + INTERVAL 1 DAY",
+          MonitorProperties.DISTINCT_RELATIVE_SD, k.get(0), k.get(0)).first();
+      assertThat(k.getLong(1)).as("k in " + k.get(0)).isEqualTo(spark.getLong(0));
+      assertThat(spark.getLong(1)).as("past twice the category limit").isGreaterThan(20);
     }
     List<Row> windows = sql("SELECT window.start, x.distinct_count, t.distinct_count "
         + "FROM dev.monitoring.distinct_profile_metrics x JOIN dev.monitoring.distinct_profile_metrics t "
@@ -234,14 +245,14 @@ class ProfileScanTest extends SharedSpark {
         .saveAsTable("dev.scratch.rewritten");
     MonitorData.flights(spark(), 52, 100, new int[] {1}, new Drift[] {Drift.MEAN_SHIFT}).write().format("delta")
         .mode("append").saveAsTable("dev.scratch.rewritten");
-    Dataset<Row> data = spark().table("dev.scratch.rewritten");
+    Dataset<Row> before = spark().table("dev.scratch.rewritten");
     List<String> columns = List.of("origin", "delay_minutes");
-    assertThat(ColumnarScan.plan(data, data, false, columns, "flight_time").orElseThrow().filesOfVersion(0))
+    assertThat(ColumnarScan.plan(before, () -> before, false, columns, "flight_time").orElseThrow().filesOfVersion(0))
         .isPresent();
     sql("DELETE FROM dev.scratch.rewritten WHERE origin = 'SEA' AND flight_time < timestamp_millis(%d)",
         MonitorData.DAY0 + 86_400_000L);
-    data = spark().table("dev.scratch.rewritten");
-    assertThat(ColumnarScan.plan(data, data, false, columns, "flight_time").orElseThrow().filesOfVersion(0))
+    Dataset<Row> after = spark().table("dev.scratch.rewritten");
+    assertThat(ColumnarScan.plan(after, () -> after, false, columns, "flight_time").orElseThrow().filesOfVersion(0))
         .as("version 0's rows are no longer all in the latest version").isEmpty();
 
     MonitorData.writeMonitor(home().confDir(), "rewritten", """
