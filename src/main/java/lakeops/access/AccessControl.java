@@ -2,11 +2,16 @@ package lakeops.access;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import lakeops.env.Environment;
 import lakeops.env.Environment.S3Settings;
 import lakeops.env.Environments;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import scala.runtime.BoxedUnit;
 
 /**
  * Entry points of environment access control: the Spark settings that install it in an
@@ -21,7 +26,7 @@ public final class AccessControl {
    * The Spark settings of environment {@code env}'s session: its policy (session conf), the
    * read-only storage layer for {@code file:} roots, and per-bucket read-only credentials for
    * {@code s3a://} roots it may read but not write. Add {@link AccessProperties#EXTENSION} to
-   * {@code spark.sql.extensions} as well.
+   * {@code spark.sql.extensions} as well, and build the session with {@link #sessionExtension}.
    */
   public static Map<String, String> sparkConf(Environments environments, Environment env) {
     AccessPolicy policy = AccessPolicy.of(environments, env.name());
@@ -39,37 +44,49 @@ public final class AccessControl {
   }
 
   /**
-   * A copy of {@code hadoopConf} without read-only storage roots, for administrators' steps that
-   * prepare every environment's storage (provisioning catalogs), as an administrator's credential
-   * would. Plans are still checked: this only concerns direct Hadoop file-system calls.
+   * The session extension that binds a session to environment {@code env}'s policy, for {@code
+   * SparkSession.Builder.withExtensions}: the policy holds for the session and every session derived
+   * from it ({@code newSession()}, {@code cloneSession()}) and nothing in their conf can change it.
+   * When each such session's state is built, {@code settings} are set in its conf and {@code removed}
+   * unset, bypassing the refusal of user changes; both become unchangeable by users.
    */
-  public static org.apache.hadoop.conf.Configuration administratorConf(
-      org.apache.hadoop.conf.Configuration hadoopConf) {
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(hadoopConf);
-    conf.set(AccessProperties.READ_ONLY_ROOTS, "");
-    return conf;
+  public static scala.Function1<SparkSessionExtensions, BoxedUnit> sessionExtension(
+      Environments environments, Environment env, Map<String, String> settings,
+      Set<String> removed) {
+    Set<String> fixed = new LinkedHashSet<>(settings.keySet());
+    fixed.addAll(removed);
+    AccessSettings.fix(fixed);
+    return new AccessControlExtension(new SessionPolicies.Binding(
+        AccessPolicy.of(environments, env.name()), Map.copyOf(settings), Set.copyOf(removed)));
   }
 
-  /** The policy of a running session, if it was built by {@code SessionFactory}. */
-  public static java.util.Optional<AccessPolicy> policy(SparkSession spark) {
-    return AccessPolicy.fromConf(AccessCheckRule.sessionConf(spark));
+  /** The policy a session is held to: its environment's, or none may be written if it has none. */
+  public static AccessPolicy policy(SparkSession spark) {
+    return SessionPolicies.binding(((org.apache.spark.sql.classic.SparkSession) spark).extensions())
+        .map(SessionPolicies.Binding::policy).orElseGet(SessionPolicies::unbound);
+  }
+
+  /** The environment a session belongs to, as its policy names it. */
+  public static String environment(SparkSession spark) {
+    return policy(spark).environment();
   }
 
   /**
-   * The catalog's own check of a change it is asked to make, for callers that reach a catalog while
-   * a plan is still being analyzed (Delta creates a CLONE's target table during analysis, before
-   * the plan check runs). Audits and throws when the session's environment may not write there.
+   * The catalog's own check of a change it is asked to make at {@code location}, for callers that
+   * reach a catalog while a plan is still being analyzed (Delta creates a CLONE's target table during
+   * analysis, before the plan check runs). Both the name and the folder (links followed) must be
+   * writable. Audits and throws when the session's environment may not write there.
    */
-  public static void checkCatalogWrite(SparkSession spark, String operation, String catalog, String name) {
-    java.util.Optional<AccessPolicy> policy = policy(spark);
-    if (policy.isEmpty()) {
-      return;
-    }
+  public static void checkCatalogWrite(SparkSession spark, String operation, String catalog,
+      String name, String location) {
+    AccessPolicy policy = policy(spark);
     try {
-      policy.get().checkWrite(operation, policy.get().targetInCatalog(catalog, name));
+      policy.checkWrite(operation, policy.targetInCatalog(catalog, name));
+      policy.checkWrite(operation, policy.targetOfPath(location));
     } catch (AccessDeniedException denied) {
-      AccessAudit.record(spark, denied, "catalog " + catalog + ": " + operation + " " + name);
-      throw denied;
+      Optional<String> failure = AccessAudit.record(spark, denied,
+          "catalog " + catalog + ": " + operation + " " + name);
+      throw failure.map(denied::notAudited).orElse(denied);
     }
   }
 

@@ -17,9 +17,14 @@ public class AccessDeniedException extends LakeOpsException {
   private final String operation;
   private final String target;
 
-  private AccessDeniedException(String environment, String operation, String target, String reason) {
-    super(String.format("%senvironment '%s' may not %s %s (%s)", PREFIX, environment, operation, target,
-        reason));
+  private static AccessDeniedException of(
+      String environment, String operation, String target, String reason) {
+    return new AccessDeniedException(String.format("%senvironment '%s' may not %s %s (%s)", PREFIX,
+        environment, operation, target, reason), environment, operation, target);
+  }
+
+  private AccessDeniedException(String message, String environment, String operation, String target) {
+    super(message);
     this.environment = environment;
     this.operation = operation;
     this.target = target;
@@ -28,15 +33,39 @@ public class AccessDeniedException extends LakeOpsException {
   /** {@code environment} may not change {@code target}; {@code writers} may. */
   public static AccessDeniedException write(
       String environment, String operation, String target, Collection<String> writers) {
-    return new AccessDeniedException(environment, operation, target,
+    return of(environment, operation, target,
         "writable only from: " + list(writers));
   }
 
   /** {@code environment} may not read {@code target}; {@code readers} may. */
   public static AccessDeniedException read(
       String environment, String target, Collection<String> readers) {
-    return new AccessDeniedException(environment, Operation.READ, target,
+    return of(environment, Operation.READ, target,
         "readable only from: " + list(readers));
+  }
+
+  /** {@code environment} may not change {@code table}: the access audit only grows. */
+  public static AccessDeniedException appendOnly(String environment, String operation, String table) {
+    return of(environment, operation, table,
+        "the access audit is append-only");
+  }
+
+  /**
+   * {@code environment} may not change session setting {@code key} ({@code verb} is SET, RESET or
+   * OPTION): access settings, catalogs and file-system implementations are fixed when the session
+   * is built.
+   */
+  public static AccessDeniedException setting(String environment, String verb, String key) {
+    return of(environment, verb, key, "fixed when the session is built");
+  }
+
+  /** This refusal, saying that it could not be written to the audit table and why. */
+  public AccessDeniedException notAudited(String reason) {
+    String oneLine = reason == null ? "unknown error" : reason.replaceAll("\\s+", " ").strip();
+    AccessDeniedException copy = new AccessDeniedException(
+        getMessage() + " [not audited: " + oneLine + "]", environment, operation, target);
+    copy.setStackTrace(getStackTrace());
+    return copy;
   }
 
   public String environment() {

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -22,6 +21,9 @@ import lakeops.env.Environments;
  * <p>Built from {@code environments/*.yml}; carried in a session's Spark conf ({@link #toConf()}).
  */
 public final class AccessPolicy {
+
+  /** Environment named in refusals of a session bound to no environment. */
+  static final String UNBOUND = "(none)";
 
   private final String environment;
   private final Set<String> readable;
@@ -60,30 +62,28 @@ public final class AccessPolicy {
         writers);
   }
 
-  /** The policy carried in a session's conf, if the session has one. */
-  public static Optional<AccessPolicy> fromConf(Map<String, String> conf) {
-    String environment = conf.get(AccessProperties.ENVIRONMENT);
-    if (environment == null || !conf.containsKey(AccessProperties.WRITE)) {
-      return Optional.empty();
+  /**
+   * The policy of a session bound to no environment, knowing the roots of {@code known} (or none):
+   * it may read, and write nothing under any environment's root nor in any catalog; paths under no
+   * root stay writable (scratch files).
+   */
+  static AccessPolicy unbound(AccessPolicy known) {
+    if (known == null) {
+      return new AccessPolicy(UNBOUND, Set.of(), Set.of(), Map.of(), Map.of(), Map.of());
     }
-    Map<String, StorageRoot> roots = new TreeMap<>();
-    Map<String, List<String>> readers = new TreeMap<>();
-    Map<String, List<String>> writers = new TreeMap<>();
-    conf.forEach((key, value) -> {
-      if (key.startsWith(AccessProperties.ROOT_PREFIX)) {
-        roots.put(key.substring(AccessProperties.ROOT_PREFIX.length()), StorageRoot.of(value));
-      } else if (key.startsWith(AccessProperties.READERS_PREFIX)) {
-        readers.put(key.substring(AccessProperties.READERS_PREFIX.length()), split(value));
-      } else if (key.startsWith(AccessProperties.WRITERS_PREFIX)) {
-        writers.put(key.substring(AccessProperties.WRITERS_PREFIX.length()), split(value));
-      }
-    });
-    return Optional.of(new AccessPolicy(environment,
-        Set.copyOf(split(conf.getOrDefault(AccessProperties.READ, ""))),
-        Set.copyOf(split(conf.get(AccessProperties.WRITE))), roots, readers, writers));
+    return new AccessPolicy(UNBOUND, known.roots.keySet(), Set.of(), known.roots, known.readers,
+        known.writers);
   }
 
-  /** The session conf that carries this policy, read-only storage roots included. */
+  /** Storage roots of every environment this policy knows, by catalog. */
+  Map<String, StorageRoot> roots() {
+    return roots;
+  }
+
+  /**
+   * The conf that carries this policy to Hadoop file systems (read-only storage roots included);
+   * the plan check never reads it back: a session's policy is the one bound when it was built.
+   */
   public Map<String, String> toConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put(AccessProperties.READ, String.join(",", new TreeSet<>(readable)));
@@ -107,19 +107,33 @@ public final class AccessPolicy {
         .map(e -> e.getValue().toString()).toList();
   }
 
-  /** The target a path is: {@code prod.features.t} for a file or folder of that table. */
+  /**
+   * The target a path is: {@code prod.features.t} for a file or folder of that table. The path is
+   * placed both as written and with its links followed; where the two land in different catalogs,
+   * the one this environment may not write counts, so a link never opens a way in or out.
+   */
   public Target targetOfPath(String location) {
-    StorageRoot path = StorageRoot.of(location);
+    StorageRoot written = StorageRoot.of(location);
+    Target lexical = owner(written, false);
+    Target real = owner(written.real(), true);
+    if (lexical.catalog() != null && !canWrite(lexical)) {
+      return lexical;
+    }
+    return real.catalog() != null ? real : lexical;
+  }
+
+  private Target owner(StorageRoot path, boolean realRoots) {
     for (Map.Entry<String, StorageRoot> root : roots.entrySet()) {
-      if (root.getValue().contains(path)) {
-        String[] segments = root.getValue().relative(path);
+      StorageRoot base = realRoots ? root.getValue().real() : root.getValue();
+      if (base.contains(path)) {
+        String[] segments = base.relative(path);
         List<String> parts = new ArrayList<>();
         parts.add(root.getKey());
         parts.addAll(Arrays.asList(segments).subList(0, Math.min(2, segments.length)));
         return Target.named(root.getKey(), String.join(".", parts));
       }
     }
-    return Target.unownedPath(location);
+    return Target.unownedPath(path.toString());
   }
 
   /** The target {@code name} in {@code catalog}; catalogs that are no environment have none. */
@@ -147,6 +161,9 @@ public final class AccessPolicy {
   public void checkWrite(String operation, Target target) {
     if (!canWrite(target)) {
       throw AccessDeniedException.write(environment, operation, target.name(), writersOf(target));
+    }
+    if (AccessAudit.isAuditTarget(target, operation) && !AccessAudit.isWriting()) {
+      throw AccessDeniedException.appendOnly(environment, operation, target.name());
     }
   }
 

@@ -25,6 +25,7 @@ final class PlanAccesses {
 
   private final Set<Target> reads = new LinkedHashSet<>();
   private final Set<Access> writes = new LinkedHashSet<>();
+  private final Set<String> options = new LinkedHashSet<>();
 
   private PlanAccesses() {}
 
@@ -32,7 +33,8 @@ final class PlanAccesses {
   static PlanAccesses of(LogicalPlan plan, AccessPolicy policy) {
     PlanAccesses accesses = new PlanAccesses();
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    TableReferences readScan = new TableReferences(policy, true, node -> accesses.visit(node, policy));
+    TableReferences readScan = new TableReferences(policy, true, node -> accesses.visit(node, policy),
+        accesses.options::add);
     readScan.scan(plan, seen).forEach(accesses.reads::add);
     return accesses;
   }
@@ -45,6 +47,11 @@ final class PlanAccesses {
     return new ArrayList<>(writes);
   }
 
+  /** Protected settings named in reader, writer or table options anywhere in the plan. */
+  List<String> options() {
+    return new ArrayList<>(options);
+  }
+
   private void visit(LogicalPlan node, AccessPolicy policy) {
     String name = node.getClass().getSimpleName();
     if (!isWrite(node, name)) {
@@ -52,7 +59,7 @@ final class PlanAccesses {
     }
     String operation = operation(node, name);
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Target> targets = new TableReferences(policy, false, n -> {}).scanFields(node, seen);
+    List<Target> targets = new TableReferences(policy, false, n -> {}, key -> {}).scanFields(node, seen);
     if (targets.isEmpty()) {
       writes.add(new Access(operation, UNKNOWN));
     }

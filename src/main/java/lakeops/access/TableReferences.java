@@ -53,15 +53,19 @@ final class TableReferences {
   private static final Set<String> PATH_PROVIDERS = Set.of("delta", "parquet", "orc", "csv", "json",
       "text", "avro");
   private static final int MAX_DEPTH = 200;
+  private static final String NOOP_TABLE = "org.apache.spark.sql.execution.datasources.noop.NoopTable";
 
   private final AccessPolicy policy;
   private final boolean readMode;
   private final Consumer<LogicalPlan> visitor;
+  private final Consumer<String> protectedOptions;
 
-  TableReferences(AccessPolicy policy, boolean readMode, Consumer<LogicalPlan> visitor) {
+  TableReferences(AccessPolicy policy, boolean readMode, Consumer<LogicalPlan> visitor,
+      Consumer<String> protectedOptions) {
     this.policy = policy;
     this.readMode = readMode;
     this.visitor = visitor;
+    this.protectedOptions = protectedOptions;
   }
 
   /** The targets {@code value} references. */
@@ -93,6 +97,7 @@ final class TableReferences {
     if (!seen.add(value)) {
       return;
     }
+    options(value);
     if (!named(value, seen, found, depth)) {
       structure(value, seen, found, depth);
     }
@@ -106,8 +111,10 @@ final class TableReferences {
       found.add(policy.targetOfPath(uri.toString()));
     } else if (value instanceof DeltaTableV2 table) {
       found.add(policy.targetOfPath(table.path().toString()));
+      options(table.options());
     } else if (value instanceof DeltaLog log) {
       found.add(policy.targetOfPath(log.dataPath().toString()));
+      options(log.options());
     } else if (value instanceof FileIndex index) {
       index.rootPaths().foreach(path -> found.add(policy.targetOfPath(path.toString())));
     } else if (value instanceof DataSourceV2Relation relation) {
@@ -130,6 +137,9 @@ final class TableReferences {
       found.add(identifier(catalog, identifier));
     } else if (value instanceof org.apache.spark.sql.classic.Dataset<?> dataset) {
       scan(dataset.logicalPlan(), seen, found, depth + 1);
+    } else if (value.getClass().getName().startsWith(NOOP_TABLE)) {
+      // Spark's benchmark sink ({@code format("noop")}) writes nothing anywhere.
+      found.add(Target.unownedPath("noop"));
     } else if (value instanceof org.apache.spark.sql.execution.streaming.sources.ForeachBatchSink<?>) {
       // A foreachBatch sink has no name and writes nothing itself: each batch's writes are plans of
       // their own, checked when they run.
@@ -258,7 +268,9 @@ final class TableReferences {
         type = type.getSuperclass()) {
       for (Field field : type.getDeclaredFields()) {
         if (field.getType() == Path.class || field.getType() == DeltaLog.class
-            || field.getType() == CatalogTable.class) {
+            || field.getType() == CatalogTable.class
+            || scala.collection.Map.class.isAssignableFrom(field.getType())
+            || java.util.Map.class.isAssignableFrom(field.getType())) {
           try {
             field.setAccessible(true);
             scan(field.get(value), seen, found, depth + 1);
@@ -267,6 +279,24 @@ final class TableReferences {
           }
         }
       }
+    }
+  }
+
+  /** Reports the protected settings among the keys of {@code value}, when it is a map of options. */
+  private void options(Object value) {
+    if (value instanceof scala.collection.Map<?, ?> map) {
+      map.keysIterator().foreach(key -> {
+        report(key);
+        return null;
+      });
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      map.keySet().forEach(this::report);
+    }
+  }
+
+  private void report(Object key) {
+    if (key instanceof String name && AccessSettings.isProtected(name)) {
+      protectedOptions.accept(name);
     }
   }
 

@@ -3,7 +3,6 @@ package lakeops.catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import lakeops.access.AccessControl;
 import lakeops.env.Environment;
 import lakeops.env.EnvironmentProperties;
 import org.apache.hadoop.conf.Configuration;
@@ -12,19 +11,22 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Provisioning of environment catalogs: the storage root and the standard schemas ({@code bronze},
- * {@code silver}, {@code gold}, {@code features}, {@code ml}, {@code monitoring}, {@code lakeops}). An
- * administrator's step, like creating a catalog in Unity Catalog; idempotent.
+ * {@code silver}, {@code gold}, {@code features}, {@code ml}, {@code monitoring}, {@code lakeops});
+ * idempotent. Done by a session of the environment itself (or another that may write its root): the
+ * file systems of every other refuse it.
  */
 public final class Catalogs {
 
   private Catalogs() {}
 
-  /** Creates the root and standard schemas of {@code environment}'s catalog; returns the schemas. */
+  /**
+   * Creates the root and standard schemas of {@code environment}'s catalog through {@code
+   * hadoopConf}'s file system; returns the schemas.
+   */
   public static List<String> provision(Environment environment, Configuration hadoopConf) {
     Path root = new Path(environment.storageRoot());
     try {
-      // Provisioning is an administrator's step: it may create every environment's root.
-      FileSystem fs = root.getFileSystem(AccessControl.administratorConf(hadoopConf));
+      FileSystem fs = root.getFileSystem(hadoopConf);
       for (String schema : EnvironmentProperties.STANDARD_SCHEMAS) {
         fs.mkdirs(new Path(root, schema));
       }

@@ -327,11 +327,13 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   /** Refuses a change the session's environment may not make here, whatever route asked for it. */
   private void guard(String operation, Identifier ident) {
-    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, ident.toString());
+    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, ident.toString(),
+        layout.tablePath(ident).toString());
   }
 
   private void guardSchema(String operation, String[] namespace) {
-    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, String.join(".", namespace));
+    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name,
+        String.join(".", namespace), layout.schemaPath(namespace).toString());
   }
 
   /**

@@ -58,6 +58,11 @@ final class QuickstartCommand implements Callable<Integer> {
 
     step("Catalogs");
     for (Environment each : environments.all().values()) {
+      if (!environment.canWrite(each.name())) {
+        System.out.printf("  %-8s %s  (read-only from %s: its own sessions provision it)%n",
+            each.name(), each.storageRoot(), environment.name());
+        continue;
+      }
       List<String> schemas = Catalogs.provision(each, spark.sessionState().newHadoopConf());
       System.out.printf("  %-8s %s  schemas: %s%n", each.name(), each.storageRoot(), schemas);
     }

@@ -34,6 +34,7 @@ public final class SessionFactory {
   public static final String HOME_CONF = "spark.lakeops.home";
 
   private static final String EXTENSIONS = "spark.sql.extensions";
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
@@ -44,43 +45,68 @@ public final class SessionFactory {
     return create(Environments.load(LakeOpsHome.current()), name);
   }
 
-  /** The session of environment {@code name} among {@code environments}, created if needed. */
+  /**
+   * The session of environment {@code name} among {@code environments}: the JVM's running session
+   * if it is that environment's, else a new one (on the running SparkContext, if there is one).
+   */
   public static SparkSession create(Environments environments, String name) {
     Environment env = environments.get(name);
     LakeOpsLogging.configure(environments.home());
     SparkConf submitted = new SparkConf(true);
-    SparkSession.Builder builder = SparkSession.builder().appName("lakeops-" + env.name());
-    sparkConf(environments, env).forEach((key, value) -> {
+    Map<String, String> conf = sparkConf(environments, env);
+    org.apache.spark.sql.classic.SparkSession.Builder builder =
+        org.apache.spark.sql.classic.SparkSession.builder().appName("lakeops-" + env.name());
+    conf.forEach((key, value) -> {
       if (key.equals(EXTENSIONS)) {
         builder.config(key, withSubmitted(submitted.get(key, ""), value));
       } else if (!submitted.contains(key) || isWiring(key)) {
         builder.config(key, value);
       }
     });
-    return builder.getOrCreate();
+    builder.withExtensions(sessionExtension(environments, env, conf));
+    SparkSession session = builder.getOrCreate();
+    if (!AccessControl.environment(session).equals(env.name())) {
+      return newSession(session, environments, name);
+    }
+    return session;
   }
 
   /**
-   * A new session of environment {@code name} on the SparkContext of {@code base}: its catalogs,
-   * default catalog and access policy are set in the new session's conf, catalogs it may not see are
-   * removed. Sessions of several environments can so share one JVM; only settings a session may
-   * change are applied (the SparkContext keeps those of the environment it was started for).
+   * A new session of environment {@code name} on the SparkContext of {@code base}, bound to that
+   * environment's policy, catalogs and default catalog; catalogs it may not see are removed.
+   * Sessions of several environments can so share one JVM; the SparkContext's own Hadoop conf then
+   * carries the most restrictive of their policies.
    */
   public static SparkSession newSession(SparkSession base, Environments environments, String name) {
     Environment env = environments.get(name);
-    SparkSession session = base.newSession();
-    for (String catalog : environments.all().keySet()) {
-      if (!env.visibleCatalogs().contains(catalog)) {
-        session.conf().unset("spark.sql.catalog." + catalog);
-        session.conf().unset("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT);
-      }
-    }
-    sparkConf(environments, env).forEach((key, value) -> {
+    return org.apache.spark.sql.classic.SparkSession.builder()
+        .sparkContext(base.sparkContext())
+        .withExtensions(sessionExtension(environments, env, sparkConf(environments, env)))
+        .create();
+  }
+
+  /** The access extension of {@code env}'s sessions, with the settings that wire them. */
+  private static scala.Function1<org.apache.spark.sql.SparkSessionExtensions, scala.runtime.BoxedUnit>
+      sessionExtension(Environments environments, Environment env, Map<String, String> conf) {
+    Map<String, String> wiring = new LinkedHashMap<>();
+    conf.forEach((key, value) -> {
       if (isWiring(key)) {
-        session.conf().set(key, value);
+        wiring.put(key, value);
+      } else if (key.startsWith(HADOOP_PREFIX + "fs.") && key.endsWith(".impl")
+          || key.endsWith(".impl.disable.cache")) {
+        // File-system classes in the session's own conf too, so each of its Hadoop confs has them
+        // even on a SparkContext started without them.
+        wiring.put(key.substring(HADOOP_PREFIX.length()), value);
       }
     });
-    return session;
+    java.util.Set<String> removed = new java.util.LinkedHashSet<>();
+    for (String catalog : environments.all().keySet()) {
+      if (!env.visibleCatalogs().contains(catalog)) {
+        removed.add("spark.sql.catalog." + catalog);
+        removed.add("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT);
+      }
+    }
+    return AccessControl.sessionExtension(environments, env, wiring, removed);
   }
 
   /** Every Spark setting LakeOps gives an environment's session, before spark-submit's. */

@@ -48,8 +48,7 @@ class AccessPolicyTest {
 
   @Test
   void refusalHasOneMessageShape() {
-    AccessPolicy staging = AccessPolicy.fromConf(
-        withEnvironment(AccessPolicy.of(environments, "staging").toConf(), "staging")).orElseThrow();
+    AccessPolicy staging = AccessPolicy.of(environments, "staging");
     assertThatThrownBy(() -> staging.checkWrite("MERGE INTO",
         staging.targetInCatalog("prod", "features.flight_features")))
         .isInstanceOf(AccessDeniedException.class)
@@ -83,7 +82,7 @@ class AccessPolicyTest {
   }
 
   @Test
-  void readOnlyRootsRefuseChangesButProvisioningMayCreateEveryRoot() throws IOException {
+  void readOnlyRootsRefuseChangesProvisioningIncluded() throws IOException {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
     AccessControl.sparkConf(environments, environments.get("dev")).forEach((key, value) -> {
       if (key.startsWith("spark.hadoop.")) {
@@ -98,16 +97,38 @@ class AccessPolicyTest {
         .isInstanceOf(org.apache.hadoop.security.AccessControlException.class)
         .hasMessageStartingWith("AccessDenied: environment 'dev' may not create folder ");
 
-    lakeops.catalog.Catalogs.provision(environments.get("prod"), conf);
+    assertThatThrownBy(() -> lakeops.catalog.Catalogs.provision(environments.get("prod"), conf))
+        .hasRootCauseInstanceOf(org.apache.hadoop.security.AccessControlException.class);
+    assertThat(devFs.exists(prodSchema)).isFalse();
 
-    assertThat(devFs.exists(prodSchema)).isTrue();
-    assertThatThrownBy(() -> devFs.delete(prodSchema, true))
-        .isInstanceOf(org.apache.hadoop.security.AccessControlException.class);
+    lakeops.catalog.Catalogs.provision(environments.get("dev"), conf);
+    assertThat(devFs.exists(new org.apache.hadoop.fs.Path(environments.storageRoot("dev") + "/bronze")))
+        .isTrue();
   }
 
-  private static Map<String, String> withEnvironment(Map<String, String> conf, String env) {
-    Map<String, String> copy = new java.util.HashMap<>(conf);
-    copy.put(AccessProperties.ENVIRONMENT, env);
-    return copy;
+  @Test
+  void pathsThroughLinksBelongToWhereTheLinksLead() throws IOException {
+    AccessPolicy dev = AccessPolicy.of(environments, "dev");
+    java.nio.file.Path devRoot = localRoot("dev");
+    java.nio.file.Path prodTable = Files.createDirectories(localRoot("prod").resolve("s/t"));
+    Files.createDirectories(devRoot.resolve("s"));
+    java.nio.file.Path link = Files.createSymbolicLink(devRoot.resolve("s/link"), prodTable);
+    java.nio.file.Path dangling = Files.createSymbolicLink(devRoot.resolve("s/dangling"),
+        localRoot("prod").resolve("s/not_yet"));
+    java.nio.file.Path scratch = Files.createTempDirectory("lakeops-link");
+    java.nio.file.Path outside = Files.createSymbolicLink(scratch.resolve("into-prod"), prodTable);
+
+    assertThat(dev.targetOfPath(link.toString())).isEqualTo(Target.named("prod", "prod.s.t"));
+    assertThat(dev.targetOfPath(link + "/_delta_log/0.json")).isEqualTo(Target.named("prod", "prod.s.t"));
+    assertThat(dev.targetOfPath(dangling + "/x")).isEqualTo(Target.named("prod", "prod.s.not_yet"));
+    assertThat(dev.targetOfPath(outside.toString()).catalog()).isEqualTo("prod");
+    assertThat(dev.targetOfPath(devRoot + "/s/../../prod/s/t").catalog()).isEqualTo("prod");
+    assertThat(dev.targetOfPath(devRoot.resolve("s/plain").toString()))
+        .isEqualTo(Target.named("dev", "dev.s.plain"));
+  }
+
+  private java.nio.file.Path localRoot(String env) throws IOException {
+    return Files.createDirectories(java.nio.file.Path.of(
+        java.net.URI.create(environments.storageRoot(env))));
   }
 }
