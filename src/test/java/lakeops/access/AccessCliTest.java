@@ -11,7 +11,10 @@ import lakeops.testing.SharedSpark;
 import lakeops.testing.TestHome;
 import org.junit.jupiter.api.Test;
 
-/** {@code bin/lakeops} refusing a write into prod from dev, and {@code lakeops access check}. */
+/**
+ * {@code bin/lakeops} refusing a write into prod from dev and a change of the access settings, and
+ * {@code lakeops access check}.
+ */
 class AccessCliTest extends SharedSpark {
 
   @Test
@@ -25,10 +28,16 @@ class AccessCliTest extends SharedSpark {
 
     assertThat(delete.exitCode()).as(delete.stderr()).isEqualTo(1);
     // bin/lakeops may print its build's terminal codes before the line.
-    assertThat(delete.stderr().lines().filter(line -> line.contains("Error: "))
-        .map(line -> line.substring(line.indexOf("Error: "))))
-        .containsExactly("Error: AccessDenied: environment 'dev' may not DELETE FROM prod.x.y "
+    assertThat(errorLines(delete)).containsExactly("Error: AccessDenied: environment 'dev' may not DELETE FROM prod.x.y "
             + "(writable only from: prod)");
+    assertThat(spark().read().format("delta").load(table).count()).isEqualTo(1L);
+
+    Result tamper = CliProcess.run(home, Map.of(), "sql", "--env", "dev",
+        "SET spark.lakeops.access.write=dev,prod; SET spark.lakeops.access.readOnlyRoots=file:///nowhere; "
+            + "DELETE FROM prod.x.y");
+    assertThat(tamper.exitCode()).as(tamper.stderr()).isEqualTo(1);
+    assertThat(errorLines(tamper)).containsExactly("Error: AccessDenied: environment 'dev' may not SET "
+        + "spark.lakeops.access.write (fixed when the session is built)");
     assertThat(spark().read().format("delta").load(table).count()).isEqualTo(1L);
 
     Result check = CliProcess.run(home, Map.of(), "access", "check", "--env", "dev", "prod.x.y");
@@ -37,5 +46,10 @@ class AccessCliTest extends SharedSpark {
         "environment: dev",
         "read:        allowed",
         "write:       denied (writable only from: prod)");
+  }
+
+  private static java.util.List<String> errorLines(Result result) {
+    return result.stderr().lines().filter(line -> line.contains("Error: "))
+        .map(line -> line.substring(line.indexOf("Error: "))).toList();
   }
 }

@@ -77,18 +77,56 @@ class AccessControlTest extends SharedSpark {
 
   @ParameterizedTest(name = "prod: {0}")
   @MethodSource("routes")
-  void prodTakesEveryRouteOnItsOwnTables(AccessRoute route) {
+  void prodTakesEveryRouteOnItsOwnTables(AccessRoute route) throws java.io.IOException {
     Place own = place("own_" + Math.abs(route.name().hashCode()));
     prod.sql("CREATE SCHEMA " + own.schema());
     prod.sql("CREATE TABLE " + own.table() + " USING delta AS SELECT 1L AS id, 'a' AS v");
-    if (route.name().contains("RESTORE")) {
-      prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b')");
-    }
-    if (route.name().contains("CONVERT")) {
-      writeParquet(own);
-    }
+    prepare(route.name(), own);
+    String before = files(own);
 
     route.action().accept(prod, own);
+
+    assertThat(files(own)).as("prod's files after %s", route).isNotEqualTo(before);
+  }
+
+  /** Gives a route something to do: OPTIMIZE needs small files, VACUUM stale ones, REORG deletions. */
+  private static void prepare(String route, Place own) throws java.io.IOException {
+    if (route.contains("RESTORE") || route.contains("optimize") || route.contains("OPTIMIZE")) {
+      prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b')");
+    }
+    if (route.contains("CONVERT")) {
+      writeParquet(own);
+    }
+    if (route.contains("REORG")) {
+      prod.sql("ALTER TABLE " + own.table() + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
+      prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b'), (3, 'c')");
+      prod.sql("DELETE FROM " + own.table() + " WHERE id = 2");
+    }
+    if (route.contains("VACUUM") || route.contains("vacuum")) {
+      java.nio.file.Path stale = localFolder(own.path()).resolve("stale-part-00000.parquet");
+      java.nio.file.Files.writeString(stale, "unreferenced");
+      java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+          java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
+    }
+  }
+
+  /** Every file under the route's schema folders, with size and time: what a landed write changes. */
+  private static String files(Place own) throws java.io.IOException {
+    java.nio.file.Path schema = localFolder(own.path()).getParent();
+    List<String> entries = new java.util.ArrayList<>();
+    for (java.nio.file.Path folder : List.of(schema, schema.resolveSibling(schema.getFileName() + "_new"))) {
+      if (!java.nio.file.Files.exists(folder)) {
+        continue;
+      }
+      try (Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(folder)) {
+        walk.sorted().forEach(f -> entries.add(f + ":" + f.toFile().length() + ":" + f.toFile().lastModified()));
+      }
+    }
+    return String.join("\n", entries);
+  }
+
+  private static java.nio.file.Path localFolder(String location) {
+    return java.nio.file.Path.of(java.net.URI.create(location));
   }
 
   static Stream<AccessRoute> routes() {

@@ -215,7 +215,7 @@ class AccessHardeningTest extends SharedSpark {
         () -> call(() -> { fs.setTimes(first, 0, 0); return null; }),
         () -> call(() -> { fs.setPermission(first, FsPermission.valueOf("-rwxrwxrwx")); return null; }),
         () -> call(() -> { fs.setOwner(first, "nobody", "nogroup"); return null; }),
-        () -> call(() -> { fs.concat(first, new org.apache.hadoop.fs.Path[] {first}); return null; }),
+        () -> call(() -> { raw.concat(first, new org.apache.hadoop.fs.Path[] {first}); return null; }),
         () -> call(() -> fs.mkdirs(new org.apache.hadoop.fs.Path(table, "new_folder"))),
         () -> call(() -> { fs.copyFromLocalFile(new org.apache.hadoop.fs.Path("/etc/hostname"),
             new org.apache.hadoop.fs.Path(table, "copied")); return null; }));
