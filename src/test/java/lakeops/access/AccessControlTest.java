@@ -99,7 +99,7 @@ class AccessControlTest extends SharedSpark {
     }
     if (route.contains("REORG")) {
       prod.sql("ALTER TABLE " + own.table() + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
-      prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b'), (3, 'c')");
+      prod.sql("INSERT INTO " + own.table() + " SELECT /*+ REPARTITION(1) */ id, 'b' FROM range(2, 12)");
       prod.sql("DELETE FROM " + own.table() + " WHERE id = 2");
     }
     if (route.contains("VACUUM") || route.contains("vacuum")) {
