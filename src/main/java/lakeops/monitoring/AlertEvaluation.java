@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -65,7 +66,24 @@ public final class AlertEvaluation {
     return fired;
   }
 
-  private java.util.Optional<FiredAlert> evaluate(MetricTables tables, AlertRule rule) {
+  /** A metric's value in one window. */
+  private record Point(Timestamp start, Timestamp end, double value) {}
+
+  private Optional<FiredAlert> evaluate(MetricTables tables, AlertRule rule) {
+    List<Point> values = history(tables, rule);
+    if (values.isEmpty() || !fires(rule, values)) {
+      return Optional.empty();
+    }
+    Point newest = values.get(0);
+    if (alreadyFired(tables, rule, newest.start())) {
+      return Optional.empty();
+    }
+    return Optional.of(new FiredAlert(rule.name(), Timestamp.from(clock.instant()), spec.name(),
+        rule.metric(), rule.column(), newest.start(), newest.end(), newest.value(), rule.describe()));
+  }
+
+  /** The rule's metric per window, newest first; windows without a value are left out. */
+  private List<Point> history(MetricTables tables, AlertRule rule) {
     boolean drift = rule.source().equals("drift");
     String granularity = rule.granularity().orElse(spec.granularities().isEmpty() ? "snapshot"
         : spec.granularities().get(0).text());
@@ -75,35 +93,36 @@ public final class AlertEvaluation {
         .and(rule.sliceKey().map(k -> col("slice_key").equalTo(k)
             .and(col("slice_value").equalTo(rule.sliceValue().orElse("")))).orElse(col("slice_key").isNull()))
         .and(drift ? col("drift_type").equalTo(rule.driftType()) : col("log_type").equalTo(WindowKey.INPUT));
-    List<Row> history = spark.table(drift ? tables.drift() : tables.profile()).where(where)
-        .select(col("window.start"), col("window.end"), expr(rule.metric()).cast("double"))
+    List<Point> points = new ArrayList<>();
+    for (Row r : spark.table(drift ? tables.drift() : tables.profile()).where(where)
+        .select(col("window.start").as("start"), col("window.end").as("end"),
+            expr(rule.metric()).cast("double").as("value"))
         .where(col("start").isNotNull())
-        .orderBy(col("start").desc()).collectAsList();
-    List<Row> values = history.stream().filter(r -> !r.isNullAt(2)).toList();
-    if (values.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    Row newest = values.get(0);
-    boolean fires;
-    if (rule.sigmas().isPresent()) {
-      List<Row> earlier = values.subList(1, values.size());
-      if (earlier.size() < MonitorProperties.ANOMALY_MIN_HISTORY_DEFAULT) {
-        return java.util.Optional.empty();
+        .orderBy(col("start").desc()).collectAsList()) {
+      if (r.getAs("value") != null) {
+        points.add(new Point(r.getAs("start"), r.getAs("end"), r.<Double>getAs("value")));
       }
-      double mean = earlier.stream().mapToDouble(r -> r.getDouble(2)).average().orElseThrow();
-      double variance = earlier.stream().mapToDouble(r -> Math.pow(r.getDouble(2) - mean, 2)).sum()
-          / (earlier.size() - 1);
-      fires = Math.abs(newest.getDouble(2) - mean) > rule.sigmas().get() * Math.sqrt(variance);
-    } else {
-      long breaking = values.stream().limit(rule.ofLast()).filter(r -> rule.breaks(r.getDouble(2))).count();
-      fires = breaking >= rule.atLeast();
     }
-    if (!fires || alreadyFired(tables, rule, newest.getTimestamp(0))) {
-      return java.util.Optional.empty();
+    return points;
+  }
+
+  /**
+   * Whether {@code rule} fires on {@code values} (newest first): at least {@code atLeast} of the last
+   * {@code ofLast} break its condition, or, for an anomaly rule, the newest is outside mean ± k·σ of
+   * the earlier ones (at least {@link MonitorProperties#ANOMALY_MIN_HISTORY_DEFAULT} of them).
+   */
+  private static boolean fires(AlertRule rule, List<Point> values) {
+    if (rule.sigmas().isEmpty()) {
+      return values.stream().limit(rule.ofLast()).filter(p -> rule.breaks(p.value())).count() >= rule.atLeast();
     }
-    return java.util.Optional.of(new FiredAlert(rule.name(), Timestamp.from(clock.instant()), spec.name(),
-        rule.metric(), rule.column(), newest.getTimestamp(0), newest.getTimestamp(1), newest.getDouble(2),
-        rule.describe()));
+    List<Point> earlier = values.subList(1, values.size());
+    if (earlier.size() < MonitorProperties.ANOMALY_MIN_HISTORY_DEFAULT) {
+      return false;
+    }
+    double mean = earlier.stream().mapToDouble(Point::value).average().orElseThrow();
+    double variance = earlier.stream().mapToDouble(p -> Math.pow(p.value() - mean, 2)).sum()
+        / (earlier.size() - 1);
+    return Math.abs(values.get(0).value() - mean) > rule.sigmas().get() * Math.sqrt(variance);
   }
 
   private boolean alreadyFired(MetricTables tables, AlertRule rule, Timestamp windowStart) {

@@ -22,7 +22,7 @@ import org.apache.datasketches.hll.HllSketch;
  * {@linkplain #exact() approximate}, and a {@link DistinctCounter} (Spark's HyperLogLog++), seeded
  * with every category seen before the fold, keeps the distinct count. Nulls are not added (the profile counts them).
  */
-public final class CategoricalSketch implements Serializable {
+final class CategoricalSketch implements Serializable {
 
   private static final long serialVersionUID = 2L;
   // "LOC3": counts and HyperLogLog++ registers; "LOC2" had an Apache DataSketches HLL instead.

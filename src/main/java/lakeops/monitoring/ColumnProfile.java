@@ -22,7 +22,7 @@ package lakeops.monitoring;
  * @param avgLength mean string length
  * @param sketch the distribution, as bytes
  */
-public record ColumnProfile(String column, String dataType, Kind kind, long rows, long count,
+record ColumnProfile(String column, String dataType, Kind kind, long rows, long count,
     Long zeros, Long nans, Long distinct, Double avg, Double stddev, Double min, Double max,
     Integer minLength, Integer maxLength, Double avgLength, byte[] sketch) {
 

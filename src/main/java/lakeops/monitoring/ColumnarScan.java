@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -89,17 +90,12 @@ final class ColumnarScan {
    */
   static Optional<ColumnarScan> plan(Dataset<Row> data, Supplier<Dataset<Row>> keys, boolean needsKeys,
       List<String> monitored, String timestamp) {
-    if (!Boolean.parseBoolean(data.sparkSession().conf().get(MonitorProperties.COLUMNAR_SCAN,
-        Boolean.toString(MonitorProperties.COLUMNAR_SCAN_DEFAULT)))) {
+    if (!MonitorSettings.of(data.sparkSession().conf()).columnarScan()) {
       return Optional.empty();
     }
-    List<VectorType> wanted = new ArrayList<>();
-    for (String name : monitored) {
-      Optional<VectorType> type = field(data, name).flatMap(f -> readable(f.dataType()));
-      if (type.isEmpty()) {
-        return Optional.empty();
-      }
-      wanted.add(type.get());
+    Optional<VectorType[]> wanted = vectorTypes(data, monitored);
+    if (wanted.isEmpty()) {
+      return Optional.empty();
     }
     boolean directTime = timestamp != null
         && field(data, timestamp).filter(f -> f.dataType() instanceof TimestampType).isPresent();
@@ -110,10 +106,7 @@ final class ColumnarScan {
       if (!(optimized instanceof Project project)) {
         return Optional.empty();
       }
-      keyExpressions = new ArrayList<>();
-      for (NamedExpression e : CollectionConverters.asJava(project.projectList())) {
-        keyExpressions.add((Expression) (Object) e);
-      }
+      keyExpressions = expressions(project);
       for (Attribute a : CollectionConverters.asJava(project.references().toSeq())) {
         needed.add(a.name());
       }
@@ -121,22 +114,13 @@ final class ColumnarScan {
     if (timestamp != null) {
       needed.add(timestamp);
     }
-    Column[] columns = needed.stream().map(n -> data.col("`" + n + "`")).toArray(Column[]::new);
-    SparkPlan plan = data.select(columns).queryExecution().executedPlan();
-    List<FileSourceScanExec> scans = new ArrayList<>();
-    if (!plain(plan, timestamp, scans) || scans.size() != 1 || !scans.get(0).supportsColumnar()) {
+    Optional<FileSourceScanExec> file = fileScan(data, needed, timestamp);
+    if (file.isEmpty()) {
       return Optional.empty();
     }
-    FileSourceScanExec scan = scans.get(0);
+    FileSourceScanExec scan = file.get();
     List<Attribute> output = CollectionConverters.asJava(scan.output());
     List<String> names = output.stream().map(Attribute::name).toList();
-    // The file scan always outputs the partition columns; anything else unasked for is something the
-    // plan filters on, such as Delta's deleted-row flag.
-    Set<String> allowed = new HashSet<>(needed);
-    allowed.addAll(List.of(scan.relation().partitionSchema().fieldNames()));
-    if (!allowed.containsAll(names)) {
-      return Optional.empty();
-    }
     if (keyExpressions != null && !binds(keyExpressions, output)) {
       return Optional.empty();
     }
@@ -145,8 +129,48 @@ final class ColumnarScan {
       return Optional.empty();
     }
     int timeVector = directTime && keyExpressions == null ? names.indexOf(timestamp) : -1;
-    return Optional.of(new ColumnarScan(scan, keyExpressions, vectors, wanted.toArray(new VectorType[0]),
-        timeVector));
+    return Optional.of(new ColumnarScan(scan, keyExpressions, vectors, wanted.get(), timeVector));
+  }
+
+  /** How each {@code monitored} column of {@code data} is read from its vector; empty if one cannot be. */
+  private static Optional<VectorType[]> vectorTypes(Dataset<Row> data, List<String> monitored) {
+    List<VectorType> types = new ArrayList<>();
+    for (String name : monitored) {
+      Optional<VectorType> type = field(data, name).flatMap(f -> readable(f.dataType()));
+      if (type.isEmpty()) {
+        return Optional.empty();
+      }
+      types.add(type.get());
+    }
+    return Optional.of(types.toArray(new VectorType[0]));
+  }
+
+  private static List<Expression> expressions(Project project) {
+    List<Expression> expressions = new ArrayList<>();
+    for (NamedExpression e : CollectionConverters.asJava(project.projectList())) {
+      expressions.add((Expression) (Object) e);
+    }
+    return expressions;
+  }
+
+  /**
+   * The file scan reading the {@code needed} columns of {@code data} as column vectors, when that read
+   * is a {@linkplain #plain plain} file scan outputting nothing else but partition columns.
+   */
+  private static Optional<FileSourceScanExec> fileScan(Dataset<Row> data, Set<String> needed, String timestamp) {
+    Column[] columns = needed.stream().map(n -> data.col("`" + n + "`")).toArray(Column[]::new);
+    SparkPlan plan = data.select(columns).queryExecution().executedPlan();
+    List<FileSourceScanExec> scans = new ArrayList<>();
+    if (!plain(plan, timestamp, scans) || scans.size() != 1 || !scans.get(0).supportsColumnar()) {
+      return Optional.empty();
+    }
+    FileSourceScanExec scan = scans.get(0);
+    // The file scan always outputs the partition columns; anything else unasked for is something the
+    // plan filters on, such as Delta's deleted-row flag.
+    Set<String> allowed = new HashSet<>(needed);
+    allowed.addAll(List.of(scan.relation().partitionSchema().fieldNames()));
+    boolean onlyAllowed = CollectionConverters.asJava(scan.output()).stream().allMatch(a -> allowed.contains(a.name()));
+    return onlyAllowed ? Optional.of(scan) : Optional.empty();
   }
 
   /**
@@ -201,36 +225,11 @@ final class ColumnarScan {
         || version >= MonitorProperties.SHARED_BASELINE_MAX_COMMITS) {
       return Optional.empty();
     }
-    Set<String> files = new HashSet<>();
-    Metadata metadata = null;
-    try {
-      Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits = CollectionConverters.asJava(
-          index.deltaLog().getChanges(0L, version, scala.Option.empty(), true));
-      long expected = 0;
-      while (commits.hasNext()) {
-        Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = commits.next();
-        if ((Long) commit._1() != expected++) {
-          return Optional.empty();
-        }
-        for (Action action : CollectionConverters.asJava(commit._2())) {
-          if (action instanceof AddFile add) {
-            if (add.deletionVector() != null) {
-              return Optional.empty();
-            }
-            files.add(name(add.path()));
-          } else if (action instanceof RemoveFile remove) {
-            files.remove(name(remove.path()));
-          } else if (action instanceof Metadata m) {
-            metadata = m;
-          }
-        }
-      }
-      if (expected != version + 1) {
-        return Optional.empty();
-      }
-    } catch (RuntimeException e) { // a commit no longer in the log
+    Optional<VersionFiles> then = replay(index, version);
+    if (then.isEmpty()) {
       return Optional.empty();
     }
+    Metadata metadata = then.get().metadata();
     Metadata now = index.metadata();
     Set<String> read = new HashSet<>();
     for (String path : scan.relation().location().inputFiles()) {
@@ -238,7 +237,42 @@ final class ColumnarScan {
     }
     boolean sameTable = metadata != null && metadata.schemaString().equals(now.schemaString())
         && metadata.partitionColumns().equals(now.partitionColumns());
-    return sameTable && read.containsAll(files) ? Optional.of(files) : Optional.empty();
+    return sameTable && read.containsAll(then.get().files()) ? Optional.of(then.get().files()) : Optional.empty();
+  }
+
+  /** The data files (names) and the last metadata of a Delta table's version. */
+  private record VersionFiles(Set<String> files, Metadata metadata) {}
+
+  /**
+   * Version {@code version} of {@code index}'s table, replayed from its commits 0 to {@code version};
+   * empty when one of them is no longer in the log or a file had deleted rows then.
+   */
+  private static Optional<VersionFiles> replay(TahoeFileIndex index, long version) {
+    Set<String> files = new HashSet<>();
+    Metadata metadata = null;
+    // failOnDataLoss false: a commit no longer in the log is a gap in the versions, found below.
+    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits = CollectionConverters.asJava(
+        index.deltaLog().getChanges(0L, version, scala.Option.empty(), false));
+    long expected = 0;
+    while (commits.hasNext()) {
+      Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = commits.next();
+      if ((Long) commit._1() != expected++) {
+        return Optional.empty();
+      }
+      for (Action action : CollectionConverters.asJava(commit._2())) {
+        if (action instanceof AddFile add) {
+          if (add.deletionVector() != null) {
+            return Optional.empty();
+          }
+          files.add(name(add.path()));
+        } else if (action instanceof RemoveFile remove) {
+          files.remove(name(remove.path()));
+        } else if (action instanceof Metadata m) {
+          metadata = m;
+        }
+      }
+    }
+    return expected == version + 1 ? Optional.of(new VersionFiles(files, metadata)) : Optional.empty();
   }
 
   /** A data file's name, the last segment of its (URI-encoded) path: unique in a Delta table. */
@@ -283,14 +317,15 @@ final class ColumnarScan {
     return true;
   }
 
+  /**
+   * Whether every attribute {@code expressions} reference is one of {@code input} (by expression id),
+   * which is what binding them to the scan's output, as the tasks' projection does, requires.
+   */
   private static boolean binds(List<Expression> expressions, List<Attribute> input) {
-    try {
-      UnsafeProjection.create(CollectionConverters.asScala(expressions).toSeq(),
-          CollectionConverters.asScala(input).toSeq());
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    Set<ExprId> available = new HashSet<>();
+    input.forEach(a -> available.add(a.exprId()));
+    return expressions.stream().allMatch(e -> CollectionConverters.asJava(e.references().toSeq()).stream()
+        .allMatch(a -> available.contains(a.exprId())));
   }
 
   private static Optional<StructField> field(Dataset<Row> data, String name) {

@@ -10,7 +10,7 @@ import org.apache.commons.math3.special.Gamma;
  * {@code conf/monitors/statistics.md}; they equal scipy's on the same data when the sketches are
  * exact (checked by {@code DriftStatisticsScipyTest}).
  */
-public final class DriftStatistics {
+final class DriftStatistics {
 
   private DriftStatistics() {}
 

@@ -3,6 +3,7 @@ package lakeops.monitoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import lakeops.monitoring.ColumnProfile.Kind;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,80 +20,161 @@ final class MetricRows {
 
   private MetricRows() {}
 
-  private static final StructType WINDOW = new StructType()
-      .add("start", DataTypes.TimestampType).add("end", DataTypes.TimestampType);
-  private static final StructType AVERAGES = new StructType()
-      .add("macro", DataTypes.DoubleType).add("weighted", DataTypes.DoubleType);
-  private static final StructType TEST = new StructType()
-      .add("statistic", DataTypes.DoubleType).add("pvalue", DataTypes.DoubleType);
-  private static final DataType FREQUENT_ITEMS = DataTypes.createArrayType(new StructType()
-      .add("item", DataTypes.StringType).add("count", DataTypes.LongType));
-  private static final DataType CONFUSION = DataTypes.createArrayType(new StructType()
-      .add("prediction", DataTypes.StringType).add("label", DataTypes.StringType)
-      .add("count", DataTypes.LongType));
+  /** Struct and array shapes of the metric tables' columns. */
+  private static final class Shapes {
+    static final StructType WINDOW = new StructType()
+        .add("start", DataTypes.TimestampType).add("end", DataTypes.TimestampType);
+    static final StructType AVERAGES = new StructType()
+        .add("macro", DataTypes.DoubleType).add("weighted", DataTypes.DoubleType);
+    static final StructType TEST = new StructType()
+        .add("statistic", DataTypes.DoubleType).add("pvalue", DataTypes.DoubleType);
+    static final DataType FREQUENT_ITEMS = DataTypes.createArrayType(new StructType()
+        .add("item", DataTypes.StringType).add("count", DataTypes.LongType));
+    static final DataType CONFUSION = DataTypes.createArrayType(new StructType()
+        .add("prediction", DataTypes.StringType).add("label", DataTypes.StringType)
+        .add("count", DataTypes.LongType));
+    static final DataType QUANTILES = DataTypes.createArrayType(DataTypes.DoubleType);
+  }
+
+  /** Columns of {@code <monitor>_profile_metrics}, in table order: a row's field index is the ordinal. */
+  enum ProfileColumn {
+    WINDOW("window", Shapes.WINDOW),
+    LOG_TYPE("log_type", DataTypes.StringType),
+    COMMIT_VERSION("logging_table_commit_version", DataTypes.LongType),
+    GRANULARITY("granularity", DataTypes.StringType),
+    SLICE_KEY("slice_key", DataTypes.StringType),
+    SLICE_VALUE("slice_value", DataTypes.StringType),
+    MODEL_ID("model_id", DataTypes.StringType),
+    COLUMN_NAME("column_name", DataTypes.StringType),
+    DATA_TYPE("data_type", DataTypes.StringType),
+    COUNT("count", DataTypes.LongType),
+    NUM_NULLS("num_nulls", DataTypes.LongType),
+    PERCENT_NULL("percent_null", DataTypes.DoubleType),
+    NUM_ZEROS("num_zeros", DataTypes.LongType),
+    PERCENT_ZEROS("percent_zeros", DataTypes.DoubleType),
+    NUM_NAN("num_nan", DataTypes.LongType),
+    PERCENT_NAN("percent_nan", DataTypes.DoubleType),
+    DISTINCT_COUNT("distinct_count", DataTypes.LongType),
+    PERCENT_DISTINCT("percent_distinct", DataTypes.DoubleType),
+    AVG("avg", DataTypes.DoubleType),
+    STDDEV("stddev", DataTypes.DoubleType),
+    MIN("min", DataTypes.DoubleType),
+    MAX("max", DataTypes.DoubleType),
+    MEDIAN("median", DataTypes.DoubleType),
+    QUANTILES("quantiles", Shapes.QUANTILES),
+    FREQUENT_ITEMS("frequent_items", Shapes.FREQUENT_ITEMS),
+    MIN_LENGTH("min_length", DataTypes.IntegerType),
+    MAX_LENGTH("max_length", DataTypes.IntegerType),
+    AVG_LENGTH("avg_length", DataTypes.DoubleType),
+    ACCURACY_SCORE("accuracy_score", DataTypes.DoubleType),
+    PRECISION("precision", Shapes.AVERAGES),
+    RECALL("recall", Shapes.AVERAGES),
+    F1_SCORE("f1_score", Shapes.AVERAGES),
+    ROC_AUC_SCORE("roc_auc_score", DataTypes.DoubleType),
+    LOG_LOSS("log_loss", DataTypes.DoubleType),
+    CONFUSION_MATRIX("confusion_matrix", Shapes.CONFUSION),
+    MEAN_ABSOLUTE_ERROR("mean_absolute_error", DataTypes.DoubleType),
+    MEAN_SQUARED_ERROR("mean_squared_error", DataTypes.DoubleType),
+    ROOT_MEAN_SQUARED_ERROR("root_mean_squared_error", DataTypes.DoubleType),
+    R2_SCORE("r2_score", DataTypes.DoubleType),
+    MEAN_ABSOLUTE_PERCENTAGE_ERROR("mean_absolute_percentage_error", DataTypes.DoubleType),
+    SKETCH("sketch", DataTypes.BinaryType),
+    SKETCH_EXACT("sketch_exact", DataTypes.BooleanType),
+    FINGERPRINT("fingerprint", DataTypes.StringType);
+
+    private final String column;
+    private final DataType type;
+
+    ProfileColumn(String column, DataType type) {
+      this.column = column;
+      this.type = type;
+    }
+
+    /** The column's name in the table. */
+    String column() {
+      return column;
+    }
+
+    /** The column's field index in a row of the table. */
+    int index() {
+      return ordinal();
+    }
+  }
+
+  /** Columns of {@code <monitor>_drift_metrics}, in table order: a row's field index is the ordinal. */
+  enum DriftColumn {
+    WINDOW("window", Shapes.WINDOW),
+    WINDOW_CMP("window_cmp", Shapes.WINDOW),
+    DRIFT_TYPE("drift_type", DataTypes.StringType),
+    GRANULARITY("granularity", DataTypes.StringType),
+    SLICE_KEY("slice_key", DataTypes.StringType),
+    SLICE_VALUE("slice_value", DataTypes.StringType),
+    MODEL_ID("model_id", DataTypes.StringType),
+    COLUMN_NAME("column_name", DataTypes.StringType),
+    DATA_TYPE("data_type", DataTypes.StringType),
+    COUNT_DELTA("count_delta", DataTypes.DoubleType),
+    AVG_DELTA("avg_delta", DataTypes.DoubleType),
+    PERCENT_NULL_DELTA("percent_null_delta", DataTypes.DoubleType),
+    PERCENT_ZEROS_DELTA("percent_zeros_delta", DataTypes.DoubleType),
+    PERCENT_DISTINCT_DELTA("percent_distinct_delta", DataTypes.DoubleType),
+    KS_TEST("ks_test", Shapes.TEST),
+    POPULATION_STABILITY_INDEX("population_stability_index", DataTypes.DoubleType),
+    WASSERSTEIN_DISTANCE("wasserstein_distance", DataTypes.DoubleType),
+    JS_DISTANCE("js_distance", DataTypes.DoubleType),
+    CHI_SQUARED_TEST("chi_squared_test", Shapes.TEST),
+    TV_DISTANCE("tv_distance", DataTypes.DoubleType),
+    L_INFINITY_DISTANCE("l_infinity_distance", DataTypes.DoubleType);
+
+    private final String column;
+    private final DataType type;
+
+    DriftColumn(String column, DataType type) {
+      this.column = column;
+      this.type = type;
+    }
+
+    /** The column's name in the table. */
+    String column() {
+      return column;
+    }
+
+    /** The column's field index in a row of the table. */
+    int index() {
+      return ordinal();
+    }
+  }
 
   /** Schema of {@code <monitor>_profile_metrics}. */
-  static final StructType PROFILE = new StructType()
-      .add("window", WINDOW).add("log_type", DataTypes.StringType)
-      .add("logging_table_commit_version", DataTypes.LongType)
-      .add("granularity", DataTypes.StringType).add("slice_key", DataTypes.StringType)
-      .add("slice_value", DataTypes.StringType).add("model_id", DataTypes.StringType)
-      .add("column_name", DataTypes.StringType).add("data_type", DataTypes.StringType)
-      .add("count", DataTypes.LongType).add("num_nulls", DataTypes.LongType)
-      .add("percent_null", DataTypes.DoubleType).add("num_zeros", DataTypes.LongType)
-      .add("percent_zeros", DataTypes.DoubleType).add("num_nan", DataTypes.LongType)
-      .add("percent_nan", DataTypes.DoubleType).add("distinct_count", DataTypes.LongType)
-      .add("percent_distinct", DataTypes.DoubleType).add("avg", DataTypes.DoubleType)
-      .add("stddev", DataTypes.DoubleType).add("min", DataTypes.DoubleType)
-      .add("max", DataTypes.DoubleType).add("median", DataTypes.DoubleType)
-      .add("quantiles", DataTypes.createArrayType(DataTypes.DoubleType))
-      .add("frequent_items", FREQUENT_ITEMS).add("min_length", DataTypes.IntegerType)
-      .add("max_length", DataTypes.IntegerType).add("avg_length", DataTypes.DoubleType)
-      .add("accuracy_score", DataTypes.DoubleType).add("precision", AVERAGES)
-      .add("recall", AVERAGES).add("f1_score", AVERAGES).add("roc_auc_score", DataTypes.DoubleType)
-      .add("log_loss", DataTypes.DoubleType).add("confusion_matrix", CONFUSION)
-      .add("mean_absolute_error", DataTypes.DoubleType).add("mean_squared_error", DataTypes.DoubleType)
-      .add("root_mean_squared_error", DataTypes.DoubleType).add("r2_score", DataTypes.DoubleType)
-      .add("mean_absolute_percentage_error", DataTypes.DoubleType)
-      .add("sketch", DataTypes.BinaryType).add("sketch_exact", DataTypes.BooleanType)
-      .add("fingerprint", DataTypes.StringType);
+  static final StructType PROFILE = schema(ProfileColumn.values(), c -> c.column, c -> c.type);
 
   /** Schema of {@code <monitor>_drift_metrics}. */
-  static final StructType DRIFT = new StructType()
-      .add("window", WINDOW).add("window_cmp", WINDOW).add("drift_type", DataTypes.StringType)
-      .add("granularity", DataTypes.StringType).add("slice_key", DataTypes.StringType)
-      .add("slice_value", DataTypes.StringType).add("model_id", DataTypes.StringType)
-      .add("column_name", DataTypes.StringType).add("data_type", DataTypes.StringType)
-      .add("count_delta", DataTypes.DoubleType).add("avg_delta", DataTypes.DoubleType)
-      .add("percent_null_delta", DataTypes.DoubleType).add("percent_zeros_delta", DataTypes.DoubleType)
-      .add("percent_distinct_delta", DataTypes.DoubleType).add("ks_test", TEST)
-      .add("population_stability_index", DataTypes.DoubleType)
-      .add("wasserstein_distance", DataTypes.DoubleType).add("js_distance", DataTypes.DoubleType)
-      .add("chi_squared_test", TEST).add("tv_distance", DataTypes.DoubleType)
-      .add("l_infinity_distance", DataTypes.DoubleType);
+  static final StructType DRIFT = schema(DriftColumn.values(), c -> c.column, c -> c.type);
+
+  private static final int WINDOW_START = Shapes.WINDOW.fieldIndex("start");
+  private static final int WINDOW_END = Shapes.WINDOW.fieldIndex("end");
 
   /** The table-level row (count, model quality, fingerprint) of a window. */
   static Row tableRow(WindowKey k, long version, long rows, QualityMetrics q, String fingerprint) {
     Object[] v = new Object[PROFILE.size()];
     header(v, k, version, MonitorProperties.TABLE_COLUMN, "table");
-    v[9] = rows;
-    v[28] = q.accuracy();
-    v[29] = averages(q.precisionMacro(), q.precisionWeighted());
-    v[30] = averages(q.recallMacro(), q.recallWeighted());
-    v[31] = averages(q.f1Macro(), q.f1Weighted());
-    v[32] = q.rocAuc();
-    v[33] = q.logLoss();
+    v[ProfileColumn.COUNT.index()] = rows;
+    v[ProfileColumn.ACCURACY_SCORE.index()] = q.accuracy();
+    v[ProfileColumn.PRECISION.index()] = averages(q.precisionMacro(), q.precisionWeighted());
+    v[ProfileColumn.RECALL.index()] = averages(q.recallMacro(), q.recallWeighted());
+    v[ProfileColumn.F1_SCORE.index()] = averages(q.f1Macro(), q.f1Weighted());
+    v[ProfileColumn.ROC_AUC_SCORE.index()] = q.rocAuc();
+    v[ProfileColumn.LOG_LOSS.index()] = q.logLoss();
     if (q.confusion() != null) {
       List<Row> cells = new ArrayList<>();
       q.confusion().forEach(c -> cells.add(RowFactory.create(c.prediction(), c.label(), c.count())));
-      v[34] = cells;
+      v[ProfileColumn.CONFUSION_MATRIX.index()] = cells;
     }
-    v[35] = q.meanAbsoluteError();
-    v[36] = q.meanSquaredError();
-    v[37] = q.rootMeanSquaredError();
-    v[38] = q.r2();
-    v[39] = q.meanAbsolutePercentageError();
-    v[42] = fingerprint;
+    v[ProfileColumn.MEAN_ABSOLUTE_ERROR.index()] = q.meanAbsoluteError();
+    v[ProfileColumn.MEAN_SQUARED_ERROR.index()] = q.meanSquaredError();
+    v[ProfileColumn.ROOT_MEAN_SQUARED_ERROR.index()] = q.rootMeanSquaredError();
+    v[ProfileColumn.R2_SCORE.index()] = q.r2();
+    v[ProfileColumn.MEAN_ABSOLUTE_PERCENTAGE_ERROR.index()] = q.meanAbsolutePercentageError();
+    v[ProfileColumn.FINGERPRINT.index()] = fingerprint;
     return RowFactory.create(v);
   }
 
@@ -100,117 +182,152 @@ final class MetricRows {
   static Row columnRow(WindowKey k, long version, ColumnProfile c) {
     Object[] v = new Object[PROFILE.size()];
     header(v, k, version, c.column(), c.dataType());
-    v[9] = c.count();
-    v[10] = c.nulls();
-    v[11] = nanToNull(percent(c.nulls(), c.rows()));
-    v[12] = c.zeros();
-    v[13] = c.zeros() == null ? null : nanToNull(percent(c.zeros(), c.count()));
-    v[14] = c.nans();
-    v[15] = c.nans() == null ? null : nanToNull(percent(c.nans(), c.count()));
-    v[16] = c.distinct();
-    v[17] = c.distinct() == null ? null : nanToNull(percent(c.distinct(), c.count()));
-    v[18] = c.avg();
-    v[19] = c.stddev();
-    v[20] = c.min();
-    v[21] = c.max();
+    v[ProfileColumn.COUNT.index()] = c.count();
+    v[ProfileColumn.NUM_NULLS.index()] = c.nulls();
+    v[ProfileColumn.PERCENT_NULL.index()] = nanToNull(percent(c.nulls(), c.rows()));
+    v[ProfileColumn.NUM_ZEROS.index()] = c.zeros();
+    v[ProfileColumn.PERCENT_ZEROS.index()] = c.zeros() == null ? null : nanToNull(percent(c.zeros(), c.count()));
+    v[ProfileColumn.NUM_NAN.index()] = c.nans();
+    v[ProfileColumn.PERCENT_NAN.index()] = c.nans() == null ? null : nanToNull(percent(c.nans(), c.count()));
+    v[ProfileColumn.DISTINCT_COUNT.index()] = c.distinct();
+    v[ProfileColumn.PERCENT_DISTINCT.index()] =
+        c.distinct() == null ? null : nanToNull(percent(c.distinct(), c.count()));
+    v[ProfileColumn.AVG.index()] = c.avg();
+    v[ProfileColumn.STDDEV.index()] = c.stddev();
+    v[ProfileColumn.MIN.index()] = c.min();
+    v[ProfileColumn.MAX.index()] = c.max();
     if (c.kind() == Kind.NUMERIC) {
-      NumericSketch sketch = c.numericSketch();
-      if (sketch.total() > 0) {
-        v[22] = sketch.quantile(0.5);
-        List<Double> quantiles = new ArrayList<>();
-        for (double q : MonitorProperties.QUANTILES) {
-          quantiles.add(sketch.quantile(q));
-        }
-        v[23] = quantiles;
-      }
-      v[41] = sketch.exact();
+      numericDistribution(v, c.numericSketch());
     } else if (c.kind() == Kind.CATEGORICAL) {
-      CategoricalSketch sketch = c.categoricalSketch();
-      List<Row> items = new ArrayList<>();
-      for (Map.Entry<String, Long> e : sketch.top(MonitorProperties.FREQUENT_ITEMS)) {
-        items.add(RowFactory.create(e.getKey(), e.getValue()));
-      }
-      v[24] = items;
-      v[41] = sketch.exact();
+      categoricalDistribution(v, c.categoricalSketch());
     }
-    v[25] = c.minLength();
-    v[26] = c.maxLength();
-    v[27] = c.avgLength();
-    v[40] = c.sketch();
+    v[ProfileColumn.MIN_LENGTH.index()] = c.minLength();
+    v[ProfileColumn.MAX_LENGTH.index()] = c.maxLength();
+    v[ProfileColumn.AVG_LENGTH.index()] = c.avgLength();
+    v[ProfileColumn.SKETCH.index()] = c.sketch();
     return RowFactory.create(v);
+  }
+
+  private static void numericDistribution(Object[] v, NumericSketch sketch) {
+    if (sketch.total() > 0) {
+      v[ProfileColumn.MEDIAN.index()] = sketch.quantile(0.5);
+      List<Double> quantiles = new ArrayList<>();
+      for (double q : MonitorProperties.QUANTILES) {
+        quantiles.add(sketch.quantile(q));
+      }
+      v[ProfileColumn.QUANTILES.index()] = quantiles;
+    }
+    v[ProfileColumn.SKETCH_EXACT.index()] = sketch.exact();
+  }
+
+  private static void categoricalDistribution(Object[] v, CategoricalSketch sketch) {
+    List<Row> items = new ArrayList<>();
+    for (Map.Entry<String, Long> e : sketch.top(MonitorProperties.FREQUENT_ITEMS)) {
+      items.add(RowFactory.create(e.getKey(), e.getValue()));
+    }
+    v[ProfileColumn.FREQUENT_ITEMS.index()] = items;
+    v[ProfileColumn.SKETCH_EXACT.index()] = sketch.exact();
   }
 
   /** A drift row of {@code current} against {@code reference}. */
   static Row driftRow(String driftType, WindowKey current, WindowKey reference, ColumnProfile cur,
       ColumnProfile ref) {
     Object[] v = new Object[DRIFT.size()];
-    v[0] = window(current);
-    v[1] = reference.start() == null ? null : window(reference);
-    v[2] = driftType;
-    v[3] = current.granularity();
-    v[4] = current.sliceKey();
-    v[5] = current.sliceValue();
-    v[6] = current.modelId();
-    v[7] = cur.column();
-    v[8] = cur.dataType();
-    v[9] = (double) (cur.count() - ref.count());
-    v[10] = cur.avg() == null || ref.avg() == null ? null : cur.avg() - ref.avg();
-    v[11] = percent(cur.nulls(), cur.rows()) - percent(ref.nulls(), ref.rows());
+    v[DriftColumn.WINDOW.index()] = window(current);
+    v[DriftColumn.WINDOW_CMP.index()] = reference.start() == null ? null : window(reference);
+    v[DriftColumn.DRIFT_TYPE.index()] = driftType;
+    v[DriftColumn.GRANULARITY.index()] = current.granularity();
+    v[DriftColumn.SLICE_KEY.index()] = current.sliceKey();
+    v[DriftColumn.SLICE_VALUE.index()] = current.sliceValue();
+    v[DriftColumn.MODEL_ID.index()] = current.modelId();
+    v[DriftColumn.COLUMN_NAME.index()] = cur.column();
+    v[DriftColumn.DATA_TYPE.index()] = cur.dataType();
+    v[DriftColumn.COUNT_DELTA.index()] = (double) (cur.count() - ref.count());
+    v[DriftColumn.AVG_DELTA.index()] = cur.avg() == null || ref.avg() == null ? null : cur.avg() - ref.avg();
+    v[DriftColumn.PERCENT_NULL_DELTA.index()] =
+        nanToNull(percent(cur.nulls(), cur.rows()) - percent(ref.nulls(), ref.rows()));
     if (cur.zeros() != null && ref.zeros() != null) {
-      v[12] = nanToNull(percent(cur.zeros(), cur.count()) - percent(ref.zeros(), ref.count()));
+      v[DriftColumn.PERCENT_ZEROS_DELTA.index()] =
+          nanToNull(percent(cur.zeros(), cur.count()) - percent(ref.zeros(), ref.count()));
     }
     if (cur.distinct() != null && ref.distinct() != null) {
-      v[13] = nanToNull(percent(cur.distinct(), cur.count()) - percent(ref.distinct(), ref.count()));
+      v[DriftColumn.PERCENT_DISTINCT_DELTA.index()] =
+          nanToNull(percent(cur.distinct(), cur.count()) - percent(ref.distinct(), ref.count()));
     }
-    v[11] = nanToNull((Double) v[11]);
     if (cur.kind() == Kind.NUMERIC) {
-      DriftStatistics.Numeric d = DriftStatistics.numeric(ref.numericSketch(), cur.numericSketch());
-      v[14] = test(d.ksStatistic(), d.ksPvalue());
-      v[15] = nanToNull(d.populationStabilityIndex());
-      v[16] = nanToNull(d.wassersteinDistance());
-      v[17] = nanToNull(d.jsDistance());
+      numericDrift(v, DriftStatistics.numeric(ref.numericSketch(), cur.numericSketch()));
     } else if (cur.kind() == Kind.CATEGORICAL) {
-      DriftStatistics.Categorical d = DriftStatistics.categorical(
-          ref.categoricalSketch().counts(), cur.categoricalSketch().counts());
-      v[17] = nanToNull(d.jsDistance());
-      v[18] = test(d.chiSquaredStatistic(), d.chiSquaredPvalue());
-      v[19] = nanToNull(d.tvDistance());
-      v[20] = nanToNull(d.lInfinityDistance());
+      categoricalDrift(v, DriftStatistics.categorical(
+          ref.categoricalSketch().counts(), cur.categoricalSketch().counts()));
     }
     return RowFactory.create(v);
   }
 
+  private static void numericDrift(Object[] v, DriftStatistics.Numeric d) {
+    v[DriftColumn.KS_TEST.index()] = test(d.ksStatistic(), d.ksPvalue());
+    v[DriftColumn.POPULATION_STABILITY_INDEX.index()] = nanToNull(d.populationStabilityIndex());
+    v[DriftColumn.WASSERSTEIN_DISTANCE.index()] = nanToNull(d.wassersteinDistance());
+    v[DriftColumn.JS_DISTANCE.index()] = nanToNull(d.jsDistance());
+  }
+
+  private static void categoricalDrift(Object[] v, DriftStatistics.Categorical d) {
+    v[DriftColumn.JS_DISTANCE.index()] = nanToNull(d.jsDistance());
+    v[DriftColumn.CHI_SQUARED_TEST.index()] = test(d.chiSquaredStatistic(), d.chiSquaredPvalue());
+    v[DriftColumn.TV_DISTANCE.index()] = nanToNull(d.tvDistance());
+    v[DriftColumn.L_INFINITY_DISTANCE.index()] = nanToNull(d.lInfinityDistance());
+  }
+
   /** The profile of a column back from its profile-table row (for drift against stored windows). */
   static ColumnProfile fromRow(Row r, long windowRows) {
-    String type = r.getString(8);
-    byte[] sketch = r.isNullAt(40) ? null : (byte[]) r.get(40);
+    byte[] sketch = (byte[]) get(r, ProfileColumn.SKETCH);
     Kind kind = sketch == null ? Kind.OTHER
-        : r.isNullAt(24) ? Kind.NUMERIC : Kind.CATEGORICAL;
-    return new ColumnProfile(r.getString(7), type, kind, windowRows, r.getLong(9),
-        r.isNullAt(12) ? null : r.getLong(12), r.isNullAt(14) ? null : r.getLong(14),
-        r.isNullAt(16) ? null : r.getLong(16), r.isNullAt(18) ? null : r.getDouble(18),
-        r.isNullAt(19) ? null : r.getDouble(19), r.isNullAt(20) ? null : r.getDouble(20),
-        r.isNullAt(21) ? null : r.getDouble(21), r.isNullAt(25) ? null : r.getInt(25),
-        r.isNullAt(26) ? null : r.getInt(26), r.isNullAt(27) ? null : r.getDouble(27), sketch);
+        : r.isNullAt(ProfileColumn.FREQUENT_ITEMS.index()) ? Kind.NUMERIC : Kind.CATEGORICAL;
+    return new ColumnProfile(string(r, ProfileColumn.COLUMN_NAME), string(r, ProfileColumn.DATA_TYPE), kind,
+        windowRows, r.getLong(ProfileColumn.COUNT.index()), (Long) get(r, ProfileColumn.NUM_ZEROS),
+        (Long) get(r, ProfileColumn.NUM_NAN), (Long) get(r, ProfileColumn.DISTINCT_COUNT),
+        (Double) get(r, ProfileColumn.AVG), (Double) get(r, ProfileColumn.STDDEV),
+        (Double) get(r, ProfileColumn.MIN), (Double) get(r, ProfileColumn.MAX),
+        (Integer) get(r, ProfileColumn.MIN_LENGTH), (Integer) get(r, ProfileColumn.MAX_LENGTH),
+        (Double) get(r, ProfileColumn.AVG_LENGTH), sketch);
   }
 
   /** The key of a profile-table row. */
   static WindowKey keyOf(Row r) {
-    Row w = r.isNullAt(0) ? null : r.getStruct(0);
-    return new WindowKey(r.getString(1), r.getString(3), w == null ? null : w.getTimestamp(0),
-        w == null ? null : w.getTimestamp(1), r.getString(4), r.getString(5), r.getString(6));
+    Row w = (Row) get(r, ProfileColumn.WINDOW);
+    return new WindowKey(string(r, ProfileColumn.LOG_TYPE), string(r, ProfileColumn.GRANULARITY),
+        w == null ? null : w.getTimestamp(WINDOW_START), w == null ? null : w.getTimestamp(WINDOW_END),
+        string(r, ProfileColumn.SLICE_KEY), string(r, ProfileColumn.SLICE_VALUE),
+        string(r, ProfileColumn.MODEL_ID));
+  }
+
+  /** A profile-table row's value of {@code column}, null when it is null. */
+  static Object get(Row r, ProfileColumn column) {
+    return r.isNullAt(column.index()) ? null : r.get(column.index());
+  }
+
+  /** A profile-table row's string value of {@code column}. */
+  static String string(Row r, ProfileColumn column) {
+    return r.getString(column.index());
   }
 
   private static void header(Object[] v, WindowKey k, long version, String column, String type) {
-    v[0] = k.start() == null ? null : window(k);
-    v[1] = k.logType();
-    v[2] = version;
-    v[3] = k.granularity();
-    v[4] = k.sliceKey();
-    v[5] = k.sliceValue();
-    v[6] = k.modelId();
-    v[7] = column;
-    v[8] = type;
+    v[ProfileColumn.WINDOW.index()] = k.start() == null ? null : window(k);
+    v[ProfileColumn.LOG_TYPE.index()] = k.logType();
+    v[ProfileColumn.COMMIT_VERSION.index()] = version;
+    v[ProfileColumn.GRANULARITY.index()] = k.granularity();
+    v[ProfileColumn.SLICE_KEY.index()] = k.sliceKey();
+    v[ProfileColumn.SLICE_VALUE.index()] = k.sliceValue();
+    v[ProfileColumn.MODEL_ID.index()] = k.modelId();
+    v[ProfileColumn.COLUMN_NAME.index()] = column;
+    v[ProfileColumn.DATA_TYPE.index()] = type;
+  }
+
+  private static <C> StructType schema(C[] columns, Function<C, String> name, Function<C, DataType> type) {
+    StructType schema = new StructType();
+    for (C c : columns) {
+      schema = schema.add(name.apply(c), type.apply(c));
+    }
+    return schema;
   }
 
   private static Row window(WindowKey k) {

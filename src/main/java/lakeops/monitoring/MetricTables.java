@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
  * The metric tables of one monitor in one environment: {@code <env>.monitoring.<monitor>_profile_metrics}
  * and {@code <env>.monitoring.<monitor>_drift_metrics}, Delta tables created on first use.
  */
-public final class MetricTables {
+final class MetricTables {
 
   private static final String WINDOW_ID =
       "concat_ws('@', granularity, CAST(unix_seconds(window.start) AS STRING))";

@@ -1,8 +1,12 @@
 package lakeops.monitoring;
 
 /**
- * Every setting name and default of the monitoring area. YAML keys of {@code conf/monitors/*.yml} are
- * documented in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
+ * Every setting name and default of the monitoring area, in the style of Iceberg's
+ * {@code TableProperties}: a Spark conf key {@code NAME} beside its default {@code NAME_DEFAULT}. The
+ * Spark conf keys all start with {@link #CONF_PREFIX}, so {@code spark-submit --conf} passes them on;
+ * the names they had before, without {@code spark.} ({@code lakeops.monitoring.*}), are still read
+ * for one release, with a deprecation warning. YAML keys of {@code conf/monitors/*.yml} are documented
+ * in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
  */
 public final class MonitorProperties {
 
@@ -35,8 +39,17 @@ public final class MonitorProperties {
   /** {@code model_id} of rows over all model versions. */
   public static final String ALL_MODELS = "*";
 
+  /** Prefix of every Spark conf key of the monitoring area. */
+  public static final String CONF_PREFIX = "spark.lakeops.monitoring.";
+
+  /**
+   * Prefix the Spark conf keys had before {@link #CONF_PREFIX} (spark-submit drops keys that do not
+   * start with {@code spark.}): still read for one release when the new key is not set, with a warning.
+   */
+  static final String DEPRECATED_CONF_PREFIX = "lakeops.monitoring.";
+
   /** Spark conf: distinct values a numeric sketch keeps exactly before it compacts (then approximate). */
-  public static final String NUMERIC_SKETCH_SIZE = "lakeops.monitoring.numericSketchSize";
+  public static final String NUMERIC_SKETCH_SIZE = "spark.lakeops.monitoring.numericSketchSize";
 
   /** Default of {@link #NUMERIC_SKETCH_SIZE}: exact statistics up to 4096 distinct values per window. */
   public static final int NUMERIC_SKETCH_SIZE_DEFAULT = 4096;
@@ -45,7 +58,8 @@ public final class MonitorProperties {
    * Spark conf: the relative accuracy of the buckets (DDSketch) a numeric sketch turns into past its
    * capacity: every value is counted in a bucket whose representative is within this fraction of it.
    */
-  public static final String NUMERIC_SKETCH_ACCURACY = "lakeops.monitoring.numericSketchRelativeAccuracy";
+  public static final String NUMERIC_SKETCH_ACCURACY =
+      "spark.lakeops.monitoring.numericSketchRelativeAccuracy";
 
   /** Default of {@link #NUMERIC_SKETCH_ACCURACY}: 0.5%. */
   public static final double NUMERIC_SKETCH_ACCURACY_DEFAULT = 0.005;
@@ -63,7 +77,7 @@ public final class MonitorProperties {
    * Spark conf: whether the profile scan reads tables Spark scans as column vectors (Parquet and
    * Delta with the vectorized reader) straight from the vectors; off, every scan goes through rows.
    */
-  public static final String COLUMNAR_SCAN = "lakeops.monitoring.columnarScan";
+  public static final String COLUMNAR_SCAN = "spark.lakeops.monitoring.columnarScan";
 
   /** Default of {@link #COLUMNAR_SCAN}: on. Both ways give the same metrics and fingerprints. */
   public static final boolean COLUMNAR_SCAN_DEFAULT = true;
@@ -75,8 +89,11 @@ public final class MonitorProperties {
    */
   public static final long SHARED_BASELINE_MAX_COMMITS = 200;
 
-  /** Categories a categorical sketch counts exactly; the rarest beyond it fold into {@link #OTHER}. */
-  public static final String CATEGORY_LIMIT = "lakeops.monitoring.categoryLimit";
+  /**
+   * Spark conf: categories a categorical sketch counts exactly; past twice as many, the rarest fold
+   * into {@link #OTHER}.
+   */
+  public static final String CATEGORY_LIMIT = "spark.lakeops.monitoring.categoryLimit";
 
   /** Default of {@link #CATEGORY_LIMIT}. */
   public static final int CATEGORY_LIMIT_DEFAULT = 1000;

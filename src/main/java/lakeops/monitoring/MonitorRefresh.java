@@ -1,34 +1,29 @@
 package lakeops.monitoring;
 
-import static org.apache.spark.sql.functions.*;
-
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import lakeops.monitoring.MonitorSpec.Granularity;
-import lakeops.monitoring.ProfileScan.WindowProfile;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import lakeops.monitoring.ChangeDetection.Changes;
+import lakeops.monitoring.ChangeDetection.Stored;
+import lakeops.monitoring.DriftPlan.Drift;
+import lakeops.monitoring.ProfileScan.WindowProfile;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.delta.files.TahoeFileIndex;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import scala.jdk.javaapi.CollectionConverters;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Refreshes a monitor's metric tables incrementally. A cheap fingerprint pass (row count and a hash sum
@@ -37,11 +32,12 @@ import org.apache.spark.sql.SparkSession;
  * the baseline when the baseline changed (its table, or version, differs from the one recorded). Drift
  * is computed from the stored sketches of neighbouring windows and of the baseline, so no other window
  * is read again. The Spark jobs carry the job group {@code lakeops-monitor-<name>}.
+ *
+ * <p>A refresh runs in steps: {@link ChangeDetection} (which windows changed), the scan
+ * ({@link ProfileScan}), {@link DriftPlan} (which windows to compare) and the write
+ * ({@link MetricTables#replace}).
  */
 public final class MonitorRefresh {
-
-  // Part of every layout id: fingerprints of another format name other windows, so all are redone.
-  private static final String FINGERPRINT_FORMAT = "column-hashes";
 
   private final SparkSession spark;
   private final String environment;
@@ -88,180 +84,122 @@ public final class MonitorRefresh {
    * Delta version's snapshot), then writing the two metric tables.
    */
   private RefreshResult refresh(ExecutorService background) {
-    MetricTables tables = MetricTables.of(spark, environment, spec.name());
     String table = MetricTables.qualify(environment, spec.table());
     if (!spark.catalog().tableExists(table)) {
-      throw new lakeops.exceptions.InvalidConfigException(String.format(
-          "Cannot refresh monitor '%s': its table %s does not exist in environment %s",
-          spec.name(), table, environment));
+      throw MonitoringErrors.tableNotFound(spec.name(), table, environment);
     }
+    MonitorSettings settings = MonitorSettings.of(spark.conf());
+    MetricTables tables = MetricTables.of(spark, environment, spec.name());
     // No metric tables yet: nothing stored to read back, and they are created alongside the scan.
     boolean created = tables.missing();
     Future<Boolean> creation = background.submit(tables::create);
     if (!created) {
       await(creation); // one of the two may have been missing still
     }
-    ProfileScan scan = new ProfileScan(spec, sketchSize(), sketchAccuracy(), categoryLimit());
-    // A first refresh profiles the baseline for sure: plan its part of the scan (reading the older
-    // version's snapshot) while this thread reads the table's history and plans the input's part;
-    // unless it is an older version of this table, which the input's scan may read with it.
+    ProfileScan scan = new ProfileScan(spec, settings.sketchSize(), settings.sketchAccuracy(),
+        settings.categoryLimit());
     OptionalLong sharedVersion = sharedBaselineVersion(table);
-    Future<JavaRDD<byte[]>> plannedBaseline = created && spec.baseline().isPresent() && sharedVersion.isEmpty()
-        ? background.submit(() -> scan.baseline(baseline(table, null), spark.table(table))) : null;
-    // A snapshot's window is its commit's time, from the history; time series need only the version.
+    Future<JavaRDD<byte[]>> plannedBaseline = created ? planBaseline(background, scan, table, sharedVersion) : null;
+    Source source = read(table);
+
+    ChangeDetection detection = new ChangeDetection(spark, spec, settings);
+    Stored stored = created ? Stored.NONE : detection.stored(tables); // tables about to be created hold nothing
+    Changes changes = detection.detect(source, scan, stored, baselineId(table, source.version()));
+    if (changes.none()) {
+      return new RefreshResult(spec.name(), source.version(), List.of(), List.of(), false, 0, 0, changes.how());
+    }
+    Map<WindowKey, WindowProfile> fresh = scan(scan, source, changes, plannedBaseline, sharedVersion);
+    changes = changes.scanned(fresh, stored);
+    Profiled profiled = Profiled.of(fresh, changes, source.version());
+    Drift drift = new DriftPlan(spark, spec, tables, changes, stored.fingerprints().keySet())
+        .drift(profiled.columns());
+
+    await(creation);
+    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
+    tables.replace(profiled.rows(), drift.rows(), changes.changed(), changes.removed(),
+        drift.consecutiveRedone(), changes.baselineChanged(), stored.empty(), background);
+    return new RefreshResult(spec.name(), source.version(), List.copyOf(changes.changed()),
+        List.copyOf(changes.removed()), changes.baselineChanged(), profiled.rows().size(), drift.rows().size(),
+        changes.how());
+  }
+
+  /**
+   * The monitored table as a refresh reads it.
+   *
+   * @param table its qualified name
+   * @param version the Delta version read
+   * @param committed that version's commit time when read from the history (a snapshot's window), else null
+   * @param data the rows of that version
+   */
+  record Source(String table, long version, Timestamp committed, Dataset<Row> data) {}
+
+  /**
+   * {@code table} at its latest version: a snapshot's window is its commit's time, from the history;
+   * time series need only the version, as reading the Delta table resolves it.
+   */
+  private Source read(String table) {
     OptionalLong latest = spec.profileType() == ProfileType.SNAPSHOT ? OptionalLong.empty() : latestVersion(table);
     Row last = latest.isPresent() ? null : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
-    long version = latest.isPresent() ? latest.getAsLong() : last.getLong(0);
-    Timestamp committed = last == null ? null : last.getTimestamp(1);
-    Dataset<Row> data = spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version);
+    long version = latest.isPresent() ? latest.getAsLong() : last.<Long>getAs("version");
+    Timestamp committed = last == null ? null : last.getAs("timestamp");
+    return new Source(table, version, committed, spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version));
+  }
 
-    Map<String, String> stored = new HashMap<>();
-    Map<String, Long> storedVersions = new HashMap<>();
-    String storedBaseline = null;
-    // Tables about to be created hold nothing: no need to read them.
-    for (Row r : created ? List.<Row>of() : spark.table(tables.profile())
-        .where("column_name = ':table' AND fingerprint IS NOT NULL")
-        .select(col("log_type"), col("granularity"), col("window.start"), col("fingerprint"),
-            col("logging_table_commit_version")).collectAsList()) {
-      if (WindowKey.BASELINE.equals(r.getString(0))) {
-        storedBaseline = r.getString(3);
-      } else {
-        String id = WindowKey.id(r.getString(1), r.getTimestamp(2));
-        stored.put(id, r.getString(3));
-        storedVersions.put(id, r.getLong(4));
-      }
+  /**
+   * On a first refresh the baseline is profiled for sure: its part of the scan is planned (reading the
+   * older version's snapshot) on {@code background} while this thread reads the table's history and
+   * plans the input's part; unless it is an older version of this table, which the input's scan may
+   * read with it. Null when there is no such plan.
+   */
+  private Future<JavaRDD<byte[]>> planBaseline(ExecutorService background, ProfileScan scan, String table,
+      OptionalLong sharedVersion) {
+    if (spec.baseline().isEmpty() || sharedVersion.isPresent()) {
+      return null;
     }
-    String layout = layoutId(scan.monitoredColumns(data));
-    String baselineId = baselineId(table, version);
-    boolean baselineChanged = baselineId != null && !baselineId.equals(storedBaseline);
-    // First refresh: every window is new, so the fingerprints come out of the profile scan itself.
-    boolean firstRefresh = stored.isEmpty() && spec.profileType() != ProfileType.SNAPSHOT;
-    // Later ones ask the change data feed which windows changed, when the table has one, the monitor's
-    // columns and settings are those the stored windows were profiled with, and the feed still covers
-    // every version since: only those windows are read. Otherwise a fingerprint pass compares all.
-    Set<String> fromFeed = firstRefresh || spec.profileType() == ProfileType.SNAPSHOT
-        || !sameLayout(stored.values(), layout) ? null
-        : windowsChangedSince(table, storedVersions.values().stream().max(Long::compare).orElse(-1L), version);
-    String changes = firstRefresh ? "first refresh" : spec.profileType() == ProfileType.SNAPSHOT
-        ? "table version" : fromFeed != null ? "change data feed" : "fingerprints";
-    Map<String, String> current = firstRefresh ? new LinkedHashMap<>()
-        : fromFeed != null ? new LinkedHashMap<>(stored)
-        : fingerprints(data, scan, committed, version, storedVersions, layout);
-    TreeSet<String> changed = new TreeSet<>();
-    if (fromFeed != null) {
-      changed.addAll(fromFeed);
-    } else {
-      current.forEach((id, fp) -> {
-        if (!fp.equals(stored.get(id))) {
-          changed.add(id);
-        }
-      });
-    }
-    TreeSet<String> removed = new TreeSet<>(stored.keySet());
-    removed.removeAll(current.keySet());
-    if (!firstRefresh && changed.isEmpty() && removed.isEmpty() && !baselineChanged) {
-      return new RefreshResult(spec.name(), version, List.of(), List.of(), false, 0, 0, changes);
-    }
+    return background.submit(() -> scan.baseline(baseline(table, null), spark.table(table)));
+  }
 
-    Map<WindowKey, WindowProfile> fresh = !firstRefresh && changed.isEmpty() && !baselineChanged ? Map.of()
-        : scan.run(!firstRefresh && changed.isEmpty() ? data.limit(0) : data, !baselineChanged ? null
-            : plannedBaseline != null ? () -> await(plannedBaseline)
-            : () -> scan.baseline(baseline(table, data), data), sharedVersion,
-            firstRefresh ? null : changed, committed);
-    if (firstRefresh || fromFeed != null) {
-      Map<String, String> scanned = new HashMap<>();
+  /**
+   * The scan step: the changed windows of {@code source} (every window on a first refresh) and, when
+   * it changed, the baseline, profiled in one Spark job.
+   */
+  private Map<WindowKey, WindowProfile> scan(ProfileScan scan, Source source, Changes changes,
+      Future<JavaRDD<byte[]>> plannedBaseline, OptionalLong sharedVersion) {
+    if (!changes.inputChanged() && !changes.baselineChanged()) {
+      return Map.of();
+    }
+    Supplier<JavaRDD<byte[]>> baseline = !changes.baselineChanged() ? null
+        : plannedBaseline != null ? () -> await(plannedBaseline)
+        : () -> scan.baseline(baseline(source.table(), source.data()), source.data());
+    return scan.run(changes.inputChanged() ? source.data() : source.data().limit(0), baseline, sharedVersion,
+        changes.firstRefresh() ? null : changes.changed(), source.committed());
+  }
+
+  /**
+   * The profile rows of the windows just profiled, and their column profiles by key.
+   *
+   * @param rows rows of the profile metrics table
+   * @param columns per window key, its column profiles by column
+   */
+  private record Profiled(List<Row> rows, Map<WindowKey, Map<String, ColumnProfile>> columns) {
+
+    static Profiled of(Map<WindowKey, WindowProfile> fresh, Changes changes, long version) {
+      List<Row> rows = new ArrayList<>();
+      Map<WindowKey, Map<String, ColumnProfile>> profiles = new LinkedHashMap<>();
       for (WindowProfile p : fresh.values()) {
-        if (WindowKey.INPUT.equals(p.key().logType()) && p.key().wholeTable()) {
-          scanned.put(p.key().windowId(), layout + "/" + p.fingerprint());
+        WindowKey key = p.key();
+        String fingerprint = !key.wholeTable() ? null
+            : WindowKey.BASELINE.equals(key.logType()) ? changes.baselineId() : changes.current().get(key.windowId());
+        rows.add(MetricRows.tableRow(key, version, p.rows(), p.quality(), fingerprint));
+        Map<String, ColumnProfile> columns = new LinkedHashMap<>();
+        for (ColumnProfile c : p.columns()) {
+          rows.add(MetricRows.columnRow(key, version, c));
+          columns.put(c.column(), c);
         }
+        profiles.put(key, columns);
       }
-      if (firstRefresh) {
-        changed.addAll(scanned.keySet());
-      }
-      // A window the feed named but the scan found empty lost all its rows.
-      for (String id : List.copyOf(changed)) {
-        if (scanned.containsKey(id)) {
-          current.put(id, scanned.get(id));
-        } else {
-          changed.remove(id);
-          current.remove(id);
-          if (stored.containsKey(id)) {
-            removed.add(id);
-          }
-        }
-      }
+      return new Profiled(rows, profiles);
     }
-    List<Row> profileRows = new ArrayList<>();
-    Map<WindowKey, Map<String, ColumnProfile>> profiles = new LinkedHashMap<>();
-    for (WindowProfile p : fresh.values()) {
-      WindowKey key = p.key();
-      String fingerprint = !key.wholeTable() ? null
-          : WindowKey.BASELINE.equals(key.logType()) ? baselineId : current.get(key.windowId());
-      profileRows.add(MetricRows.tableRow(key, version, p.rows(), p.quality(), fingerprint));
-      Map<String, ColumnProfile> columns = new LinkedHashMap<>();
-      for (ColumnProfile c : p.columns()) {
-        profileRows.add(MetricRows.columnRow(key, version, c));
-        columns.put(c.column(), c);
-      }
-      profiles.put(key, columns);
-    }
-
-    Set<String> neighbours = new TreeSet<>();
-    Map<String, String> nextOf = new HashMap<>();
-    for (String id : changed) {
-      String previous = shift(id, -1, stored.keySet(), current.keySet());
-      String next = shift(id, 1, stored.keySet(), current.keySet());
-      if (previous != null) {
-        neighbours.add(previous);
-      }
-      if (next != null && !changed.contains(next)) {
-        neighbours.add(next);
-        nextOf.put(next, id);
-      }
-    }
-    Set<String> load = new HashSet<>(neighbours);
-    if (baselineChanged) {
-      load.addAll(stored.keySet());
-    }
-    load.removeAll(changed);
-    load.removeAll(removed);
-    Map<WindowKey, Map<String, ColumnProfile>> known = new HashMap<>(loadStored(tables, load,
-        !baselineChanged && baselineId != null));
-    known.putAll(profiles);
-
-    List<Row> driftRows = new ArrayList<>();
-    Set<String> consecutiveRedone = new TreeSet<>();
-    for (Map.Entry<WindowKey, Map<String, ColumnProfile>> e : known.entrySet()) {
-      WindowKey key = e.getKey();
-      if (!WindowKey.INPUT.equals(key.logType())) {
-        continue;
-      }
-      String id = key.windowId();
-      boolean isChanged = changed.contains(id);
-      if (isChanged || nextOf.containsKey(id)) {
-        String previous = shift(id, -1, stored.keySet(), current.keySet());
-        if (previous != null) {
-          WindowKey previousKey = keyAt(key, previous, known);
-          if (previousKey != null) {
-            drift(driftRows, "CONSECUTIVE", key, e.getValue(), previousKey, known.get(previousKey));
-          }
-        }
-        consecutiveRedone.add(id);
-      }
-      if ((isChanged || baselineChanged) && baselineId != null) {
-        WindowKey baselineKey = key.baseline();
-        if (known.containsKey(baselineKey)) {
-          drift(driftRows, "BASELINE", key, e.getValue(), baselineKey, known.get(baselineKey));
-        }
-      }
-    }
-    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
-    boolean empty = stored.isEmpty() && storedBaseline == null;
-    await(creation);
-    tables.replace(profileRows, driftRows, changed, removed, consecutiveRedone, baselineChanged, empty,
-        background);
-    return new RefreshResult(spec.name(), version, List.copyOf(changed), List.copyOf(removed),
-        baselineChanged, profileRows.size(), driftRows.size(), changes);
   }
 
   /** The result of background work, its failure rethrown as it was. */
@@ -282,165 +220,6 @@ public final class MonitorRefresh {
     }
   }
 
-  private static void drift(List<Row> rows, String type, WindowKey key, Map<String, ColumnProfile> current,
-      WindowKey referenceKey, Map<String, ColumnProfile> reference) {
-    for (ColumnProfile c : current.values()) {
-      ColumnProfile r = reference.get(c.column());
-      if (r != null && r.kind() == c.kind()) {
-        rows.add(MetricRows.driftRow(type, key, referenceKey, c, r));
-      }
-    }
-  }
-
-  /** The key of the same slice and model in window {@code id}, if that window has it. */
-  private static WindowKey keyAt(WindowKey key, String id, Map<WindowKey, Map<String, ColumnProfile>> known) {
-    for (WindowKey k : known.keySet()) {
-      if (WindowKey.INPUT.equals(k.logType()) && k.windowId().equals(id)
-          && java.util.Objects.equals(k.sliceKey(), key.sliceKey())
-          && java.util.Objects.equals(k.sliceValue(), key.sliceValue())
-          && java.util.Objects.equals(k.modelId(), key.modelId())) {
-        return k;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * The window right before ({@code step} −1) or after (+1) {@code id}: the adjacent window of the
-   * same granularity for time series (only if it has data), the previous or next snapshot for snapshots.
-   */
-  private String shift(String id, int step, Set<String> stored, Set<String> current) {
-    String granularity = id.substring(0, id.lastIndexOf('@'));
-    long start = Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
-    Set<String> all = new TreeSet<>(stored);
-    all.addAll(current);
-    if (spec.profileType() == ProfileType.SNAPSHOT) {
-      return all.stream().filter(other -> other.startsWith(granularity + "@"))
-          .filter(other -> step < 0 ? seconds(other) < start : seconds(other) > start)
-          .reduce((a, b) -> (step < 0) == (seconds(a) < seconds(b)) ? b : a).orElse(null);
-    }
-    long length = spec.granularities().stream().filter(g -> g.text().equals(granularity))
-        .findFirst().map(g -> g.duration().toSeconds()).orElseThrow();
-    String neighbour = WindowKey.id(granularity, new Timestamp((start + step * length) * 1000));
-    return all.contains(neighbour) ? neighbour : null;
-  }
-
-  private static long seconds(String id) {
-    return Long.parseLong(id.substring(id.lastIndexOf('@') + 1));
-  }
-
-  /** Stored profiles of windows {@code ids} (and of the baseline), by key and column. */
-  private Map<WindowKey, Map<String, ColumnProfile>> loadStored(MetricTables tables, Set<String> ids,
-      boolean withBaseline) {
-    Map<WindowKey, Map<String, ColumnProfile>> result = new HashMap<>();
-    if (ids.isEmpty() && !withBaseline) {
-      return result;
-    }
-    Column wanted = MetricTables.windowIdColumn().isin(ids.toArray());
-    if (withBaseline) {
-      wanted = wanted.or(col("log_type").equalTo(WindowKey.BASELINE));
-    }
-    List<Row> rows = spark.table(tables.profile()).where(wanted).collectAsList();
-    Map<WindowKey, Long> windowRows = new HashMap<>();
-    for (Row r : rows) {
-      if (MonitorProperties.TABLE_COLUMN.equals(r.getString(7))) {
-        windowRows.put(MetricRows.keyOf(r), r.getLong(9));
-      }
-    }
-    for (Row r : rows) {
-      if (!MonitorProperties.TABLE_COLUMN.equals(r.getString(7))) {
-        WindowKey key = MetricRows.keyOf(r);
-        ColumnProfile c = MetricRows.fromRow(r, windowRows.getOrDefault(key, r.getLong(9)));
-        result.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(c.column(), c);
-      }
-    }
-    return result;
-  }
-
-  /**
-   * Per window of the current data, {@code rows:high:low}: a row count and the sums of the rows'
-   * {@linkplain ProfileScan#fingerprintTerms fingerprint terms}, as the profile scan sums them.
-   * Snapshots have one window per table version, new when the version is.
-   */
-  private Map<String, String> fingerprints(Dataset<Row> data, ProfileScan scan, Timestamp committed,
-      long version, Map<String, Long> storedVersions, String layout) {
-    Map<String, String> result = new LinkedHashMap<>();
-    if (spec.profileType() == ProfileType.SNAPSHOT) {
-      storedVersions.forEach((id, v) -> result.put(id, "version:" + v));
-      result.put(WindowKey.id("snapshot", committed), "version:" + version);
-      return result;
-    }
-    String ts = spec.timestampColumn().orElseThrow();
-    Column[] terms = scan.fingerprintTerms(data);
-    List<Row> rows = data.where(col("`" + ts + "`").isNotNull())
-        .select(explode(windowStarts(ts)).as("w"), terms[0].as("high"), terms[1].as("low"))
-        .groupBy(col("w.granularity"), col("w.start"))
-        .agg(count(lit(1)), sum(col("high")), sum(col("low")))
-        .collectAsList();
-    for (Row r : rows) {
-      result.put(r.getString(0) + "@" + r.getLong(1),
-          layout + "/" + WindowAccumulator.fingerprint(r.getLong(2), r.getLong(3), r.getLong(4)));
-    }
-    return result;
-  }
-
-  /**
-   * What a window's profile depends on besides its rows: the monitored columns and the monitor's
-   * settings. It prefixes every stored fingerprint, so a changed monitor recomputes every window.
-   */
-  private String layoutId(List<String> columns) {
-    String settings = FINGERPRINT_FORMAT + "|" + String.join("\u0001", columns) + "|" + spec.granularities() + "|"
-        + spec.slicingExpressions() + "|" + spec.inferenceLog() + "|" + sketchSize() + "|"
-        + sketchAccuracy() + "|" + categoryLimit();
-    return Integer.toHexString(settings.hashCode());
-  }
-
-  private static boolean sameLayout(java.util.Collection<String> fingerprints, String layout) {
-    return !fingerprints.isEmpty() && fingerprints.stream().allMatch(fp -> fp.startsWith(layout + "/"));
-  }
-
-  /**
-   * The windows (ids) holding a row that changed in versions ({@code since}, {@code version}] of
-   * {@code table}, from its change data feed: inserted, deleted and both images of updated rows. Null
-   * when the feed cannot tell: not enabled for all those versions, or no longer retained.
-   */
-  private Set<String> windowsChangedSince(String table, long since, long version) {
-    if (since < 0) {
-      return null;
-    }
-    if (since >= version) {
-      return Set.of();
-    }
-    String ts = spec.timestampColumn().orElseThrow();
-    try {
-      Dataset<Row> changes = spark.read().format("delta").option("readChangeFeed", "true")
-          .option("startingVersion", since + 1).option("endingVersion", version).table(table);
-      Set<String> ids = new TreeSet<>();
-      for (Row r : changes.where(col("`" + ts + "`").isNotNull())
-          .select(explode(windowStarts(ts)).as("w")).distinct().collectAsList()) {
-        Row w = r.getStruct(0);
-        ids.add(w.getString(0) + "@" + w.getLong(1));
-      }
-      return ids;
-    } catch (Exception e) { // AnalysisException is checked for Java, though thrown from Scala
-      org.apache.logging.log4j.LogManager.getLogger(MonitorRefresh.class).info(
-          "Monitor {}: no change data feed of {} for versions {}..{} ({}); comparing fingerprints",
-          spec.name(), table, since + 1, version, e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
-      return null;
-    }
-  }
-
-  /** Per row, the (granularity, window start in epoch seconds) of each granularity. */
-  private Column windowStarts(String ts) {
-    List<Column> windows = new ArrayList<>();
-    for (Granularity g : spec.granularities()) {
-      long s = g.duration().toSeconds();
-      windows.add(struct(lit(g.text()).as("granularity"),
-          expr(String.format("floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s)).as("start")));
-    }
-    return array(windows.toArray(new Column[0]));
-  }
-
   /**
    * The baseline's identity: its table and version, recorded to know when it changed. A baseline of
    * the monitored table itself without a version is the version just read, not another history read.
@@ -452,7 +231,7 @@ public final class MonitorRefresh {
     MonitorSpec.Baseline b = spec.baseline().get();
     String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
     long version = b.version().orElseGet(() -> table.equals(monitored) ? monitoredVersion
-        : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().getLong(0));
+        : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().<Long>getAs("version"));
     return table + "@" + version;
   }
 
@@ -489,24 +268,5 @@ public final class MonitorRefresh {
       return spark.sql("SELECT * FROM " + table + " VERSION AS OF " + b.version().get());
     }
     return table.equals(monitored) && data != null ? data : spark.table(table);
-  }
-
-  private int sketchSize() {
-    return Integer.parseInt(spark.conf().get(MonitorProperties.NUMERIC_SKETCH_SIZE,
-        Integer.toString(MonitorProperties.NUMERIC_SKETCH_SIZE_DEFAULT)));
-  }
-
-  private double sketchAccuracy() {
-    return Double.parseDouble(spark.conf().get(MonitorProperties.NUMERIC_SKETCH_ACCURACY,
-        Double.toString(MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT)));
-  }
-
-  private int categoryLimit() {
-    return Integer.parseInt(spark.conf().get(MonitorProperties.CATEGORY_LIMIT,
-        Integer.toString(MonitorProperties.CATEGORY_LIMIT_DEFAULT)));
-  }
-
-  static String describe(Set<String> ids) {
-    return ids.stream().collect(Collectors.joining(", "));
   }
 }

@@ -3,7 +3,6 @@ package lakeops.monitoring;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import lakeops.monitoring.MetricRows.ProfileColumn;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -53,7 +53,7 @@ public final class MonitorReport {
       Files.writeString(file, html(), StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write monitor report " + file, e);
+      throw MonitoringErrors.cannotWriteReport(file, e);
     }
   }
 
@@ -91,11 +91,11 @@ public final class MonitorReport {
     Map<String, Row> baseline = new LinkedHashMap<>();
     Map<String, Row> newest = new LinkedHashMap<>();
     for (Row r : profile) {
-      String column = r.getString(7);
-      if (r.isNullAt(40)) {
+      String column = MetricRows.string(r, ProfileColumn.COLUMN_NAME);
+      if (r.isNullAt(ProfileColumn.SKETCH.index())) {
         continue;
       }
-      if (WindowKey.BASELINE.equals(r.getString(1))) {
+      if (WindowKey.BASELINE.equals(MetricRows.string(r, ProfileColumn.LOG_TYPE))) {
         baseline.put(column, r);
       } else {
         Row seen = newest.get(column);
@@ -111,7 +111,7 @@ public final class MonitorReport {
     for (Map.Entry<String, Row> e : newest.entrySet()) {
       Row current = e.getValue();
       Row reference = baseline.get(e.getKey());
-      boolean categorical = !current.isNullAt(24);
+      boolean categorical = !current.isNullAt(ProfileColumn.FREQUENT_ITEMS.index());
       Map<String, double[]> bars = categorical ? categoryBars(reference, current) : numericBars(reference, current);
       out.append(figure(e.getKey() + " (" + (reference == null ? "no baseline" : "baseline grey, newest blue") + ")",
           barChart(bars)));
@@ -119,8 +119,8 @@ public final class MonitorReport {
   }
 
   private static Map<String, double[]> numericBars(Row reference, Row current) {
-    NumericSketch cur = NumericSketch.fromBytes((byte[]) current.get(40));
-    NumericSketch ref = reference == null ? new NumericSketch(1) : NumericSketch.fromBytes((byte[]) reference.get(40));
+    NumericSketch cur = NumericSketch.fromBytes(sketch(current));
+    NumericSketch ref = reference == null ? new NumericSketch(1) : NumericSketch.fromBytes(sketch(reference));
     Map<String, double[]> bars = new LinkedHashMap<>();
     if (cur.total() == 0 && ref.total() == 0) {
       return bars;
@@ -141,9 +141,9 @@ public final class MonitorReport {
   }
 
   private static Map<String, double[]> categoryBars(Row reference, Row current) {
-    Map<String, Long> cur = CategoricalSketch.fromBytes((byte[]) current.get(40)).counts();
+    Map<String, Long> cur = CategoricalSketch.fromBytes(sketch(current)).counts();
     Map<String, Long> ref = reference == null ? Map.of()
-        : CategoricalSketch.fromBytes((byte[]) reference.get(40)).counts();
+        : CategoricalSketch.fromBytes(sketch(reference)).counts();
     double curTotal = Math.max(1, cur.values().stream().mapToLong(Long::longValue).sum());
     double refTotal = Math.max(1, ref.values().stream().mapToLong(Long::longValue).sum());
     TreeMap<String, double[]> bars = new TreeMap<>();
@@ -159,12 +159,12 @@ public final class MonitorReport {
         .where(col("slice_key").isNull().and(col("granularity").equalTo(granularity))
             .and(col("model_id").equalTo(MonitorProperties.ALL_MODELS))
             .and(col("drift_type").equalTo(spec.baseline().isPresent() ? "BASELINE" : "CONSECUTIVE")))
-        .select(col("column_name"), col("window.start"), col("js_distance"))
+        .select(col("column_name"), col("window.start").as("start"), col("js_distance"))
         .where(col("js_distance").isNotNull()).orderBy("window.start").collectAsList();
     Map<String, List<double[]>> series = new TreeMap<>();
     for (Row r : rows) {
-      series.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
-          .add(new double[] {r.getTimestamp(1).getTime(), r.getDouble(2)});
+      series.computeIfAbsent(r.getAs("column_name"), k -> new ArrayList<>())
+          .add(new double[] {r.<Timestamp>getAs("start").getTime(), r.<Double>getAs("js_distance")});
     }
     if (series.isEmpty()) {
       out.append("<p>No drift computed yet.</p>");
@@ -175,17 +175,18 @@ public final class MonitorReport {
 
   private void qualityOverTime(StringBuilder out, List<Row> profile) {
     Map<String, List<double[]>> series = new TreeMap<>();
-    String[] names = {"accuracy_score", "roc_auc_score", "root_mean_squared_error", "r2_score"};
-    int[] indexes = {28, 32, 37, 38};
+    List<ProfileColumn> metrics = List.of(ProfileColumn.ACCURACY_SCORE, ProfileColumn.ROC_AUC_SCORE,
+        ProfileColumn.ROOT_MEAN_SQUARED_ERROR, ProfileColumn.R2_SCORE);
     for (Row r : profile) {
-      if (!MonitorProperties.TABLE_COLUMN.equals(r.getString(7)) || r.isNullAt(0)) {
+      if (!MonitorProperties.TABLE_COLUMN.equals(MetricRows.string(r, ProfileColumn.COLUMN_NAME))
+          || r.isNullAt(ProfileColumn.WINDOW.index())) {
         continue;
       }
-      Timestamp start = r.getStruct(0).getTimestamp(0);
-      for (int i = 0; i < names.length; i++) {
-        if (!r.isNullAt(indexes[i])) {
-          series.computeIfAbsent(names[i], k -> new ArrayList<>())
-              .add(new double[] {start.getTime(), r.getDouble(indexes[i])});
+      Timestamp start = MetricRows.keyOf(r).start();
+      for (ProfileColumn metric : metrics) {
+        if (!r.isNullAt(metric.index())) {
+          series.computeIfAbsent(metric.column(), k -> new ArrayList<>())
+              .add(new double[] {start.getTime(), r.getDouble(metric.index())});
         }
       }
     }
@@ -197,6 +198,10 @@ public final class MonitorReport {
       points.sort((a, b) -> Double.compare(a[0], b[0]));
       out.append(figure(name, lineChart(points)));
     });
+  }
+
+  private static byte[] sketch(Row profileRow) {
+    return (byte[]) MetricRows.get(profileRow, ProfileColumn.SKETCH);
   }
 
   private String figure(String caption, String svg) {

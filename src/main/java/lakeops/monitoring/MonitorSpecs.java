@@ -2,7 +2,6 @@ package lakeops.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lakeops.config.YamlConfig;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.InvalidConfigException;
 import lakeops.monitoring.MonitorSpec.Baseline;
 import lakeops.monitoring.MonitorSpec.Granularity;
 import lakeops.monitoring.MonitorSpec.InferenceLog;
@@ -62,7 +60,7 @@ public final class MonitorSpecs {
       return files.filter(f -> f.getFileName().toString().endsWith(".yml")).sorted()
           .map(MonitorSpecs::load).toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list monitors in " + dir, e);
+      throw MonitoringErrors.cannotListMonitors(dir, e);
     }
   }
 
@@ -71,8 +69,7 @@ public final class MonitorSpecs {
     Path file = directory(home).resolve(name + ".yml");
     if (!Files.isRegularFile(file)) {
       List<String> known = list(home).stream().map(MonitorSpec::name).toList();
-      throw new InvalidConfigException(String.format(
-          "Cannot find monitor '%s': expected file %s (monitors here: %s)", name, file, known));
+      throw MonitoringErrors.monitorNotFound(name, file, known);
     }
     return load(file);
   }

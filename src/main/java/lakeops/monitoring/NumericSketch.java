@@ -30,7 +30,7 @@ import java.util.Iterator;
  * coarsens both sides alike and adds no drift of its own. Nulls and NaN are not added (the profile
  * counts them).
  */
-public final class NumericSketch implements Serializable {
+final class NumericSketch implements Serializable {
 
   private static final long serialVersionUID = 2L;
   private static final int BUFFER = 8192;

@@ -436,8 +436,7 @@ final class ProfileScan {
         return f;
       }
     }
-    throw new lakeops.exceptions.InvalidConfigException(String.format(
-        "Cannot monitor column '%s': not in the table (columns: %s)", name, List.of(data.columns())));
+    throw MonitoringErrors.columnNotFound(name, List.of(data.columns()));
   }
 
   private static boolean hasColumn(Dataset<Row> data, String name) {

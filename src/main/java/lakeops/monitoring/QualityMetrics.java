@@ -33,7 +33,7 @@ import org.apache.spark.sql.Column;
  * @param r2 coefficient of determination
  * @param meanAbsolutePercentageError MAPE, a fraction
  */
-public record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWeighted,
+record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWeighted,
     Double recallMacro, Double recallWeighted, Double f1Macro, Double f1Weighted, Double rocAuc,
     Double logLoss, List<Cell> confusion, Double meanAbsoluteError, Double meanSquaredError,
     Double rootMeanSquaredError, Double r2, Double meanAbsolutePercentageError) {

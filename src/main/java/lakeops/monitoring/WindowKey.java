@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param sliceValue its value as a string
  * @param modelId model version
  */
-public record WindowKey(String logType, String granularity, Timestamp start, Timestamp end,
+record WindowKey(String logType, String granularity, Timestamp start, Timestamp end,
     String sliceKey, String sliceValue, String modelId) {
 
   /** Input log type. */
