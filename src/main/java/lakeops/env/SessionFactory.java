@@ -144,9 +144,11 @@ public final class SessionFactory {
     return String.join(",", all);
   }
 
+  /** The settings that make a session its environment's: catalogs, access, environment, home. */
   private static boolean isWiring(String key) {
     return key.startsWith("spark.sql.catalog.") || key.equals("spark.sql.defaultCatalog")
-        || key.startsWith("spark.lakeops.");
+        || key.startsWith(AccessProperties.PREFIX) || key.equals(ENVIRONMENT_CONF)
+        || key.equals(HOME_CONF);
   }
 
   private static Map<String, String> sparkDefaults(LakeOpsHome home) {
