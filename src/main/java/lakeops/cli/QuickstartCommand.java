@@ -149,7 +149,7 @@ final class QuickstartCommand implements Callable<Integer> {
           + " (compute the feature tables first: lakeops features compute --env " + environment.name() + ")");
       return;
     }
-    TrainCommand.print(training.trainAndPublish(modelFile));
+    System.out.print(training.trainAndPublish(modelFile).summary());
   }
 
   private static void step(String title) {
