@@ -3,13 +3,16 @@ package lakeops.cli;
 import lakeops.jobs.JobMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code lakeops}: the command line of LakeOps. Commands parse, call the capability's API and print;
- * errors print as one line {@code Error: …} (exit 1, usage errors exit 2, see {@link JobMain}).
+ * every command answers {@code -h}/{@code --help}; errors print as one line {@code Error: …} (exit 1,
+ * usage errors exit 2, see {@link JobMain}).
  */
 @Command(
     name = "lakeops",
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = LakeOps.Version.class,
     description = "LakeOps: the MLOps engine for the lakehouse (Spark, Delta Lake, MLlib, MLflow).",
