@@ -1,15 +1,9 @@
 package lakeops.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
+import lakeops.config.MaskedYaml;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
@@ -22,12 +16,6 @@ import picocli.CommandLine.Mixin;
     subcommands = {EnvCommand.Show.class, EnvCommand.ListEnvironments.class})
 final class EnvCommand {
 
-  /** Keys whose values are secrets: printed masked. */
-  static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(secret|password|token|credential|access[._]?key|session[._]?key).*");
-
-  static final String MASK = "****";
-
   /** {@code lakeops env show --env dev}: the resolved environment with secrets masked. */
   @Command(name = "show", description = "Print an environment's resolved settings, secrets masked.")
   static final class Show implements Callable<Integer> {
@@ -35,20 +23,13 @@ final class EnvCommand {
     @Mixin EnvironmentOption env;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
       Environments environments = Environments.load(LakeOpsHome.current());
       Environment environment = environments.get(env.name);
-      ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-      ObjectNode tree = yaml.valueToTree(environment);
-      tree.put("file", environment.file().toString());
-      tree.putPOJO("spark_session_conf", SessionFactory.sparkConf(environments, environment));
-      ObjectNode masked = yaml.valueToTree(tree);
-      mask(masked);
-      System.out.print(yaml.writeValueAsString(masked));
+      Map<String, Object> resolved = new LinkedHashMap<>();
+      resolved.put("file", environment.file().toString());
+      resolved.put("spark_session_conf", SessionFactory.sparkConf(environments, environment));
+      System.out.print(MaskedYaml.write(environment, resolved));
       return 0;
     }
   }
@@ -64,18 +45,6 @@ final class EnvCommand {
             env.catalogs().read(), env.catalogs().write());
       }
       return 0;
-    }
-  }
-
-  static void mask(ObjectNode node) {
-    Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
-      if (field.getValue() instanceof ObjectNode child) {
-        mask(child);
-      } else if (SECRET_KEY.matcher(field.getKey()).matches() && !field.getValue().isNull()) {
-        field.setValue(node.textNode(MASK));
-      }
     }
   }
 }

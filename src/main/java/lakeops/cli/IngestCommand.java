@@ -7,9 +7,7 @@ import lakeops.ingest.IngestResult;
 import lakeops.ingest.Ingestion;
 import lakeops.ingest.SourceFormat;
 import lakeops.ingest.TableName;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,24 +46,11 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SessionFactory.create(env.name);
-    SourceFormat sourceFormat = format == null
-        ? SourceFormat.detect(source, spark.sessionState().newHadoopConf()) : SourceFormat.parse(format);
-    Ingestion ingestion = Ingestion.from(source, sourceFormat).maxFilesPerBatch(maxFilesPerBatch)
-        .into(TableName.parse(table, spark));
-    if (schema != null) {
-      ingestion = ingestion.withSchema(parseSchema(schema));
-    }
-    IngestResult result = ingestion.run(spark);
+    IngestResult result = Ingestion
+        .from(source, SourceFormat.parseOrDetect(format, source, spark.sessionState().newHadoopConf()))
+        .withSchemaDdl(schema).maxFilesPerBatch(maxFilesPerBatch).into(TableName.parse(table, spark))
+        .run(spark);
     System.out.println(result);
     return 0;
-  }
-
-  private static StructType parseSchema(String ddl) {
-    try {
-      return StructType.fromDDL(ddl);
-    } catch (RuntimeException e) {
-      throw new ValidationException("Invalid --schema '" + ddl + "': expected Spark DDL such as "
-          + "\"date TIMESTAMP_NTZ, delay BIGINT\"");
-    }
   }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
 import lakeops.exceptions.LakeOpsException;
 import lakeops.exceptions.ValidationException;
 import lakeops.jobs.ConsoleProgress;
@@ -70,7 +69,7 @@ final class JobCommand implements Runnable {
       var request = RunRequest.manual(env.name,
           JobRunner.resolveParameters(spec, JobRunner.parseParameters(parameters)));
       JobRunner runner = Jobs.runner(home, environment, master).withMaxParallelTasks(maxParallelTasks);
-      SparkSession spark = runnerSession(environments, env.name);
+      SparkSession spark = Jobs.runnerSession(environments, env.name);
       JobRunResult result;
       try (RunListener listener = RunListener.all(new ConsoleProgress(System.out),
           new DeltaJobRunStore(spark, env.name))) {
@@ -86,20 +85,6 @@ final class JobCommand implements Runnable {
           DeltaJobRunStore.tableName(env.name));
       return 0;
     }
-  }
-
-  /**
-   * The runner's own session, only for recording runs: one local core and no UI unless asked
-   * otherwise (tasks get their own JVMs and clusters).
-   */
-  static SparkSession runnerSession(Environments environments, String environment) {
-    if (System.getProperty("spark.master") == null) {
-      System.setProperty("spark.master", "local[1]");
-    }
-    if (System.getProperty("spark.ui.enabled") == null) {
-      System.setProperty("spark.ui.enabled", "false");
-    }
-    return SessionFactory.create(environments, environment);
   }
 
   /** {@code lakeops job validate [JOB…]}: checks job files (all of jobs/ by default). */

@@ -25,19 +25,10 @@ import picocli.CommandLine.Parameters;
         ModelsCommand.Stage.class, ModelsCommand.Relog.class})
 final class ModelsCommand {
 
-  static ModelRegistry registry(String environmentName) {
+  /** The tracking server of the environment: its model names and Model Registry. */
+  static Tracking tracking(String environmentName) {
     LakeOpsHome home = LakeOpsHome.current();
-    Environment environment = Environments.load(home).get(environmentName);
-    return new ModelRegistry(MlflowRest.of(Tracking.forEnvironment(home, environment).trackingUri()));
-  }
-
-  /** The full name: {@code flight_delay} becomes {@code dev.ml.flight_delay} in dev. */
-  static String fullName(String environmentName, String name) {
-    if (name.contains(".")) {
-      return name;
-    }
-    LakeOpsHome home = LakeOpsHome.current();
-    return Tracking.withoutStarting(home, Environments.load(home).get(environmentName)).modelName(name);
+    return Tracking.forEnvironment(home, Environments.load(home).get(environmentName));
   }
 
   /** {@code lakeops models list --env dev}. */
@@ -50,9 +41,9 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
-      String prefix = fullName(env.name, "x").replaceAll("x$", "");
-      List<RegisteredModel> models = registry(env.name).searchModels(
-          all || prefix.isEmpty() ? null : "name LIKE '" + prefix.replace("'", "\\'") + "%'");
+      Tracking tracking = tracking(env.name);
+      List<RegisteredModel> models =
+          tracking.registry().searchModelsByPrefix(all ? "" : tracking.modelNamePrefix());
       for (RegisteredModel model : models) {
         System.out.printf("%-40s aliases=%s%n", model.name(), model.aliases());
       }
@@ -70,8 +61,9 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
-      ModelRegistry registry = registry(env.name);
-      String full = fullName(env.name, name);
+      Tracking tracking = tracking(env.name);
+      ModelRegistry registry = tracking.registry();
+      String full = tracking.qualifiedModelName(name);
       RegisteredModel model = registry.model(full).orElseThrow(() ->
           new lakeops.exceptions.ValidationException("Unknown registered model " + full));
       System.out.println("model:       " + model.name());
@@ -102,8 +94,9 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
-      ModelRegistry registry = registry(env.name);
-      String full = fullName(env.name, name);
+      Tracking tracking = tracking(env.name);
+      ModelRegistry registry = tracking.registry();
+      String full = tracking.qualifiedModelName(name);
       if (delete) {
         registry.deleteAlias(full, alias);
         System.out.printf("%s: alias %s deleted%n", full, alias);
@@ -131,8 +124,9 @@ final class ModelsCommand {
 
     @Override
     public Integer call() {
-      ModelVersion moved = registry(env.name).transitionStage(fullName(env.name, name), version, stage,
-          archiveExisting);
+      Tracking tracking = tracking(env.name);
+      ModelVersion moved = tracking.registry().transitionStage(tracking.qualifiedModelName(name), version,
+          stage, archiveExisting);
       System.out.printf("%s version %d: stage %s%n", moved.name(), moved.version(), moved.stage());
       return 0;
     }

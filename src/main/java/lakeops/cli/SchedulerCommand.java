@@ -1,24 +1,10 @@
 package lakeops.cli;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
-import lakeops.env.Environment;
-import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.jobs.ConsoleProgress;
-import lakeops.jobs.DeltaJobRunStore;
+import lakeops.jobs.EnvironmentScheduler;
 import lakeops.jobs.JobProperties;
-import lakeops.jobs.JobRunner;
-import lakeops.jobs.JobScheduler;
-import lakeops.jobs.JobSpec;
-import lakeops.jobs.JobSpecs;
-import lakeops.jobs.Jobs;
-import lakeops.jobs.RunListener;
-import lakeops.jobs.SchedulerState;
-import lakeops.jobs.SparkTriggerSource;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,29 +39,12 @@ final class SchedulerCommand implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      LakeOpsHome home = LakeOpsHome.current();
-      Environments environments = Environments.load(home);
-      Environment environment = environments.get(env.name);
-      List<JobSpec> jobs = JobSpecs.loadAll(home);
-      JobRunner runner = Jobs.runner(home, environment, null);
-      SparkSession spark = JobCommand.runnerSession(environments, env.name);
-      ConsoleProgress progress = new ConsoleProgress(System.out);
-      JobScheduler.JobStarter starter = (job, request) -> {
-        try (RunListener listener = RunListener.all(progress, new DeltaJobRunStore(spark, env.name))) {
-          return runner.run(job, request, listener);
-        }
-      };
-      boolean paused = JobScheduler.pausedByDefault(env.name) && !unpause;
-      try (SchedulerState state = SchedulerState.open(
-              Jobs.stateDir(home).resolve("scheduler").resolve(env.name + ".json"));
-          JobScheduler scheduler = new JobScheduler(jobs, env.name, starter,
-              new SparkTriggerSource(spark, env.name), state, paused, Clock.systemUTC(), System.out)) {
-        if (once) {
-          System.out.println("started: " + scheduler.tick());
-          scheduler.awaitRuns(Duration.ofHours(24));
-        } else {
-          scheduler.runForever(Duration.ofSeconds(tickSeconds));
-        }
+      EnvironmentScheduler scheduler =
+          EnvironmentScheduler.of(LakeOpsHome.current(), env.name).unpaused(unpause);
+      if (once) {
+        scheduler.runOnce(System.out);
+      } else {
+        scheduler.runForever(Duration.ofSeconds(tickSeconds), System.out);
       }
       return 0;
     }

@@ -5,7 +5,6 @@ import lakeops.env.LakeOpsHome;
 import lakeops.env.SessionFactory;
 import lakeops.ingest.SilverRefinement;
 import lakeops.ingest.SilverResult;
-import lakeops.ingest.SilverSpec;
 import lakeops.ingest.TableName;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -29,9 +28,8 @@ final class SilverCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SessionFactory.create(env.name);
-    TableName target = TableName.parse(table, spark);
-    SilverSpec spec = SilverSpec.load(LakeOpsHome.current(), target.schema() + "." + target.table());
-    SilverResult result = SilverRefinement.of(spec).into(target).run(spark);
+    SilverResult result = SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark))
+        .run(spark);
     System.out.println(result);
     return 0;
   }

@@ -73,6 +73,22 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
     return new Ingestion(source, format, sourceSchema, target, maxFilesPerBatch);
   }
 
+  /**
+   * Reads the source with the schema of the Spark DDL {@code ddl} ({@code "date TIMESTAMP_NTZ, delay
+   * BIGINT"}) instead of inferring it (first run only); a null {@code ddl} keeps this ingestion's schema.
+   */
+  public Ingestion withSchemaDdl(String ddl) {
+    if (ddl == null) {
+      return this;
+    }
+    try {
+      return withSchema(StructType.fromDDL(ddl));
+    } catch (RuntimeException e) {
+      throw new ValidationException("Invalid --schema '" + ddl + "': expected Spark DDL such as "
+          + "\"date TIMESTAMP_NTZ, delay BIGINT\"");
+    }
+  }
+
   /** Reads at most {@code files} files per streaming batch. */
   public Ingestion maxFilesPerBatch(int files) {
     return new Ingestion(source, format, schema, target, files);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import lakeops.env.LakeOpsHome;
 import lakeops.exceptions.ValidationException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
@@ -75,6 +76,14 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
   /** The refinement defined by {@code spec}. */
   public static SilverRefinement of(SilverSpec spec) {
     return new SilverRefinement(spec, null);
+  }
+
+  /**
+   * The refinement into the silver table {@code target} under its spec, {@code
+   * conf/expectations/<schema>.<table>.yml} of {@code home}.
+   */
+  public static SilverRefinement of(LakeOpsHome home, TableName target) {
+    return of(SilverSpec.load(home, target.schema() + "." + target.table())).into(target);
   }
 
   /** Writes the silver table {@code table}. */

@@ -43,6 +43,11 @@ public enum SourceFormat {
     }
   }
 
+  /** The format called {@code name} when given, else the format {@link #detect detected} in {@code folder}. */
+  public static SourceFormat parseOrDetect(String name, String folder, Configuration hadoopConf) {
+    return name == null ? detect(folder, hadoopConf) : parse(name);
+  }
+
   /** The format of the visible files of {@code folder}, from their extension (.parquet, .csv, .json). */
   public static SourceFormat detect(String folder, Configuration hadoopConf) {
     Path path = new Path(folder);

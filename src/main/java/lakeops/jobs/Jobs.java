@@ -3,8 +3,11 @@ package lakeops.jobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import lakeops.env.Environment;
+import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.env.SessionFactory;
 import lakeops.exceptions.InvalidConfigException;
+import org.apache.spark.sql.SparkSession;
 
 /** Entry points of the jobs area for a project: finding job files, the runner of an environment. */
 public final class Jobs {
@@ -24,6 +27,21 @@ public final class Jobs {
     SparkRuntime runtime = SparkRuntime.of(home);
     return new JobRunner(new SparkSubmitLauncher(home, runtime),
         new JobClusters(home, environment, runtime, stateDir(home), existingMaster), stateDir(home));
+  }
+
+  /**
+   * The runner's own session in {@code environment}, only for recording runs: one local core and no
+   * UI unless the JVM's {@code spark.master} and {@code spark.ui.enabled} properties say otherwise
+   * (tasks get their own JVMs and clusters).
+   */
+  public static SparkSession runnerSession(Environments environments, String environment) {
+    if (System.getProperty("spark.master") == null) {
+      System.setProperty("spark.master", "local[1]");
+    }
+    if (System.getProperty("spark.ui.enabled") == null) {
+      System.setProperty("spark.ui.enabled", "false");
+    }
+    return SessionFactory.create(environments, environment);
   }
 
   /**

@@ -78,6 +78,11 @@ public final class ModelRegistry {
     return models;
   }
 
+  /** Registered models whose name starts with {@code prefix} ({@code dev.ml.}); all when it is empty. */
+  public List<RegisteredModel> searchModelsByPrefix(String prefix) {
+    return searchModels(prefix.isEmpty() ? null : "name LIKE '" + prefix.replace("'", "\\'") + "%'");
+  }
+
   /**
    * Creates a version of {@code name} from the model directory at {@code source} logged by
    * {@code runId}; if that run already registered that source (a retried call), returns that version.

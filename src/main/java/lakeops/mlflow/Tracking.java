@@ -63,6 +63,25 @@ public final class Tracking {
     return prefix == null ? name : prefix + name;
   }
 
+  /** The prefix of this environment's registered-model names ({@code dev.ml.}), empty when it has none. */
+  public String modelNamePrefix() {
+    String prefix = environment.mlflow().modelPrefix();
+    return prefix == null ? "" : prefix;
+  }
+
+  /**
+   * The registered-model name {@code name} stands for: as given when qualified ({@code
+   * dev.ml.flight_delay}), else {@link #modelName(String) modelName(name)}.
+   */
+  public String qualifiedModelName(String name) {
+    return name.contains(".") ? name : modelName(name);
+  }
+
+  /** The Model Registry of this tracking server. */
+  public ModelRegistry registry() {
+    return new ModelRegistry(MlflowRest.of(trackingUri));
+  }
+
   /**
    * Gets or creates the experiment called {@link #experimentName(String) experimentName(name)}; safe
    * when another process creates it at the same time.

@@ -1,21 +1,51 @@
 package lakeops.monitoring;
 
-import lakeops.cli.LakeOps;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
+import lakeops.env.SessionFactory;
+import lakeops.jobs.JobMain;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Job main of the monitoring step, for {@code spark-submit --class lakeops.monitoring.MonitorJob
- * lakeops-jobs.jar --env prod --monitor flights}: the same as {@code lakeops monitor run}.
+ * lakeops-jobs.jar --env prod --monitor flights}: the arguments and output of {@code lakeops monitor
+ * run}.
  */
-public final class MonitorJob {
+@Command(name = "lakeops.monitoring.MonitorJob",
+    description = "Refresh the metric tables (changed windows only) and evaluate alerts.")
+public final class MonitorJob implements Callable<Integer> {
+
+  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
+      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+  String environment;
+
+  @Option(names = "--monitor", required = true, paramLabel = "NAME",
+      description = "Monitor of conf/monitors/NAME.yml.")
+  String monitor;
 
   private MonitorJob() {}
 
-  /** Runs {@code lakeops monitor run} with {@code args} and exits with its code. */
+  /** Runs the step with {@code args} and exits with its code (see {@link JobMain}). */
   public static void main(String[] args) {
-    String[] command = new String[args.length + 2];
-    command[0] = "monitor";
-    command[1] = "run";
-    System.arraycopy(args, 0, command, 2, args.length);
-    System.exit(LakeOps.execute(command));
+    JobMain.run(new MonitorJob(), args);
+  }
+
+  @Override
+  public Integer call() {
+    MonitorSpec spec = MonitorSpecs.load(LakeOpsHome.current(), monitor);
+    SparkSession spark = SessionFactory.create(environment);
+    System.out.println(MonitorRefresh.of(spark, environment, spec).execute());
+    List<FiredAlert> fired = AlertEvaluation.of(spark, environment, spec).execute();
+    for (FiredAlert alert : fired) {
+      System.out.printf("alert %s fired: %s = %s in window %s (%s)%n", alert.alertName(),
+          alert.metric(), alert.value(), alert.windowStart(), alert.rule());
+    }
+    System.out.printf("%d alert(s) fired%n", fired.size());
+    return 0;
   }
 }

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lakeops.env.Environment;
+import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.env.SessionFactory;
 import lakeops.features.FeatureLookup;
 import lakeops.features.ModelFeatureSpec;
 import lakeops.features.FeatureStore;
@@ -70,6 +72,16 @@ public final class ModelTraining {
   /** Training in {@code environment} (its catalog holds the label and feature tables). */
   public static ModelTraining of(SparkSession spark, LakeOpsHome home, Environment environment) {
     return new ModelTraining(spark, home, environment);
+  }
+
+  /**
+   * Training in the environment called {@code environment} of {@code home}, in a session of that
+   * environment.
+   */
+  public static ModelTraining of(LakeOpsHome home, String environment) {
+    Environments environments = Environments.load(home);
+    Environment chosen = environments.get(environment);
+    return of(SessionFactory.create(environments, chosen.name()), home, chosen);
   }
 
   /** Trains the model of {@code modelFile}, then logs and registers it. */

@@ -1,19 +1,56 @@
 package lakeops.training;
 
-import lakeops.cli.LakeOps;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
+import lakeops.jobs.JobMain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Job main of training, for {@code spark-submit --class lakeops.training.TrainJob lakeops-jobs.jar
- * --env dev --model conf/models/flight_delay.yml}: the same as {@code lakeops train}.
+ * --env dev --model conf/models/flight_delay.yml}: the arguments and output of {@code lakeops train}.
  */
-public final class TrainJob {
+@Command(name = "lakeops.training.TrainJob",
+    description = "Train a model from its config file, log it to MLflow and register it.")
+public final class TrainJob implements Callable<Integer> {
+
+  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
+      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+  String environment;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE",
+      description = "Model config file, e.g. conf/models/flight_delay.yml.")
+  Path model;
+
+  @Option(names = "--no-log", description = "Train and keep the model locally; log nothing to MLflow.")
+  boolean noLog;
+
+  @Option(names = "--skip-if-missing",
+      description = "Exit 0 without training when a label or feature table is missing (says which).")
+  boolean skipIfMissing;
 
   private TrainJob() {}
 
+  /** Runs the step with {@code args} and exits with its code (see {@link JobMain}). */
   public static void main(String[] args) {
-    String[] command = new String[args.length + 1];
-    command[0] = "train";
-    System.arraycopy(args, 0, command, 1, args.length);
-    System.exit(LakeOps.execute(command));
+    JobMain.run(new TrainJob(), args);
+  }
+
+  @Override
+  public Integer call() {
+    LakeOpsHome home = LakeOpsHome.current();
+    ModelTraining training = ModelTraining.of(home, environment);
+    Path file = home.resolve(model.toString());
+    List<String> missing = skipIfMissing ? training.missingTables(file) : List.of();
+    if (!missing.isEmpty()) {
+      System.out.println("Skipped training " + model + ": missing tables " + missing);
+      return 0;
+    }
+    System.out.print((noLog ? training.train(file) : training.trainAndPublish(file)).summary());
+    return 0;
   }
 }

@@ -23,4 +23,23 @@ public record TrainingResult(String registeredModel, Path bundleDir, ModelBundle
   public String modelUri() {
     return published == null ? null : "models:/" + registeredModel + "/" + published.version();
   }
+
+  /**
+   * The result in lines as {@code lakeops train} prints them: model, metrics by name, where the model
+   * is kept and, when published, its run, version, alias and MLflow UI address.
+   */
+  public String summary() {
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("  model=%s training_seconds=%.1f%n", registeredModel, trainingSeconds));
+    metrics.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(m -> text.append(String.format("  %-28s %.4f%n", m.getKey(), m.getValue())));
+    text.append(String.format("  kept in %s%n", bundleDir));
+    if (published != null) {
+      text.append(String.format("  run=%s version=%d alias=%s uri=%s%n", published.runId(),
+          published.version(), published.alias(), modelUri()));
+      text.append(String.format("  open %s/#/experiments/%s/runs/%s%n", published.trackingUri(),
+          published.experimentId(), published.runId()));
+    }
+    return text.toString();
+  }
 }

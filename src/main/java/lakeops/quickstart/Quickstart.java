@@ -1,0 +1,188 @@
+package lakeops.quickstart;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lakeops.catalog.Catalogs;
+import lakeops.env.Environment;
+import lakeops.env.Environments;
+import lakeops.env.LakeOpsHome;
+import lakeops.env.SessionFactory;
+import lakeops.features.ComputedFeatureTable;
+import lakeops.features.FeatureProperties;
+import lakeops.features.FeatureSpecs;
+import lakeops.features.FeatureStore;
+import lakeops.features.FeatureTable;
+import lakeops.ingest.FlightsPipeline;
+import lakeops.mlflow.Tracking;
+import lakeops.sample.SampleData;
+import lakeops.training.ModelTraining;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.mlflow.tracking.MlflowClient;
+
+/**
+ * The main job end to end on embedded defaults, as {@code lakeops quickstart} runs it. Provisions the
+ * catalogs of every environment, writes and reads a Delta table by three-part name in the chosen
+ * environment, fetches the real flights sample (or generates synthetic flights) and builds bronze →
+ * silver → gold from it, computes the feature tables of {@code conf/features}, logs an MLflow run to the
+ * environment's tracking server, and trains, logs and registers the flight-delay model ({@value
+ * #MODEL_FILE}; alias champion if the model has none). Every step reports what it did.
+ *
+ * <pre>{@code Quickstart.of(home, "dev").syntheticRows(2000).run(System.out);}</pre>
+ */
+public final class Quickstart {
+
+  /** The Delta table written and read by three-part name in the chosen environment's catalog. */
+  public static final String TABLE = "gold.quickstart_numbers";
+
+  /** The model trained after gold, relative to the home. */
+  public static final String MODEL_FILE = "conf/models/flight_delay.yml";
+
+  /** The MLflow experiment of the quickstart's run, in the environment's experiment folder. */
+  public static final String EXPERIMENT = "quickstart";
+
+  private final LakeOpsHome home;
+  private final String environment;
+  private final long syntheticRows;
+
+  private Quickstart(LakeOpsHome home, String environment, long syntheticRows) {
+    this.home = home;
+    this.environment = environment;
+    this.syntheticRows = syntheticRows;
+  }
+
+  /** The quickstart of {@code home} in the environment called {@code environment}, on the real flights. */
+  public static Quickstart of(LakeOpsHome home, String environment) {
+    return new Quickstart(home, environment, 0);
+  }
+
+  /** Builds the pipeline from {@code rows} synthetic flights instead of the real file (0: the real file). */
+  public Quickstart syntheticRows(long rows) {
+    return new Quickstart(home, environment, rows);
+  }
+
+  /** Runs every step, reporting each to {@code out}. */
+  public void run(PrintStream out) {
+    long started = System.nanoTime();
+    Environments environments = Environments.load(home);
+    Environment chosen = environments.get(environment);
+    SparkSession spark = SessionFactory.create(environments, chosen.name());
+    provisionCatalogs(spark, environments, chosen, out);
+    String table = chosen.name() + "." + TABLE;
+    TableSummary summary = writeAndReadTable(spark, table, out);
+    FlightsPipeline.Result pipeline = flightsPipeline(spark, chosen, out);
+    computeFeatures(spark, chosen, out);
+    logRun(chosen, table, summary, pipeline, out);
+    trainFlightDelay(spark, chosen, out);
+    out.printf("%nQuickstart done in %.1f s (environment %s).%n", (System.nanoTime() - started) / 1e9,
+        chosen.name());
+    out.println("Try: bin/lakeops sql --env " + chosen.name()
+        + " \"SELECT origin, sum(flights), avg(mean_delay_minutes) FROM " + chosen.name()
+        + ".gold.airport_daily GROUP BY origin ORDER BY 2 DESC LIMIT 10\"");
+  }
+
+  private static void provisionCatalogs(SparkSession spark, Environments environments,
+      Environment chosen, PrintStream out) {
+    step(out, "Catalogs");
+    for (Environment each : environments.all().values()) {
+      if (!chosen.canWrite(each.name())) {
+        out.printf("  %-8s %s  (read-only from %s: its own sessions provision it)%n",
+            each.name(), each.storageRoot(), chosen.name());
+        continue;
+      }
+      List<String> schemas = Catalogs.provision(each, spark.sessionState().newHadoopConf());
+      out.printf("  %-8s %s  schemas: %s%n", each.name(), each.storageRoot(), schemas);
+    }
+  }
+
+  /** What the quickstart table holds: its rows, their mean score and the table's Delta version. */
+  private record TableSummary(long rows, double meanScore, long version) {}
+
+  private static TableSummary writeAndReadTable(SparkSession spark, String table, PrintStream out) {
+    step(out, "Delta table " + table);
+    spark.sql("CREATE OR REPLACE TABLE " + table + " AS "
+        + "SELECT id, id % 7 AS bucket, rand(42) AS score FROM range(1000)");
+    Row read = spark.sql("SELECT count(*) AS rows, avg(score) AS mean_score FROM " + table).first();
+    long version = spark.sql("DESCRIBE HISTORY " + table).first().getLong(0);
+    TableSummary summary = new TableSummary(read.getLong(0), read.getDouble(1), version);
+    out.printf("  rows=%d mean_score=%.4f delta_version=%d%n", summary.rows(), summary.meanScore(),
+        summary.version());
+    return summary;
+  }
+
+  private FlightsPipeline.Result flightsPipeline(SparkSession spark, Environment chosen, PrintStream out) {
+    long started = System.nanoTime();
+    step(out, syntheticRows > 0 ? "Sample data: " + syntheticRows + " synthetic flights"
+        : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
+    Path landing = syntheticRows > 0
+        ? SampleData.syntheticFlights(home, spark, syntheticRows)
+        : SampleData.fetchFlights(home).getParent();
+    out.printf("  landing=%s%n", landing);
+    FlightsPipeline pipeline = new FlightsPipeline(landing.toString(), chosen.name());
+    step(out, "Bronze, silver, gold in " + chosen.name());
+    FlightsPipeline.Result result = pipeline.run(spark, home);
+    out.printf("  bronze %s%n  silver %s%n  gold   %s%n", result.bronze(), result.silver(), result.gold());
+    out.printf("  gold flights rows=%d airport_daily rows=%d pipeline_seconds=%.1f%n",
+        result.gold().flightRows(), result.gold().airportDayRows(), (System.nanoTime() - started) / 1e9);
+    return result;
+  }
+
+  /** The feature tables of {@code conf/features} from gold. */
+  private void computeFeatures(SparkSession spark, Environment chosen, PrintStream out) {
+    Path specs = home.confDir().resolve(FeatureProperties.SPECS_FOLDER);
+    step(out, "Feature tables (" + specs + ")");
+    FeatureStore store = FeatureStore.of(spark);
+    for (ComputedFeatureTable computed : FeatureSpecs.load(specs, chosen.name())) {
+      long started = System.nanoTime();
+      FeatureTable table = store.compute(computed);
+      long rows = spark.table(table.name()).count();
+      out.printf("  %-40s rows=%d version=%d seconds=%.1f%n", table.name(), rows, table.version(),
+          (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /** Logs a run of the table's and the pipeline's figures to the environment's tracking server. */
+  private void logRun(Environment chosen, String table, TableSummary summary,
+      FlightsPipeline.Result pipeline, PrintStream out) {
+    step(out, "MLflow run");
+    Tracking tracking = Tracking.forEnvironment(home, chosen);
+    MlflowClient client = tracking.client();
+    String experimentId = tracking.experimentId(client, EXPERIMENT);
+    String runId = client.createRun(experimentId).getRunId();
+    client.logParam(runId, "table", table);
+    client.logParam(runId, "delta_version", Long.toString(summary.version()));
+    client.setTag(runId, "lakeops.environment", chosen.name());
+    client.logMetric(runId, "rows", summary.rows());
+    client.logMetric(runId, "mean_score", summary.meanScore());
+    client.logMetric(runId, "bronze_rows_read", pipeline.bronze().rowsRead());
+    client.logMetric(runId, "silver_rows_quarantined", pipeline.silver().rowsQuarantined());
+    client.logMetric(runId, "gold_flight_rows", pipeline.gold().flightRows());
+    client.setTerminated(runId);
+    out.printf("  experiment=%s run=%s%n  open %s%n", tracking.experimentName(EXPERIMENT), runId,
+        tracking.runUrl(experimentId, runId));
+  }
+
+  /** Trains, logs and registers the flight-delay model, or says why it is skipped. */
+  private void trainFlightDelay(SparkSession spark, Environment chosen, PrintStream out) {
+    Path modelFile = home.resolve(MODEL_FILE);
+    step(out, "Train " + MODEL_FILE + " in " + chosen.name());
+    if (!Files.isRegularFile(modelFile)) {
+      out.println("  skipped: no " + modelFile);
+      return;
+    }
+    ModelTraining training = ModelTraining.of(spark, home, chosen);
+    List<String> missing = training.missingTables(modelFile);
+    if (!missing.isEmpty()) {
+      out.println("  skipped: missing tables " + missing
+          + " (compute the feature tables first: lakeops features compute --env " + chosen.name() + ")");
+      return;
+    }
+    out.print(training.trainAndPublish(modelFile).summary());
+  }
+
+  private static void step(PrintStream out, String title) {
+    out.println("==> " + title);
+  }
+}
