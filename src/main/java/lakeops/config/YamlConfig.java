@@ -40,6 +40,7 @@ public final class YamlConfig {
     return new YamlConfig(file, kind);
   }
 
+  /** The file. */
   public Path file() {
     return file;
   }
@@ -77,11 +78,23 @@ public final class YamlConfig {
     }
   }
 
-  /** Refuses the file unless {@code condition} holds: {@code key '<key>' <problem>}. */
+  /**
+   * Refuses the file unless {@code condition} holds: {@code key '<key>' <problem>}, where {@code
+   * problem} says what is wrong with the key's value as a predicate ({@code is missing}, {@code must be
+   * at least 1, got 0}).
+   */
   public void require(String key, boolean condition, String problem) {
     if (!condition) {
       throw invalid(String.format("key '%s' %s", key, problem));
     }
+  }
+
+  /**
+   * An error about the value of {@code key} whose own message is complete (the error of a value
+   * refused where it was built): {@code Invalid <kind> file <file>: key '<key>': <message>}.
+   */
+  public InvalidConfigException invalidKey(String key, String message) {
+    return invalid(String.format("key '%s': %s", key, message));
   }
 
   /** An error about this file: {@code Invalid <kind> file <file>: <problem>}. */
