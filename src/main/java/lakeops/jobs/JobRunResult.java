@@ -25,8 +25,7 @@ public record JobRunResult(RunRecord run, List<RunRecord> records) {
 
   /** The last record of task {@code key}. */
   public RunRecord task(String key) {
-    return lastOf(key).orElseThrow(() -> new IllegalArgumentException(
-        "Expected a record of task '" + key + "' in run " + run.runId()));
+    return lastOf(key).orElseThrow(() -> JobErrors.noTaskRecord(key, run.runId()));
   }
 
   /** Attempts task {@code key} made (0 when it was skipped). */

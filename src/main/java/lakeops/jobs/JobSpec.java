@@ -41,8 +41,7 @@ public record JobSpec(
   /** The task called {@code key}. */
   public TaskSpec task(String key) {
     return tasks.stream().filter(t -> t.taskKey().equals(key)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "Expected a task of job '" + name + "' called '" + key + "'"));
+        .orElseThrow(() -> JobErrors.noTask(name, key));
   }
 
   /**

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import lakeops.env.Environment;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.InvalidConfigException;
 
 /** Entry points of the jobs area for a project: finding job files, the runner of an environment. */
 public final class Jobs {
@@ -38,8 +37,6 @@ public final class Jobs {
         return candidate.toAbsolutePath().normalize();
       }
     }
-    throw new InvalidConfigException(String.format(
-        "No job file '%s': expected a path to a .yml file or the name of a job in %s", name,
-        home.root().resolve(JobProperties.JOBS_DIR)));
+    throw JobErrors.noJobFile(name, home.root().resolve(JobProperties.JOBS_DIR));
   }
 }
