@@ -11,14 +11,17 @@ import java.util.Optional;
  */
 public record JobRunResult(RunRecord run, List<RunRecord> records) {
 
+  /** Copies the records. */
   public JobRunResult {
     records = List.copyOf(records);
   }
 
+  /** The run id. */
   public String runId() {
     return run.runId();
   }
 
+  /** How the run ended. */
   public ResultState result() {
     return run.resultState();
   }
