@@ -187,7 +187,7 @@ final class JobSpecLoader {
     try {
       CronSchedule.of(schedule);
     } catch (InvalidConfigException e) {
-      throw YamlConfig.of(file, KIND).invalidKey("schedule.quartz_cron_expression", e.getMessage());
+      throw invalidKey(file, "schedule.quartz_cron_expression", e.getMessage());
     }
     return Optional.of(schedule);
   }
@@ -233,8 +233,8 @@ final class JobSpecLoader {
     YamlConfig.of(file, KIND).require(key, condition, problem);
   }
 
-  private static InvalidConfigException invalid(Path file, String problem) {
-    return YamlConfig.of(file, KIND).invalid(problem);
+  private static InvalidConfigException invalidKey(Path file, String key, String message) {
+    return YamlConfig.of(file, KIND).invalidKey(key, message);
   }
 
   /** The file as written, before validation and defaults. */
