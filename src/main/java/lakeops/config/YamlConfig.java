@@ -1,9 +1,11 @@
 package lakeops.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -16,7 +18,8 @@ import lakeops.exceptions.InvalidConfigException;
 /**
  * One YAML configuration file of a kind ("environment", "job", …), read strictly: snake_case keys
  * bound to records, unknown keys and wrong types refused, and every error naming the file and the key
- * ({@code Invalid job file jobs/x.yml: unknown key 'tasks[0].dependson' (known here: …)}).
+ * ({@code Invalid job file jobs/x.yml: unknown key 'tasks[0].dependson' (known here: …)}). {@link
+ * #toYaml} writes such a record back in the same form.
  */
 public final class YamlConfig {
 
@@ -26,6 +29,9 @@ public final class YamlConfig {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  private static final ObjectWriter WRITER = MAPPER.copy()
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL).writer();
 
   private final Path file;
   private final String kind;
@@ -40,6 +46,7 @@ public final class YamlConfig {
     return new YamlConfig(file, kind);
   }
 
+  /** The file. */
   public Path file() {
     return file;
   }
@@ -61,6 +68,19 @@ public final class YamlConfig {
     return tree;
   }
 
+  /**
+   * {@code value} (a record of a config file) as the YAML it would be read from: snake_case keys,
+   * null values left out.
+   */
+  public static String toYaml(Object value) {
+    try {
+      return WRITER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Cannot write " + value.getClass().getSimpleName()
+          + " as YAML: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Binds {@code tree} to {@code type}, turning Jackson's errors into ones naming file and key. */
   public <T> T bind(JsonNode tree, Class<T> type) {
     try {
@@ -77,11 +97,23 @@ public final class YamlConfig {
     }
   }
 
-  /** Refuses the file unless {@code condition} holds: {@code key '<key>' <problem>}. */
+  /**
+   * Refuses the file unless {@code condition} holds: {@code key '<key>' <problem>}, where {@code
+   * problem} says what is wrong with the key's value as a predicate ({@code is missing}, {@code must be
+   * at least 1, got 0}).
+   */
   public void require(String key, boolean condition, String problem) {
     if (!condition) {
       throw invalid(String.format("key '%s' %s", key, problem));
     }
+  }
+
+  /**
+   * An error about the value of {@code key} whose own message is complete (the error of a value
+   * refused where it was built): {@code Invalid <kind> file <file>: key '<key>': <message>}.
+   */
+  public InvalidConfigException invalidKey(String key, String message) {
+    return invalid(String.format("key '%s': %s", key, message));
   }
 
   /** An error about this file: {@code Invalid <kind> file <file>: <problem>}. */

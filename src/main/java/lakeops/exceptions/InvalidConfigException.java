@@ -8,10 +8,12 @@ package lakeops.exceptions;
  */
 public class InvalidConfigException extends LakeOpsException {
 
+  /** An error whose {@code message} names the file and the key. */
   public InvalidConfigException(String message) {
     super(message);
   }
 
+  /** An error whose {@code message} names the file and the key, caused by {@code cause}. */
   public InvalidConfigException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -8,10 +8,12 @@ package lakeops.exceptions;
  */
 public class LakeOpsException extends RuntimeException {
 
+  /** An error with a complete one-line {@code message}. */
   public LakeOpsException(String message) {
     super(message);
   }
 
+  /** An error with a complete one-line {@code message}, caused by {@code cause}. */
   public LakeOpsException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -3,6 +3,7 @@ package lakeops.exceptions;
 /** A value given through the API or CLI is not what the operation expects. */
 public class ValidationException extends LakeOpsException {
 
+  /** An error whose {@code message} names the value refused and why. */
   public ValidationException(String message) {
     super(message);
   }

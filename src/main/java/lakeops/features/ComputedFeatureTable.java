@@ -1,7 +1,5 @@
 package lakeops.features;
 
-import lakeops.exceptions.ValidationException;
-
 /**
  * A feature table computed by a query, as {@code conf/features/*.yml} declares it: the table's spec
  * and the Spark SQL that produces all of its rows from upstream tables (e.g. gold).
@@ -11,12 +9,17 @@ import lakeops.exceptions.ValidationException;
  */
 public record ComputedFeatureTable(FeatureTableSpec spec, String query) {
 
+  /** Checks that there is a spec and a query. */
   public ComputedFeatureTable {
-    ValidationException.check(spec != null, "Invalid computed feature table: no spec");
-    ValidationException.check(query != null && !query.isBlank(),
-        "Invalid computed feature table %s: the query is empty", spec.name());
+    if (spec == null) {
+      throw FeatureErrors.noComputedSpec();
+    }
+    if (query == null || query.isBlank()) {
+      throw FeatureErrors.emptyQuery(spec.name());
+    }
   }
 
+  /** The feature table's three-part name. */
   public String name() {
     return spec.name();
   }

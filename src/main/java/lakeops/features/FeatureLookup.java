@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lakeops.exceptions.ValidationException;
 
 /**
  * How a training set takes features from one feature table: which label columns hold the table's
@@ -29,13 +28,15 @@ public record FeatureLookup(
     Map<String, Object> defaults,
     boolean knownAt) {
 
+  /** Copies the lists and maps; refuses a negative lookback. */
   public FeatureLookup {
     lookupKeys = List.copyOf(lookupKeys);
     features = List.copyOf(features);
     renames = Map.copyOf(renames);
     defaults = Map.copyOf(defaults);
-    ValidationException.check(lookbackWindow.isEmpty() || !lookbackWindow.get().isNegative(),
-        "Invalid lookback for %s: %s is negative", table, lookbackWindow.orElse(null));
+    if (lookbackWindow.isPresent() && lookbackWindow.get().isNegative()) {
+      throw FeatureErrors.negativeLookback(table, lookbackWindow.get());
+    }
   }
 
   /** A lookup of every feature of {@code table}; say {@link #on} which label columns are its keys. */

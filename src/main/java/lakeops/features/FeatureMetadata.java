@@ -61,7 +61,7 @@ final class FeatureMetadata {
       try {
         statistics(table, written, now).writeTo(statsTable(catalog)).append();
       } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-        throw new IllegalStateException("Table " + statsTable(catalog) + " vanished after creation", e);
+        throw FeatureErrors.dropped("record feature statistics in " + statsTable(catalog), e);
       }
     }
   }

@@ -15,13 +15,22 @@ public final class FeatureProperties {
   public static final String STATS_TABLE = "feature_stats";
 
   /** Delta table property holding a feature table's primary keys, comma separated. */
-  public static final String PRIMARY_KEYS_PROPERTY = "lakeops.feature.primary_keys";
+  public static final String PRIMARY_KEYS_PROPERTY = "lakeops.features.primaryKeys";
 
   /** Delta table property holding a feature table's timestamp key, if it has one. */
-  public static final String TIMESTAMP_KEY_PROPERTY = "lakeops.feature.timestamp_key";
+  public static final String TIMESTAMP_KEY_PROPERTY = "lakeops.features.timestampKey";
 
   /** Delta table property marking a table as a feature table. */
-  public static final String FEATURE_TABLE_PROPERTY = "lakeops.feature.table";
+  public static final String FEATURE_TABLE_PROPERTY = "lakeops.features.featureTable";
+
+  /**
+   * The name {@link #PRIMARY_KEYS_PROPERTY} had in tables created by earlier versions: still read
+   * (the new name wins when a table has both), never written.
+   */
+  static final String LEGACY_PRIMARY_KEYS_PROPERTY = "lakeops.feature.primary_keys";
+
+  /** The name {@link #TIMESTAMP_KEY_PROPERTY} had earlier: read like {@link #LEGACY_PRIMARY_KEYS_PROPERTY}. */
+  static final String LEGACY_TIMESTAMP_KEY_PROPERTY = "lakeops.feature.timestamp_key";
 
   /**
    * Delta's change data feed, on for every feature table from creation: as-known-at lookups read

@@ -1,7 +1,6 @@
 package lakeops.features;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -63,7 +62,7 @@ public final class FeatureScoring {
       registry.download(uri, target);
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot make a folder for model " + uri, e);
+      throw FeatureErrors.cannotDownload(uri, e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package lakeops.features;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +33,9 @@ public final class FeatureSpecs {
 
   /** The tables of every {@code *.yml} file under {@code location} (or of that one file), in {@code catalog}. */
   public static List<ComputedFeatureTable> load(Path location, String catalog) {
-    ValidationException.check(Files.exists(location), "No feature specs at %s", location);
+    if (!Files.exists(location)) {
+      throw FeatureErrors.noSpecs(location);
+    }
     List<ComputedFeatureTable> tables = new ArrayList<>();
     for (Path file : files(location)) {
       tables.addAll(loadFile(file, catalog));
@@ -49,14 +50,14 @@ public final class FeatureSpecs {
     try (Stream<Path> entries = Files.list(location)) {
       return entries.filter(p -> p.getFileName().toString().endsWith(".yml")).sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list feature specs in " + location, e);
+      throw FeatureErrors.cannotList(location, e);
     }
   }
 
   private static List<ComputedFeatureTable> loadFile(Path file, String catalog) {
     YamlConfig config = YamlConfig.of(file, KIND);
     SpecFile raw = config.bind(config.readMapping("tables"), SpecFile.class);
-    config.require("tables", raw.tables() != null && !raw.tables().isEmpty(), "missing or empty");
+    config.require("tables", raw.tables() != null && !raw.tables().isEmpty(), "is missing or empty");
     List<ComputedFeatureTable> tables = new ArrayList<>();
     for (int i = 0; i < raw.tables().size(); i++) {
       tables.add(table(config, "tables[" + i + "]", raw.tables().get(i), catalog));
@@ -68,10 +69,10 @@ public final class FeatureSpecs {
       String catalog) {
     config.require(key, entry != null, "is empty");
     config.require(key + ".name", entry.name() != null && entry.name().split("\\.").length == 2,
-        "expected schema.table, e.g. features.origin_delay_stats");
+        "must be schema.table, e.g. features.origin_delay_stats");
     config.require(key + ".primary_keys", entry.primaryKeys() != null && !entry.primaryKeys().isEmpty(),
-        "missing or empty");
-    config.require(key + ".query", entry.query() != null && !entry.query().isBlank(), "missing");
+        "is missing or empty");
+    config.require(key + ".query", entry.query() != null && !entry.query().isBlank(), "is missing");
     FeatureTableSpec.Builder spec = FeatureTableSpec.builder(catalog + "." + entry.name())
         .primaryKeys(entry.primaryKeys().toArray(String[]::new))
         .description(entry.description()).owner(entry.owner());
@@ -84,7 +85,7 @@ public final class FeatureSpecs {
     try {
       return new ComputedFeatureTable(spec.build(), entry.query());
     } catch (ValidationException e) {
-      throw config.invalid("key '" + key + "': " + e.getMessage());
+      throw config.invalidKey(key, e.getMessage());
     }
   }
 

@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public record FeatureTable(FeatureTableSpec spec, StructType schema, long version) {
 
+  /** The table's three-part name. */
   public String name() {
     return spec.name();
   }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lakeops.exceptions.ValidationException;
 
 /**
  * What a feature table is: its three-part name, primary keys, optional timestamp key (for
@@ -14,6 +13,9 @@ import lakeops.exceptions.ValidationException;
  * @param name three-part name, e.g. {@code prod.features.airport_daily}
  * @param primaryKeys entity keys, not including the timestamp key
  * @param timestampKey the event-time column of time-series features, if any
+ * @param description what the features are (empty if none)
+ * @param tags free-form tags
+ * @param owner who owns the table (empty if none)
  */
 public record FeatureTableSpec(
     String name,
@@ -23,16 +25,19 @@ public record FeatureTableSpec(
     Map<String, String> tags,
     String owner) {
 
+  /** Checks the name and keys; null metadata becomes empty. */
   public FeatureTableSpec {
-    ValidationException.check(name != null && name.split("\\.").length == 3,
-        "Invalid feature table name '%s': expected catalog.schema.table", name);
-    ValidationException.check(primaryKeys != null && !primaryKeys.isEmpty(),
-        "Invalid feature table %s: at least one primary key is required", name);
+    if (name == null || name.split("\\.").length != 3) {
+      throw FeatureErrors.invalidTableName(name);
+    }
+    if (primaryKeys == null || primaryKeys.isEmpty()) {
+      throw FeatureErrors.noPrimaryKey(name);
+    }
     primaryKeys = List.copyOf(primaryKeys);
     timestampKey = timestampKey == null ? Optional.empty() : timestampKey;
-    ValidationException.check(timestampKey.isEmpty() || !primaryKeys.contains(timestampKey.get()),
-        "Invalid feature table %s: timestamp key %s must not also be a primary key", name,
-        timestampKey.orElse(""));
+    if (timestampKey.isPresent() && primaryKeys.contains(timestampKey.get())) {
+      throw FeatureErrors.timestampKeyIsPrimaryKey(name, timestampKey.get());
+    }
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     description = description == null ? "" : description;
     owner = owner == null ? "" : owner;
@@ -45,6 +50,7 @@ public record FeatureTableSpec(
     return keys;
   }
 
+  /** A builder of the spec of table {@code name} ({@code catalog.schema.table}). */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -62,31 +68,37 @@ public record FeatureTableSpec(
       this.name = name;
     }
 
+    /** Adds entity keys, in order. */
     public Builder primaryKeys(String... keys) {
       primaryKeys.addAll(List.of(keys));
       return this;
     }
 
+    /** The event-time column, for time-series features. */
     public Builder timestampKey(String column) {
       this.timestampKey = column;
       return this;
     }
 
+    /** What the features are. */
     public Builder description(String text) {
       this.description = text;
       return this;
     }
 
+    /** Who owns the table. */
     public Builder owner(String team) {
       this.owner = team;
       return this;
     }
 
+    /** Adds a tag. */
     public Builder tag(String key, String value) {
       tags.put(key, value);
       return this;
     }
 
+    /** The spec; fails if the name or keys are invalid. */
     public FeatureTableSpec build() {
       return new FeatureTableSpec(name, primaryKeys, Optional.ofNullable(timestampKey), description,
           tags, owner);

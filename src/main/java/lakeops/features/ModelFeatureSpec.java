@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lakeops.exceptions.InvalidConfigException;
 
 /**
  * What a model needs from the feature store at scoring time, stored with the model as
@@ -28,6 +27,7 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Copies the list and map. */
   public ModelFeatureSpec {
     lookups = List.copyOf(lookups);
     tableVersions = Map.copyOf(tableVersions);
@@ -64,7 +64,7 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
       Files.createDirectories(dir);
       JSON.writeValue(file.toFile(), root);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write " + file, e);
+      throw FeatureErrors.cannotWrite(file, e);
     }
     return file;
   }
@@ -73,8 +73,7 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
   public static ModelFeatureSpec readFrom(Path dir) {
     Path file = dir.resolve(FeatureProperties.FEATURE_SPEC_FILE);
     if (!Files.isRegularFile(file)) {
-      throw new InvalidConfigException("Invalid model " + dir + ": no " + FeatureProperties.FEATURE_SPEC_FILE
-          + " (the model was not trained from a feature-store training set)");
+      throw FeatureErrors.noModelFeatureSpec(dir);
     }
     try {
       JsonNode root = JSON.readTree(file.toFile());
@@ -98,7 +97,7 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
       }
       return new ModelFeatureSpec(lookups, versions);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidConfigException("Invalid feature spec " + file + ": " + e.getMessage(), e);
+      throw FeatureErrors.badModelFeatureSpec(file, e);
     }
   }
 

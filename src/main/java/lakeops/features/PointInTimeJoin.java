@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.struct;
 
 import java.util.ArrayList;
 import java.util.List;
-import lakeops.exceptions.SchemaMismatchException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -133,9 +132,7 @@ final class PointInTimeJoin {
       String output = lookup.outputName(feature);
       for (String label : labelColumns) {
         if (label.equalsIgnoreCase(output)) {
-          throw new SchemaMismatchException(String.format(
-              "Cannot look up feature %s of %s: the labels already have a column %s (rename it with "
-                  + "FeatureLookup.rename)", feature, lookup.table(), output));
+          throw FeatureErrors.featureClash(feature, lookup.table(), output);
         }
       }
     }

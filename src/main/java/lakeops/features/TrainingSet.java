@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 public record TrainingSet(
     Dataset<Row> data, List<FeatureLookup> lookups, Map<String, Long> tableVersions) {
 
+  /** Copies the list and map. */
   public TrainingSet {
     lookups = List.copyOf(lookups);
     tableVersions = Map.copyOf(tableVersions);

@@ -1,7 +1,6 @@
 package lakeops.ingest;
 
 import java.util.Locale;
-import lakeops.exceptions.ValidationException;
 
 /**
  * One declarative data-quality rule of a silver table, as in Delta Live Tables: a SQL boolean
@@ -27,17 +26,22 @@ public record Expectation(String name, String rule, Action action) {
       try {
         return valueOf(name.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw new ValidationException("Invalid action '" + name + "': expected warn, drop or fail");
+        throw IngestErrors.badAction(name);
       }
     }
   }
 
+  /** Refuses a bad name, an empty rule or no action. */
   public Expectation {
-    ValidationException.check(name != null && name.matches("[A-Za-z0-9_]+"),
-        "Invalid expectation name '%s': use letters, digits and underscores", name);
-    ValidationException.check(rule != null && !rule.isBlank(),
-        "Invalid expectation %s: expected a SQL boolean rule", name);
-    ValidationException.check(action != null, "Invalid expectation %s: expected an action", name);
+    if (name == null || !name.matches("[A-Za-z0-9_]+")) {
+      throw IngestErrors.badExpectationName(name);
+    }
+    if (rule == null || rule.isBlank()) {
+      throw IngestErrors.noRule(name);
+    }
+    if (action == null) {
+      throw IngestErrors.noAction(name);
+    }
   }
 
   /** A rule that keeps failing rows and counts them. */

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -53,8 +52,9 @@ public record GoldBuild(TableName silver, TableName flights, TableName airportDa
   /** Builds both tables from the latest silver version unless they were built from it already. */
   public GoldResult run(SparkSession spark) {
     long version = DeltaWrites.version(spark, silver);
-    ValidationException.check(version >= 0,
-        "Invalid gold source %s: the table does not exist (run the silver step first)", silver);
+    if (version < 0) {
+      throw IngestErrors.missingSource("gold", silver, "run the silver step first");
+    }
     long flightsBefore = DeltaWrites.version(spark, flights);
     long dailyBefore = DeltaWrites.version(spark, airportDaily);
     Dataset<Row> source = spark.read().format("delta").option("versionAsOf", version)

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import lakeops.exceptions.ValidationException;
@@ -56,11 +55,17 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
 
   private static final String STEP = "ingest";
 
+  /** Refuses a missing source or format and fewer than one file per batch. */
   public Ingestion {
-    ValidationException.check(source != null && !source.isBlank(), "Invalid source: expected a folder");
-    ValidationException.check(format != null, "Invalid format: expected parquet, csv or json");
-    ValidationException.check(maxFilesPerBatch >= 1,
-        "Invalid max files per batch %d: expected 1 or more", maxFilesPerBatch);
+    if (source == null || source.isBlank()) {
+      throw IngestErrors.noSource();
+    }
+    if (format == null) {
+      throw IngestErrors.noFormat();
+    }
+    if (maxFilesPerBatch < 1) {
+      throw IngestErrors.badMaxFiles(maxFilesPerBatch);
+    }
   }
 
   /** Ingestion of the files of {@code source}, all in {@code format}. */
@@ -119,7 +124,7 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
           .start();
       query.awaitTermination();
     } catch (java.util.concurrent.TimeoutException | org.apache.spark.sql.streaming.StreamingQueryException e) {
-      throw Failures.unwrap("Ingestion of " + source + " into " + table + " failed", e);
+      throw IngestErrors.stepFailed("ingest " + source + " into " + table, e);
     }
     return new IngestResult(table, counters.batches.get(), counters.read.get(),
         counters.ingested.get(), counters.quarantined.get());
@@ -161,7 +166,7 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
         long read = batch.count();
         DeltaWrites.append(good, table, appId, batchId);
         counters.add(read, read - quarantined, quarantined);
-        Failures.pauseForTests();
+        BatchPause.pauseForTests();
       } finally {
         batch.unpersist();
       }
@@ -183,9 +188,9 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
       FileSystem fs = file.getFileSystem(spark.sessionState().newHadoopConf());
       if (fs.exists(file)) {
         StructType stored = readSchema(fs, file);
-        ValidationException.check(schema == null || schema.sameType(stored),
-            "Invalid schema for %s: the table was first ingested with %s, which is enforced; got %s",
-            target, stored.toDDL(), schema == null ? "" : schema.toDDL());
+        if (schema != null && !schema.sameType(stored)) {
+          throw IngestErrors.schemaChanged(target, stored.toDDL(), schema.toDDL());
+        }
         return stored;
       }
       StructType fixed = schema != null ? schema : infer(spark);
@@ -194,7 +199,7 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
       }
       return fixed;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read or write the source schema " + file, e);
+      throw IngestErrors.cannot("read or write the source schema " + file, e);
     }
   }
 
@@ -202,14 +207,14 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
     try {
       StructType inferred = spark.read().format(format.sparkName()).option("header", "true")
           .option("inferSchema", "true").load(source).schema();
-      ValidationException.check(inferred.fields().length > 0,
-          "Invalid source %s: no columns to infer a schema from", source);
+      if (inferred.fields().length == 0) {
+        throw IngestErrors.nothingToInfer(source);
+      }
       return inferred;
     } catch (ValidationException e) {
       throw e;
-    } catch (Exception e) {
-      throw new ValidationException("Invalid source " + source + ": cannot infer its schema ("
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); add files or give a schema");
+    } catch (Exception e) { // Spark's AnalysisException too (an empty or unreadable folder)
+      throw IngestErrors.cannotInfer(source, e);
     }
   }
 
@@ -220,8 +225,9 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
   }
 
   private TableName requireTarget() {
-    ValidationException.check(target != null, "Invalid ingestion of %s: no target table (call into)",
-        source);
+    if (target == null) {
+      throw IngestErrors.noTarget("ingestion", source);
+    }
     return target;
   }
 

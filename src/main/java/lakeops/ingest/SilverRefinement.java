@@ -69,8 +69,11 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
       .add("rows_passed", DataTypes.LongType)
       .add("rows_quarantined", DataTypes.LongType);
 
+  /** Refuses a refinement without a spec. */
   public SilverRefinement {
-    ValidationException.check(spec != null, "Invalid silver refinement: expected a spec");
+    if (spec == null) {
+      throw IngestErrors.noSilverSpec();
+    }
   }
 
   /** The refinement defined by {@code spec}. */
@@ -109,8 +112,9 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
   /** Refines every source row not refined before; returns what it did. */
   public SilverResult run(SparkSession spark) {
     TableName table = requireTarget();
-    ValidationException.check(source().exists(spark),
-        "Invalid silver source %s: the table does not exist (ingest it first)", source());
+    if (!source().exists(spark)) {
+      throw IngestErrors.missingSource("silver", source(), "ingest it first");
+    }
     Counters counters = new Counters();
     String runId = UUID.randomUUID().toString();
     try {
@@ -124,7 +128,7 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
       query.awaitTermination();
     } catch (java.util.concurrent.TimeoutException
         | org.apache.spark.sql.streaming.StreamingQueryException e) {
-      throw Failures.unwrap("Silver refinement of " + table + " failed", e);
+      throw IngestErrors.stepFailed("refine " + table, e);
     }
     return new SilverResult(table, counters.batches.get(), counters.read.get(), counters.passed.get(),
         counters.quarantined.get(), Map.copyOf(counters.failures));
@@ -136,7 +140,7 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
       Dataset<Row> checked = check(shape(rows)).persist();
       try {
         writeBatch(checked, table, runId, batchId, counters);
-        Failures.pauseForTests();
+        BatchPause.pauseForTests();
       } finally {
         checked.unpersist();
       }
@@ -163,8 +167,7 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
     }
     if (!broken.isEmpty()) {
       writeMetrics(checked.sparkSession(), table, runId, batchId, read, failed, 0, 0);
-      throw new ExpectationFailedException("Expectation failed for " + table + ": "
-          + String.join("; ", broken) + "; batch " + batchId + " refused, nothing written");
+      throw IngestErrors.expectationsFailed(table, batchId, broken);
     }
     Dataset<Row> quarantined = checked.where(dropped).withColumn(IngestProperties.FAILED_RULES_COLUMN,
         failedRuleNames(rules)).withColumn("_quarantined_at", current_timestamp());
@@ -247,8 +250,9 @@ public record SilverRefinement(SilverSpec spec, TableName target) {
   }
 
   private TableName requireTarget() {
-    ValidationException.check(target != null, "Invalid silver refinement of %s: no target table (call into)",
-        spec.source());
+    if (target == null) {
+      throw IngestErrors.noTarget("silver refinement", spec.source());
+    }
     return target;
   }
 

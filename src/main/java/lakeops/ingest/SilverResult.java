@@ -15,6 +15,7 @@ import java.util.Map;
 public record SilverResult(TableName table, long batches, long rowsRead, long rowsPassed,
     long rowsQuarantined, Map<String, Long> failuresByRule) {
 
+  /** Copies the failures. */
   public SilverResult {
     failuresByRule = Map.copyOf(failuresByRule);
   }

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.ValidationException;
 
 /**
  * A silver table's definition: the bronze table it reads, its columns as SQL expressions over the
@@ -17,16 +16,20 @@ import lakeops.exceptions.ValidationException;
  */
 public record SilverSpec(String source, Map<String, String> columns, List<Expectation> expectations) {
 
+  /** Refuses a bad source, no columns, or two expectations of one name; copies the rest. */
   public SilverSpec {
-    ValidationException.check(source != null && source.matches("[A-Za-z0-9_]+\\.[A-Za-z0-9_]+"),
-        "Invalid silver source '%s': expected schema.table", source);
-    ValidationException.check(columns != null && !columns.isEmpty(),
-        "Invalid silver spec of %s: expected at least one column", source);
+    if (source == null || !source.matches("[A-Za-z0-9_]+\\.[A-Za-z0-9_]+")) {
+      throw IngestErrors.badSilverSource(source);
+    }
+    if (columns == null || columns.isEmpty()) {
+      throw IngestErrors.noColumns(source);
+    }
     columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     expectations = expectations == null ? List.of() : List.copyOf(expectations);
     long distinct = expectations.stream().map(Expectation::name).distinct().count();
-    ValidationException.check(distinct == expectations.size(),
-        "Invalid silver spec of %s: expectation names must be unique", source);
+    if (distinct != expectations.size()) {
+      throw IngestErrors.duplicateExpectations(source);
+    }
   }
 
   /** The spec of {@code table} ({@code schema.table}) from {@code conf/expectations/} of {@code home}. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import lakeops.config.YamlConfig;
-import lakeops.exceptions.InvalidConfigException;
 import lakeops.exceptions.ValidationException;
 
 /**
@@ -29,38 +28,30 @@ final class SilverSpecLoader {
   SilverSpec load(Path file) {
     YamlConfig config = YamlConfig.of(file, KIND);
     SpecFile raw = config.bind(config.readMapping("source, columns, expectations"), SpecFile.class);
-    require(file, "source", raw.source() != null, "missing");
-    require(file, "columns", raw.columns() != null && !raw.columns().isEmpty(), "missing or empty");
+    config.require("source", raw.source() != null, "is missing");
+    config.require("columns", raw.columns() != null && !raw.columns().isEmpty(), "is missing or empty");
     List<Expectation> expectations = new ArrayList<>();
     List<RuleEntry> entries = raw.expectations() == null ? List.of() : raw.expectations();
     for (int i = 0; i < entries.size(); i++) {
-      expectations.add(expectation(file, "expectations[" + i + "]", entries.get(i)));
+      expectations.add(expectation(config, "expectations[" + i + "]", entries.get(i)));
     }
     try {
       return new SilverSpec(raw.source(), raw.columns(), expectations);
     } catch (ValidationException e) {
-      throw invalid(file, e.getMessage());
+      throw config.invalid(e.getMessage());
     }
   }
 
-  private static Expectation expectation(Path file, String key, RuleEntry entry) {
-    require(file, key, entry != null, "is empty");
-    require(file, key + ".name", entry.name() != null, "missing");
-    require(file, key + ".rule", entry.rule() != null && !entry.rule().isBlank(), "missing");
-    require(file, key + ".action", entry.action() != null, "missing (warn, drop or fail)");
+  private static Expectation expectation(YamlConfig config, String key, RuleEntry entry) {
+    config.require(key, entry != null, "is empty");
+    config.require(key + ".name", entry.name() != null, "is missing");
+    config.require(key + ".rule", entry.rule() != null && !entry.rule().isBlank(), "is missing");
+    config.require(key + ".action", entry.action() != null, "is missing (warn, drop or fail)");
     try {
       return new Expectation(entry.name(), entry.rule(), Expectation.Action.parse(entry.action()));
     } catch (ValidationException e) {
-      throw invalid(file, "key '" + key + "': " + e.getMessage());
+      throw config.invalidKey(key, e.getMessage());
     }
-  }
-
-  private static void require(Path file, String key, boolean condition, String problem) {
-    YamlConfig.of(file, KIND).require(key, condition, problem);
-  }
-
-  private static InvalidConfigException invalid(Path file, String problem) {
-    return YamlConfig.of(file, KIND).invalid(problem);
   }
 
   /** The file as written. */

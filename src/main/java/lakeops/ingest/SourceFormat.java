@@ -1,10 +1,8 @@
 package lakeops.ingest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Locale;
-import lakeops.exceptions.ValidationException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,8 +10,11 @@ import org.apache.hadoop.fs.Path;
 
 /** File formats a landing folder may hold. CSV files have a header line; JSON files hold one object a line. */
 public enum SourceFormat {
+  /** Parquet files: typed, never malformed. */
   PARQUET("parquet", false),
+  /** CSV files with a header line. */
   CSV("csv", true),
+  /** JSON files, one object a line. */
   JSON("json", true);
 
   private final String sparkName;
@@ -39,7 +40,7 @@ public enum SourceFormat {
     try {
       return valueOf(name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new ValidationException("Invalid format '" + name + "': expected parquet, csv or json");
+      throw IngestErrors.badFormat(name);
     }
   }
 
@@ -53,15 +54,16 @@ public enum SourceFormat {
     Path path = new Path(folder);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
-      ValidationException.check(fs.isDirectory(path), "Invalid source %s: not a folder", folder);
+      if (!fs.isDirectory(path)) {
+        throw IngestErrors.notAFolder(folder);
+      }
       return Arrays.stream(fs.listStatus(path)).filter(FileStatus::isFile)
           .map(status -> status.getPath().getName())
           .filter(name -> !name.startsWith(".") && !name.startsWith("_"))
           .map(SourceFormat::ofFileName).filter(java.util.Objects::nonNull).findFirst()
-          .orElseThrow(() -> new ValidationException("Invalid source " + folder
-              + ": no .parquet, .csv or .json file to tell its format from (give --format)"));
+          .orElseThrow(() -> IngestErrors.noFormatToDetect(folder));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list source " + folder, e);
+      throw IngestErrors.cannot("list source " + folder, e);
     }
   }
 

@@ -3,7 +3,6 @@ package lakeops.ingest;
 import java.util.Locale;
 import lakeops.catalog.CatalogProperties;
 import lakeops.env.SessionFactory;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -16,10 +15,12 @@ import org.apache.spark.sql.SparkSession;
  */
 public record TableName(String catalog, String schema, String table) {
 
+  /** Refuses parts that are not names; lower-cases them. */
   public TableName {
     for (String part : new String[] {catalog, schema, table}) {
-      ValidationException.check(part != null && part.matches(CatalogProperties.NAME_PATTERN),
-          "Invalid table name part '%s': use letters, digits and underscores", part);
+      if (part == null || !part.matches(CatalogProperties.NAME_PATTERN)) {
+        throw IngestErrors.badNamePart(part);
+      }
     }
     catalog = catalog.toLowerCase(Locale.ROOT);
     schema = schema.toLowerCase(Locale.ROOT);
@@ -31,8 +32,9 @@ public record TableName(String catalog, String schema, String table) {
    */
   public static TableName parse(String name, SparkSession spark) {
     String[] parts = name == null ? new String[0] : name.split("\\.", -1);
-    ValidationException.check(parts.length == 2 || parts.length == 3,
-        "Invalid table name '%s': expected catalog.schema.table or schema.table", name);
+    if (parts.length != 2 && parts.length != 3) {
+      throw IngestErrors.badTableName(name, "catalog.schema.table or schema.table");
+    }
     return parts.length == 3 ? new TableName(parts[0], parts[1], parts[2])
         : new TableName(spark.conf().get(SessionFactory.ENVIRONMENT_CONF), parts[0], parts[1]);
   }
@@ -45,17 +47,19 @@ public record TableName(String catalog, String schema, String table) {
   /** The table {@code schemaDotTable} in this table's catalog. */
   public TableName sibling(String schemaDotTable) {
     String[] parts = schemaDotTable.split("\\.", -1);
-    ValidationException.check(parts.length == 2, "Invalid table name '%s': expected schema.table",
-        schemaDotTable);
+    if (parts.length != 2) {
+      throw IngestErrors.badTableName(schemaDotTable, "schema.table");
+    }
     return new TableName(catalog, parts[0], parts[1]);
   }
 
   /** Root URI of this table's catalog in {@code spark}. */
   public String catalogRoot(SparkSession spark) {
     String key = "spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT;
-    ValidationException.check(spark.conf().contains(key),
-        "Invalid table %s: catalog '%s' is not visible in environment %s", this, catalog,
-        spark.conf().get(SessionFactory.ENVIRONMENT_CONF, "?"));
+    if (!spark.conf().contains(key)) {
+      throw IngestErrors.catalogNotVisible(this, catalog,
+          spark.conf().get(SessionFactory.ENVIRONMENT_CONF, "?"));
+    }
     return spark.conf().get(key);
   }
 

@@ -4,7 +4,7 @@ import java.util.Map;
 import lakeops.jobs.JobSpec.TaskSpec;
 
 /** Starts the clusters of a job run and tells each task its master and Spark settings. */
-public interface ClusterProvider {
+interface ClusterProvider {
 
   /** The clusters {@code job}'s tasks run on, started; close them at the end of the run. */
   RunningClusters start(JobSpec job);

@@ -12,6 +12,7 @@ public final class ConsoleProgress implements RunListener {
 
   private final PrintStream out;
 
+  /** Progress printed to {@code out}. */
   public ConsoleProgress(PrintStream out) {
     this.out = out;
   }

@@ -12,7 +12,7 @@ import lakeops.exceptions.InvalidConfigException;
 import lakeops.jobs.JobSpec.Schedule;
 
 /** A job's Quartz cron expression in its time zone, parsed by cron-utils: when does it fire next. */
-public final class CronSchedule {
+final class CronSchedule {
 
   private static final CronParser PARSER =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
@@ -29,15 +29,13 @@ public final class CronSchedule {
   public static CronSchedule of(Schedule schedule) {
     String expression = schedule.quartzCronExpression();
     if (expression == null || expression.isBlank()) {
-      throw new InvalidConfigException("is missing (a Quartz expression such as '0 0 3 * * ?')");
+      throw JobErrors.noCronExpression();
     }
     try {
       return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression.strip())),
           ZoneId.of(schedule.timezoneId()));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(String.format(
-          "'%s' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year], "
-              + "such as '0 0 3 * * ?'): %s", expression, e.getMessage()));
+      throw JobErrors.badCronExpression(expression, e.getMessage());
     }
   }
 

@@ -34,6 +34,7 @@ public final class DatabricksExport {
    */
   public record Target(String jarUri, String sparkVersion, String nodeTypeId) {
 
+    /** The defaults of {@link JobProperties}. */
     public static Target defaults() {
       return new Target(JobProperties.DATABRICKS_JAR_DEFAULT, JobProperties.DATABRICKS_SPARK_VERSION_DEFAULT,
           JobProperties.DATABRICKS_NODE_TYPE_DEFAULT);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import lakeops.exceptions.LakeOpsException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -106,7 +105,7 @@ public final class DeltaJobRunStore implements RunListener {
       try {
         merge(batch);
       } catch (RuntimeException e) {
-        failure = new LakeOpsException("Cannot record job runs in " + table + ": " + e.getMessage(), e);
+        failure = JobErrors.cannotRecordRuns(table, e);
       }
     }
   }

@@ -17,7 +17,7 @@ import lakeops.jobs.JobSpec.TaskSpec;
  * the spec or the environment's {@code job_cluster}, torn down at the end of the run. With an existing
  * master URL ({@code --master}), every task is submitted there as is.
  */
-public final class JobClusters implements ClusterProvider {
+final class JobClusters implements ClusterProvider {
 
   private final LakeOpsHome home;
   private final Environment environment;
@@ -29,7 +29,7 @@ public final class JobClusters implements ClusterProvider {
    * Clusters of {@code environment}'s runs, with daemons launched from {@code runtime} and state
    * under {@code stateDir}; {@code existingMaster}, when not null, replaces every cluster.
    */
-  public JobClusters(LakeOpsHome home, Environment environment, SparkRuntime runtime, Path stateDir,
+  JobClusters(LakeOpsHome home, Environment environment, SparkRuntime runtime, Path stateDir,
       String existingMaster) {
     this.home = home;
     this.environment = environment;

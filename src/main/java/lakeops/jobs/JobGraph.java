@@ -13,7 +13,7 @@ import lakeops.jobs.JobSpec.TaskSpec;
  * The dependency graph of a job's tasks: checked for unknown and duplicate keys and for cycles, with a
  * topological order and each task's upstream tasks.
  */
-public final class JobGraph {
+final class JobGraph {
 
   private final Map<String, TaskSpec> tasks;
   private final List<String> order;
@@ -24,40 +24,34 @@ public final class JobGraph {
   }
 
   /** The graph of {@code spec}'s tasks; an {@link InvalidConfigException} names a bad key or a cycle. */
-  public static JobGraph of(JobSpec spec) {
-    return of(spec.tasks());
-  }
-
-  static JobGraph of(List<TaskSpec> taskList) {
+  static JobGraph of(JobSpec spec) {
     Map<String, TaskSpec> tasks = new LinkedHashMap<>();
-    for (TaskSpec task : taskList) {
+    for (TaskSpec task : spec.tasks()) {
       if (tasks.put(task.taskKey(), task) != null) {
-        throw new InvalidConfigException("task_key '" + task.taskKey() + "' is used by two tasks");
+        throw JobErrors.duplicateTaskKey(spec, task.taskKey());
       }
     }
-    for (TaskSpec task : taskList) {
+    for (TaskSpec task : spec.tasks()) {
       for (String dependency : task.dependsOn()) {
         if (!tasks.containsKey(dependency)) {
-          throw new InvalidConfigException(String.format(
-              "task '%s' depends on '%s', which is no task of this job (known: %s)",
-              task.taskKey(), dependency, String.join(", ", tasks.keySet())));
+          throw JobErrors.unknownDependency(spec, task.taskKey(), dependency, tasks.keySet());
         }
         if (dependency.equals(task.taskKey())) {
-          throw new InvalidConfigException("task '" + dependency + "' depends on itself");
+          throw JobErrors.dependsOnItself(spec, dependency);
         }
       }
     }
     List<String> order = new ArrayList<>();
     Map<String, Integer> marks = new LinkedHashMap<>();
     for (String key : tasks.keySet()) {
-      visit(key, tasks, marks, order, new ArrayList<>());
+      visit(spec, key, tasks, marks, order, new ArrayList<>());
     }
     return new JobGraph(tasks, order);
   }
 
   /** Depth-first visit: 1 = on the current path, 2 = done. A path back to itself is a cycle. */
-  private static void visit(String key, Map<String, TaskSpec> tasks, Map<String, Integer> marks,
-      List<String> order, List<String> path) {
+  private static void visit(JobSpec spec, String key, Map<String, TaskSpec> tasks,
+      Map<String, Integer> marks, List<String> order, List<String> path) {
     Integer mark = marks.get(key);
     if (mark != null && mark == 2) {
       return;
@@ -65,11 +59,11 @@ public final class JobGraph {
     path.add(key);
     if (mark != null) {
       List<String> cycle = path.subList(path.indexOf(key), path.size());
-      throw new InvalidConfigException("tasks form a cycle: " + String.join(" -> ", cycle));
+      throw JobErrors.cycle(spec, cycle);
     }
     marks.put(key, 1);
     for (String dependency : tasks.get(key).dependsOn()) {
-      visit(dependency, tasks, marks, order, path);
+      visit(spec, dependency, tasks, marks, order, path);
     }
     marks.put(key, 2);
     path.remove(path.size() - 1);
@@ -77,12 +71,12 @@ public final class JobGraph {
   }
 
   /** Task keys such that every task comes after the tasks it depends on. */
-  public List<String> order() {
+  List<String> order() {
     return order;
   }
 
   /** Every task {@code key} depends on, directly or not. */
-  public Set<String> upstream(String key) {
+  Set<String> upstream(String key) {
     Set<String> upstream = new LinkedHashSet<>();
     List<String> todo = new ArrayList<>(tasks.get(key).dependsOn());
     while (!todo.isEmpty()) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import lakeops.exceptions.ValidationException;
 import lakeops.jobs.ClusterProvider.RunningClusters;
 import lakeops.jobs.JobSpec.TaskSpec;
 import lakeops.jobs.TaskLauncher.TaskOutcome;
@@ -165,7 +166,7 @@ final class JobRunExecution {
     try {
       Map<String, String> values = referenceValues(task, attempt);
       arguments = task.parameters().stream().map(p -> References.resolve(p, values)).toList();
-    } catch (IllegalArgumentException e) {
+    } catch (ValidationException e) {
       RunRecord failed = new RunRecord(runId, job.name(), request.environment(), task.taskKey(), attempt,
           LifeCycleState.INTERNAL_ERROR, ResultState.FAILED, e.getMessage(), clock.instant(),
           clock.instant(), request.trigger(), master, task.parameters(), Map.of());

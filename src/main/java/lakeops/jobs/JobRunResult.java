@@ -11,22 +11,24 @@ import java.util.Optional;
  */
 public record JobRunResult(RunRecord run, List<RunRecord> records) {
 
+  /** Copies the records. */
   public JobRunResult {
     records = List.copyOf(records);
   }
 
+  /** The run id. */
   public String runId() {
     return run.runId();
   }
 
+  /** How the run ended. */
   public ResultState result() {
     return run.resultState();
   }
 
   /** The last record of task {@code key}. */
   public RunRecord task(String key) {
-    return lastOf(key).orElseThrow(() -> new IllegalArgumentException(
-        "Expected a record of task '" + key + "' in run " + run.runId()));
+    return lastOf(key).orElseThrow(() -> JobErrors.noTaskRecord(key, run.runId()));
   }
 
   /** Attempts task {@code key} made (0 when it was skipped). */

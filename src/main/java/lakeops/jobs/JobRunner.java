@@ -9,15 +9,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lakeops.exceptions.ValidationException;
 
 /**
- * Runs a job's DAG: tasks in dependency order, independent tasks in parallel, each attempt through a
- * {@link TaskLauncher} (one {@code spark-submit} process each), with retries, timeouts and
- * {@code run_if}, on the clusters a {@link ClusterProvider} starts for the run.
+ * Runs a job's DAG: tasks in dependency order, independent tasks in parallel, each attempt its own
+ * {@code spark-submit} process, with retries, timeouts and {@code run_if}, on the job clusters
+ * started for the run. {@link Jobs#runner} gives the runner of an environment.
  *
  * <pre>{@code
- * JobRunResult result = new JobRunner(launcher, clusters, stateDir)
+ * JobRunResult result = Jobs.runner(home, environment, null)
  *     .run(JobSpecs.load(file), RunRequest.manual("staging", Map.of()), listener);
  * }</pre>
  *
@@ -38,16 +37,17 @@ public final class JobRunner {
 
   /**
    * A runner that launches tasks with {@code launcher} on {@code clusters} and keeps task logs and
-   * values under {@code stateDir}.
+   * values under {@code stateDir} (tests give their own launcher and clusters).
    */
-  public JobRunner(TaskLauncher launcher, ClusterProvider clusters, Path stateDir) {
+  JobRunner(TaskLauncher launcher, ClusterProvider clusters, Path stateDir) {
     this(launcher, clusters, stateDir, JobProperties.MAX_PARALLEL_TASKS_DEFAULT, Clock.systemUTC());
   }
 
   private JobRunner(TaskLauncher launcher, ClusterProvider clusters, Path stateDir, int maxParallelTasks,
       Clock clock) {
-    ValidationException.check(maxParallelTasks >= 1,
-        "Invalid max parallel tasks %d: expected at least 1", maxParallelTasks);
+    if (maxParallelTasks < 1) {
+      throw JobErrors.badMaxParallelTasks(maxParallelTasks);
+    }
     this.launcher = launcher;
     this.clusters = clusters;
     this.stateDir = stateDir;
@@ -73,9 +73,9 @@ public final class JobRunner {
   public static Map<String, String> resolveParameters(JobSpec job, Map<String, String> overrides) {
     Map<String, String> parameters = new LinkedHashMap<>(job.parameters());
     overrides.forEach((name, value) -> {
-      ValidationException.check(job.parameters().containsKey(name),
-          "Invalid parameter '%s' for job '%s': expected one of the job's parameters (%s)", name,
-          job.name(), String.join(", ", job.parameters().keySet()));
+      if (!job.parameters().containsKey(name)) {
+        throw JobErrors.undeclaredOverride(job, name);
+      }
       parameters.put(name, value);
     });
     return parameters;
@@ -92,7 +92,9 @@ public final class JobRunner {
     Map<String, String> parameters = new LinkedHashMap<>();
     for (String pair : pairs) {
       int equals = pair.indexOf('=');
-      ValidationException.check(equals > 0, "Invalid --param '%s': expected name=value", pair);
+      if (equals <= 0) {
+        throw JobErrors.badParameterPair(pair);
+      }
       parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
     }
     return parameters;

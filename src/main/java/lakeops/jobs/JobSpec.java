@@ -32,6 +32,7 @@ public record JobSpec(
     int maxConcurrentRuns,
     long timeoutSeconds) {
 
+  /** Copies the tasks, clusters and parameters, keeping their order. */
   public JobSpec {
     tasks = List.copyOf(tasks);
     jobClusters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jobClusters));
@@ -41,8 +42,7 @@ public record JobSpec(
   /** The task called {@code key}. */
   public TaskSpec task(String key) {
     return tasks.stream().filter(t -> t.taskKey().equals(key)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "Expected a task of job '" + name + "' called '" + key + "'"));
+        .orElseThrow(() -> JobErrors.noTask(name, key));
   }
 
   /**
@@ -69,6 +69,7 @@ public record JobSpec(
       long minRetryIntervalMillis,
       long timeoutSeconds) {
 
+    /** Copies the lists. */
     public TaskSpec {
       dependsOn = List.copyOf(dependsOn);
       parameters = List.copyOf(parameters);
@@ -96,6 +97,7 @@ public record JobSpec(
       String memoryPerWorker,
       Map<String, String> sparkConf) {
 
+    /** Copies the Spark settings, keeping their order. */
     public JobCluster {
       sparkConf = sparkConf == null ? Map.of()
           : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sparkConf));
@@ -120,6 +122,7 @@ public record JobSpec(
    * @param paused whether the trigger is paused
    */
   public record Trigger(List<String> tableNames, List<String> alertNames, boolean paused) {
+    /** Copies the lists. */
     public Trigger {
       tableNames = List.copyOf(tableNames);
       alertNames = List.copyOf(alertNames);

@@ -24,7 +24,8 @@ import lakeops.jobs.JobSpec.Trigger;
  */
 final class JobSpecLoader {
 
-  private static final String KIND = "job";
+  /** What job files are called in their errors. */
+  static final String KIND = "job";
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
 
@@ -36,7 +37,7 @@ final class JobSpecLoader {
 
   private JobSpec validate(Path file, JobFile raw) {
     String expectedName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    require(file, "name", raw.name() != null && !raw.name().isBlank(), "missing");
+    require(file, "name", raw.name() != null && !raw.name().isBlank(), "is missing");
     require(file, "name", raw.name().equals(expectedName),
         "'" + raw.name() + "' must match the file name '" + expectedName + "'");
     require(file, "tasks", raw.tasks() != null && !raw.tasks().isEmpty(), "must list at least one task");
@@ -54,12 +55,8 @@ final class JobSpecLoader {
     JobSpec spec = new JobSpec(raw.name(), file, raw.description() == null ? "" : raw.description(),
         tasks, clusters, parameters, schedule(file, raw.schedule()), trigger(file, raw.trigger()),
         maxConcurrent, timeout);
-    try {
-      JobGraph.of(spec);
-      References.check(spec);
-    } catch (InvalidConfigException e) {
-      throw invalid(file, e.getMessage());
-    }
+    JobGraph.of(spec);
+    References.check(spec);
     return spec;
   }
 
@@ -95,7 +92,7 @@ final class JobSpecLoader {
       mainClass = JobProperties.LAKEOPS_MAIN_CLASS;
       String command = raw.lakeopsTask().command();
       require(file, key + ".lakeops_task.command", command != null && !command.isBlank(),
-          "missing (a LakeOps command such as 'sql')");
+          "is missing (a LakeOps command such as 'sql')");
       parameters.addAll(List.of(command.strip().split("\\s+")));
       parameters.add("--env");
       parameters.add("{{job.environment}}");
@@ -130,7 +127,7 @@ final class JobSpecLoader {
       String key = "job_clusters[" + i + "]";
       ClusterFile cluster = raw.get(i);
       require(file, key + ".job_cluster_key", cluster != null && cluster.jobClusterKey() != null
-          && NAME.matcher(cluster.jobClusterKey()).matches(), "missing or not a name");
+          && NAME.matcher(cluster.jobClusterKey()).matches(), "is missing or not a name");
       require(file, key + ".job_cluster_key", !clusters.containsKey(cluster.jobClusterKey()),
           "'" + cluster.jobClusterKey() + "' is used twice");
       NewCluster spec = cluster.newCluster() == null
@@ -168,9 +165,9 @@ final class JobSpecLoader {
       ParameterFile parameter = raw.get(i);
       String key = "parameters[" + i + "]";
       require(file, key + ".name", parameter != null && parameter.name() != null
-          && NAME.matcher(parameter.name()).matches(), "missing or not a name");
+          && NAME.matcher(parameter.name()).matches(), "is missing or not a name");
       require(file, key + ".default", parameter.defaultValue() != null,
-          "missing (job parameters need a default, as in Databricks)");
+          "is missing (job parameters need a default, as in Databricks)");
       parameters.put(parameter.name(), parameter.defaultValue());
     }
     return parameters;
@@ -181,18 +178,27 @@ final class JobSpecLoader {
       return Optional.empty();
     }
     String zone = raw.timezoneId() == null ? JobProperties.TIMEZONE_DEFAULT : raw.timezoneId();
-    try {
-      java.time.ZoneId.of(zone);
-    } catch (java.time.DateTimeException e) {
-      throw invalid(file, "key 'schedule.timezone_id' '" + zone + "' is not a time zone (such as UTC or Europe/Paris)");
-    }
-    Schedule schedule = new Schedule(raw.quartzCronExpression(), zone, paused(file, "schedule", raw.pauseStatus()));
+    require(file, "schedule.timezone_id", isZone(zone),
+        "'" + zone + "' is not a time zone (such as UTC or Europe/Paris)");
+    String expression = raw.quartzCronExpression();
+    require(file, "schedule.quartz_cron_expression", expression != null && !expression.isBlank(),
+        "is missing (a Quartz expression such as '0 0 3 * * ?')");
+    Schedule schedule = new Schedule(expression, zone, paused(file, "schedule", raw.pauseStatus()));
     try {
       CronSchedule.of(schedule);
     } catch (InvalidConfigException e) {
-      throw invalid(file, "key 'schedule.quartz_cron_expression' " + e.getMessage());
+      throw invalidKey(file, "schedule.quartz_cron_expression", e.getMessage());
     }
     return Optional.of(schedule);
+  }
+
+  private static boolean isZone(String zone) {
+    try {
+      java.time.ZoneId.of(zone);
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
   }
 
   private Optional<Trigger> trigger(Path file, TriggerFile raw) {
@@ -227,8 +233,8 @@ final class JobSpecLoader {
     YamlConfig.of(file, KIND).require(key, condition, problem);
   }
 
-  private static InvalidConfigException invalid(Path file, String problem) {
-    return YamlConfig.of(file, KIND).invalid(problem);
+  private static InvalidConfigException invalidKey(Path file, String key, String message) {
+    return YamlConfig.of(file, KIND).invalidKey(key, message);
   }
 
   /** The file as written, before validation and defaults. */

@@ -28,7 +28,7 @@ public final class JobSpecs {
       return files.filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
           .sorted().map(JobSpecs::load).toList();
     } catch (IOException e) {
-      throw new InvalidConfigException("Cannot list jobs in " + dir, e);
+      throw JobErrors.cannotListJobs(dir, e);
     }
   }
 }

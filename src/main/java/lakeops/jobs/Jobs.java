@@ -56,8 +56,6 @@ public final class Jobs {
         return candidate.toAbsolutePath().normalize();
       }
     }
-    throw new InvalidConfigException(String.format(
-        "No job file '%s': expected a path to a .yml file or the name of a job in %s", name,
-        home.root().resolve(JobProperties.JOBS_DIR)));
+    throw JobErrors.noJobFile(name, home.root().resolve(JobProperties.JOBS_DIR));
   }
 }

@@ -40,6 +40,7 @@ public record RunRecord(
     List<String> parameters,
     Map<String, String> taskValues) {
 
+  /** Null message, parameters and values become empty; lists and maps are copied. */
   public RunRecord {
     stateMessage = stateMessage == null ? "" : stateMessage;
     parameters = parameters == null ? List.of() : List.copyOf(parameters);

@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public record RunRequest(String environment, Map<String, String> parameters, String trigger) {
 
+  /** Null parameters become none; they are copied. */
   public RunRequest {
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
   }

@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import lakeops.exceptions.LakeOpsException;
 
 /**
  * What the scheduler of one environment has already acted on (last cron fire time, last table
@@ -50,18 +49,18 @@ public final class SchedulerState implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw new LakeOpsException("Another scheduler already runs with state " + file
-            + ": expected one scheduler per environment");
+        throw JobErrors.schedulerRunning(file);
       }
       Map<String, String> values = Files.isRegularFile(file)
           ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}))
           : new TreeMap<>();
       return new SchedulerState(file, values, channel, lock);
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot open scheduler state " + file + ": " + e.getMessage(), e);
+      throw JobErrors.cannotSchedulerState("open", file, e);
     }
   }
 
+  /** The value acted on last under {@code key}, if any. */
   public synchronized Optional<String> get(String key) {
     return Optional.ofNullable(values.get(key));
   }
@@ -74,7 +73,7 @@ public final class SchedulerState implements AutoCloseable {
       JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), values);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot write scheduler state " + file + ": " + e.getMessage(), e);
+      throw JobErrors.cannotSchedulerState("write", file, e);
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.InvalidConfigException;
 
 /**
  * What task processes and cluster daemons are launched with, with no Spark distribution installed:
@@ -20,7 +19,7 @@ import lakeops.exceptions.InvalidConfigException;
  * @param classpath Spark, Delta and Hadoop jars (and what a test adds)
  * @param jobJar the job jar spark-submit runs
  */
-public record SparkRuntime(Path java, List<String> jvmOptions, List<String> classpath, Path jobJar) {
+record SparkRuntime(Path java, List<String> jvmOptions, List<String> classpath, Path jobJar) {
 
   public SparkRuntime {
     jvmOptions = List.copyOf(jvmOptions);
@@ -35,9 +34,7 @@ public record SparkRuntime(Path java, List<String> jvmOptions, List<String> clas
     Path optionsFile = install.resolve(JobProperties.JVM_OPTIONS_FILE);
     for (Path needed : List.of(jar, classpathFile, optionsFile)) {
       if (!Files.isRegularFile(needed)) {
-        throw new InvalidConfigException(String.format(
-            "Cannot launch job tasks: expected %s (build it with: cd %s && mvn -B -q -DskipTests package)",
-            needed, install));
+        throw JobErrors.notBuilt(needed, install);
       }
     }
     try {
@@ -48,7 +45,7 @@ public record SparkRuntime(Path java, List<String> jvmOptions, List<String> clas
       return new SparkRuntime(Path.of(System.getProperty("java.home"), "bin", "java"), options,
           classpath, jar);
     } catch (IOException e) {
-      throw new InvalidConfigException("Cannot read " + classpathFile + ": " + e.getMessage(), e);
+      throw JobErrors.cannotReadRuntime(classpathFile, e);
     }
   }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.LakeOpsException;
 
 /**
  * Launches each task attempt as its own {@code spark-submit} process (Spark's
@@ -15,7 +14,7 @@ import lakeops.exceptions.LakeOpsException;
  * cannot take the runner down. Output goes to the attempt's log file; the task values file is named
  * by {@value JobProperties#TASK_VALUES_ENV}.
  */
-public final class SparkSubmitLauncher implements TaskLauncher {
+final class SparkSubmitLauncher implements TaskLauncher {
 
   private final LakeOpsHome home;
   private final SparkRuntime runtime;
@@ -46,8 +45,7 @@ public final class SparkSubmitLauncher implements TaskLauncher {
       builder.environment().put("SPARK_LOCAL_IP", JobProperties.LOOPBACK);
       process = builder.start();
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot start spark-submit for task '" + invocation.taskKey() + "': "
-          + e.getMessage(), e);
+      throw JobErrors.cannotLaunch(invocation.taskKey(), e);
     }
     Thread hook = Processes.stopOnExit(process);
     try {

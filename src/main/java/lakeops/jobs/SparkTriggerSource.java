@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import lakeops.exceptions.LakeOpsException;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,6 +19,7 @@ public final class SparkTriggerSource implements TriggerSource {
   private final SparkSession spark;
   private final String environment;
 
+  /** Triggers of {@code environment}'s tables and alerts, read through {@code spark}. */
   public SparkTriggerSource(SparkSession spark, String environment) {
     this.spark = spark;
     this.environment = environment;
@@ -39,8 +39,7 @@ public final class SparkTriggerSource implements TriggerSource {
       if (isMissingTable(e)) {
         return Optional.empty();
       }
-      throw e instanceof RuntimeException runtime ? runtime
-          : new LakeOpsException("Cannot read trigger source: " + e.getMessage(), e);
+      throw e instanceof RuntimeException runtime ? runtime : JobErrors.cannotReadTrigger(table, e);
     }
   }
 
@@ -57,7 +56,7 @@ public final class SparkTriggerSource implements TriggerSource {
         return Optional.empty();
       }
       throw e instanceof RuntimeException runtime ? runtime
-          : new LakeOpsException("Cannot read trigger source: " + e.getMessage(), e);
+          : JobErrors.cannotReadTrigger(alertsTable(environment), e);
     }
   }
 

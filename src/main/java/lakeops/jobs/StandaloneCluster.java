@@ -22,7 +22,7 @@ import lakeops.exceptions.LakeOpsException;
  * so the cluster gets a {@code SPARK_HOME} of its own whose {@code jars/} links the classpath's jars
  * (workers build executor command lines from it).
  */
-public final class StandaloneCluster implements AutoCloseable {
+final class StandaloneCluster implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,10 +63,12 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       cluster.awaitWorkers(workers);
       return cluster;
+    } catch (LakeOpsException e) {
+      cluster.close();
+      throw e;
     } catch (IOException | RuntimeException e) {
       cluster.close();
-      throw new LakeOpsException("Cannot start the standalone job cluster under " + dir + ": "
-          + e.getMessage() + " (logs: " + dir + ")", e);
+      throw JobErrors.clusterFailed(dir, e.getMessage(), e);
     }
   }
 
@@ -106,7 +108,8 @@ public final class StandaloneCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (Process process : processes) {
         if (!process.isAlive()) {
-          throw new LakeOpsException("a cluster process exited with code " + process.exitValue());
+          throw JobErrors.clusterFailed(dir, "a cluster process exited with code " + process.exitValue(),
+              null);
         }
       }
       if (aliveWorkers() >= workers) {
@@ -114,8 +117,8 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       sleep(500);
     }
-    throw new LakeOpsException("the workers did not register within "
-        + JobProperties.CLUSTER_START_TIMEOUT.toSeconds() + " s");
+    throw JobErrors.clusterFailed(dir, "the workers did not register within "
+        + JobProperties.CLUSTER_START_TIMEOUT.toSeconds() + " s", null);
   }
 
   private JsonNode masterState() {
@@ -178,16 +181,16 @@ public final class StandaloneCluster implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(JobProperties.LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot find a free port on " + JobProperties.LOOPBACK + ": " + e.getMessage(), e);
+      throw JobErrors.noFreePort(JobProperties.LOOPBACK, e);
     }
   }
 
-  private static void sleep(long millis) {
+  private void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LakeOpsException("Interrupted while starting the job cluster");
+      throw JobErrors.clusterFailed(dir, "interrupted", e);
     }
   }
 }

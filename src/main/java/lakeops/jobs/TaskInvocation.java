@@ -20,7 +20,7 @@ import java.util.Map;
  * @param valuesFile where the task writes its task values ({@link TaskValues})
  * @param logFile where its output goes
  */
-public record TaskInvocation(
+record TaskInvocation(
     String jobName,
     String runId,
     String environment,

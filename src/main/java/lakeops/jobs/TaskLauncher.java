@@ -4,7 +4,7 @@ package lakeops.jobs;
  * Runs one task attempt to its end. The runner enforces timeouts by interrupting the calling thread:
  * a launcher must then stop what it started (kill the process) before it returns or throws.
  */
-public interface TaskLauncher {
+interface TaskLauncher {
 
   /** Runs {@code invocation}; a non-zero exit code is a failed attempt. */
   TaskOutcome launch(TaskInvocation invocation) throws InterruptedException;

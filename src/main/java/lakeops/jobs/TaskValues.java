@@ -3,7 +3,6 @@ package lakeops.jobs;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,7 +42,7 @@ public final class TaskValues {
       JSON.writeValue(temp.toFile(), values);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write task values to " + file, e);
+      throw JobErrors.cannotTaskValues("write", file, e);
     }
   }
 
@@ -55,7 +54,7 @@ public final class TaskValues {
     try {
       return JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read task values from " + file, e);
+      throw JobErrors.cannotTaskValues("read", file, e);
     }
   }
 }

@@ -2,25 +2,22 @@ package lakeops.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import lakeops.exceptions.LakeOpsException;
-import lakeops.exceptions.ValidationException;
 
 /**
  * The server's proxied artifact store ({@code mlflow-artifacts:/…} URIs) over HTTP: uploads with
  * {@code PUT /api/2.0/mlflow-artifacts/artifacts/<path>}, lists and downloads with {@code GET}. No
  * Python runs on the JVM side. {@code runs:/<run_id>/<path>} URIs are resolved through the run.
  */
-public final class ArtifactStore {
+final class ArtifactStore {
 
   private final MlflowRest rest;
 
-  public ArtifactStore(MlflowRest rest) {
+  ArtifactStore(MlflowRest rest) {
     this.rest = rest;
   }
 
@@ -31,7 +28,7 @@ public final class ArtifactStore {
     try (Stream<Path> walk = Files.walk(localDir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list model folder " + localDir, e);
+      throw MlflowErrors.cannot("list model folder " + localDir, e);
     }
     for (Path file : files) {
       String relative = localDir.relativize(file).toString().replace('\\', '/');
@@ -50,7 +47,7 @@ public final class ArtifactStore {
       Files.createDirectories(target);
       downloadInto(base, target);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + target, e);
+      throw MlflowErrors.cannot("write " + target, e);
     }
   }
 
@@ -88,9 +85,7 @@ public final class ArtifactStore {
       uri = sub.isEmpty() ? runRoot : join(runRoot, sub);
     }
     if (!uri.startsWith(MlflowProperties.ARTIFACTS_SCHEME)) {
-      throw new ValidationException(String.format("Cannot reach artifacts at %s: expected an %s URI of "
-          + "the server's proxied artifact store (start the server with --serve-artifacts)", uri,
-          MlflowProperties.ARTIFACTS_SCHEME));
+      throw MlflowErrors.notProxied(uri);
     }
     String path = uri.substring(MlflowProperties.ARTIFACTS_SCHEME.length());
     if (path.startsWith("//")) {
@@ -99,7 +94,7 @@ public final class ArtifactStore {
     }
     path = path.replaceAll("^/+", "").replaceAll("/+$", "");
     if (path.isEmpty()) {
-      throw new LakeOpsException("Invalid artifact URI " + artifactUri + ": no path");
+      throw MlflowErrors.noArtifactPath(artifactUri);
     }
     return path;
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,8 +53,9 @@ public final class MlflowModelWriter {
    * {@code inputExample}'s columns as the signature's inputs and its rows as the input example.
    */
   public static void write(PipelineModel model, Dataset<Row> inputExample, Path dir) {
-    ValidationException.check(!Files.exists(dir.resolve("MLmodel")),
-        "Cannot write MLflow model to %s: it already holds one", dir);
+    if (Files.exists(dir.resolve("MLmodel"))) {
+      throw MlflowErrors.modelExists(dir);
+    }
     try {
       Files.createDirectories(dir);
       String sparkVersion = inputExample.sparkSession().version();
@@ -66,7 +65,7 @@ public final class MlflowModelWriter {
       writeEnvironment(dir, sparkVersion);
       writeMlmodel(dir, sparkVersion, inputExample.schema());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write MLflow model to " + dir, e);
+      throw MlflowErrors.cannot("write MLflow model to " + dir, e);
     }
   }
 
@@ -79,7 +78,7 @@ public final class MlflowModelWriter {
       mlmodel.put("run_id", runId);
       YAML.writeValue(file.toFile(), mlmodel);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot update " + file, e);
+      throw MlflowErrors.cannot("update " + file, e);
     }
   }
 
@@ -117,7 +116,7 @@ public final class MlflowModelWriter {
     try {
       YAML.writeValue(dir.resolve("MLmodel").toFile(), mlmodel);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + dir.resolve("MLmodel"), e);
+      throw MlflowErrors.cannot("write " + dir.resolve("MLmodel"), e);
     }
   }
 
@@ -155,8 +154,7 @@ public final class MlflowModelWriter {
         || type.equals(DataTypes.DateType)) {
       return "datetime";
     }
-    throw new ValidationException("Cannot write an MLflow signature for a column of type "
-        + type.simpleString() + ": expected a string, number, boolean, binary or time column");
+    throw MlflowErrors.noSignatureType(type.simpleString());
   }
 
   private static void writeExample(StructType schema, List<Row> rows, Path dir) throws IOException {

@@ -53,6 +53,7 @@ public final class MlflowRest {
     return new MlflowRest(trackingUri, token == null || token.isBlank() ? null : token, retry);
   }
 
+  /** The server's address, without a trailing slash. */
   public String trackingUri() {
     return baseUri;
   }
@@ -143,36 +144,33 @@ public final class MlflowRest {
         errorCode = errorCode(body);
         failure = "HTTP " + status + " " + abbreviate(body);
         if (status != 429 && status < 500) {
-          throw new MlflowRestException(String.format("MLflow server %s refused %s: %s", baseUri,
-              what, failure), status, errorCode, null);
+          throw MlflowErrors.refused(what, baseUri, failure, status, errorCode);
         }
       } catch (IOException e) {
         failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         cause = e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new MlflowRestException("Interrupted during " + what + " at " + baseUri, 0, null, e);
+        throw MlflowErrors.interrupted(what, baseUri, e);
       }
       attempt++;
       Duration wait = retry.backoff(attempt);
       if (System.nanoTime() + wait.toNanos() > deadline) {
-        throw new MlflowRestException(String.format(
-            "Cannot %s at MLflow server %s: %s (tried %d times over %ds; the server is down or "
-                + "overloaded)", what, baseUri, failure, attempt, retry.budget().toSeconds()),
+        throw MlflowErrors.unreachable(what, baseUri, failure, attempt, retry.budget(),
             status == 0 || status == 429 || status >= 500 ? 0 : status, errorCode, cause);
       }
       LOG.warn("MLflow server {} failed {} ({}); retry {} in {} ms", baseUri, what, failure, attempt,
           wait.toMillis());
-      sleep(wait);
+      sleep(wait, what);
     }
   }
 
-  private static void sleep(Duration wait) {
+  private void sleep(Duration wait, String what) {
     try {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MlflowRestException("Interrupted while waiting to retry", 0, null, e);
+      throw MlflowErrors.interrupted(what, baseUri, e);
     }
   }
 
@@ -181,8 +179,7 @@ public final class MlflowRest {
       byte[] body = response.body();
       return body.length == 0 ? object() : JSON.readTree(body);
     } catch (IOException e) {
-      throw new MlflowRestException("MLflow server answered " + response.uri() + " with no JSON: "
-          + e.getMessage(), response.statusCode(), null, e);
+      throw MlflowErrors.notJson(response.uri().toString(), response.statusCode(), e);
     }
   }
 

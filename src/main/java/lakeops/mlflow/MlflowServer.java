@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.LakeOpsException;
 
 /**
  * The project's own MLflow tracking server (sqlite store, proxied artifacts, 127.0.0.1), managed by
@@ -31,8 +30,16 @@ public final class MlflowServer {
     String port = System.getenv(MlflowProperties.PORT_ENV);
     String dir = System.getenv(MlflowProperties.DIR_ENV);
     return new MlflowServer(home,
-        port == null || port.isBlank() ? MlflowProperties.PORT_DEFAULT : Integer.parseInt(port.strip()),
+        port == null || port.isBlank() ? MlflowProperties.PORT_DEFAULT : port(port),
         dir == null || dir.isBlank() ? home.resolve(MlflowProperties.DIR_DEFAULT) : home.resolve(dir));
+  }
+
+  private static int port(String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw MlflowErrors.badPort(value);
+    }
   }
 
   /** A server of {@code home} on {@code port} keeping its store in {@code dataDir}. */
@@ -40,10 +47,12 @@ public final class MlflowServer {
     return new MlflowServer(home, port, dataDir);
   }
 
+  /** The server's address on 127.0.0.1. */
   public String url() {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The folder of the server's sqlite store and artifacts. */
   public Path dataDir() {
     return dataDir;
   }
@@ -54,6 +63,7 @@ public final class MlflowServer {
     return url();
   }
 
+  /** Stops the server if it runs. */
   public void stop() {
     run("stop");
   }
@@ -80,20 +90,19 @@ public final class MlflowServer {
       String output = readAll(process.getInputStream());
       if (!process.waitFor(MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new LakeOpsException("Cannot " + action + " the MLflow server at " + url()
-            + ": " + script + " did not finish in " + MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT + "s");
+        throw MlflowErrors.serverTimedOut(action, url(), script,
+            MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT);
       }
       int exit = process.exitValue();
       if (exit != 0 && !statusOnly) {
-        throw new LakeOpsException("Cannot " + action + " the MLflow server at " + url() + " ("
-            + script + " exited " + exit + "): " + output.strip().replace('\n', ' '));
+        throw MlflowErrors.serverFailed(action, url(), script, exit, output);
       }
       return exit;
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot run " + script + " " + action + ": " + e.getMessage(), e);
+      throw MlflowErrors.cannotRun(script, action, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LakeOpsException("Interrupted while running " + script + " " + action, e);
+      throw MlflowErrors.cannotRun(script, action, e);
     }
   }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lakeops.exceptions.ValidationException;
 
 /**
  * The MLflow Model Registry over REST: registered models, versions, aliases, stages, tags, search and
@@ -25,6 +24,7 @@ public final class ModelRegistry {
 
   private final MlflowRest rest;
 
+  /** The registry of {@code rest}'s server. */
   public ModelRegistry(MlflowRest rest) {
     this.rest = rest;
   }
@@ -161,8 +161,7 @@ public final class ModelRegistry {
    */
   public ModelVersion transitionStage(String name, int version, String stage, boolean archiveExisting) {
     String canonical = MlflowProperties.STAGES.stream().filter(s -> s.equalsIgnoreCase(stage))
-        .findFirst().orElseThrow(() -> new ValidationException(String.format(
-            "Invalid stage '%s': expected one of %s", stage, MlflowProperties.STAGES)));
+        .findFirst().orElseThrow(() -> MlflowErrors.unknownStage(stage));
     return ModelVersion.fromJson(rest.post("model-versions/transition-stage", MlflowRest.object()
         .put("name", name).put("version", Integer.toString(version)).put("stage", canonical)
         .put("archive_existing_versions", archiveExisting)).path("model_version"));
@@ -185,19 +184,20 @@ public final class ModelRegistry {
    * {@code models:/<name>/<stage>} and {@code models:/<name>/latest}).
    */
   public ModelVersion resolve(String modelUri) {
-    ValidationException.check(modelUri != null && modelUri.startsWith("models:/"),
-        "Invalid model URI '%s': expected models:/<name>/<version> or models:/<name>@<alias>", modelUri);
+    if (modelUri == null || !modelUri.startsWith("models:/")) {
+      throw MlflowErrors.badModelUri(modelUri);
+    }
     String rest = modelUri.substring("models:/".length());
     int at = rest.lastIndexOf('@');
     if (at > 0) {
       String name = rest.substring(0, at);
       String alias = rest.substring(at + 1);
-      return versionByAlias(name, alias).orElseThrow(() -> new ValidationException(String.format(
-          "Cannot resolve %s: model %s has no alias '%s'", modelUri, name, alias)));
+      return versionByAlias(name, alias).orElseThrow(() -> MlflowErrors.noAlias(modelUri, name, alias));
     }
     int slash = rest.lastIndexOf('/');
-    ValidationException.check(slash > 0,
-        "Invalid model URI '%s': expected models:/<name>/<version> or models:/<name>@<alias>", modelUri);
+    if (slash <= 0) {
+      throw MlflowErrors.badModelUri(modelUri);
+    }
     String name = rest.substring(0, slash);
     String which = rest.substring(slash + 1);
     if (which.matches("\\d+")) {
@@ -206,9 +206,8 @@ public final class ModelRegistry {
     List<ModelVersion> versions = searchVersions(name, null);
     return versions.stream()
         .filter(v -> which.equalsIgnoreCase("latest") || v.stage().equalsIgnoreCase(which))
-        .findFirst().orElseThrow(() -> new ValidationException(String.format(
-            "Cannot resolve %s: model %s has no version %s", modelUri, name,
-            which.equalsIgnoreCase("latest") ? "at all" : "in stage " + which)));
+        .findFirst().orElseThrow(() -> MlflowErrors.noVersion(modelUri, name,
+            which.equalsIgnoreCase("latest") ? "at all" : "in stage " + which));
   }
 
   /** Downloads the model directory of {@code modelUri} into {@code target}; returns the version. */

@@ -22,6 +22,7 @@ import java.util.Map;
 public record ModelVersion(String name, int version, String source, String runId, String stage,
     String status, List<String> aliases, Map<String, String> tags, long createdAtMillis) {
 
+  /** Copies the aliases and tags. */
   public ModelVersion {
     aliases = List.copyOf(aliases);
     tags = Map.copyOf(tags);

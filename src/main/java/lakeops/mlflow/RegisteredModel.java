@@ -16,6 +16,7 @@ import java.util.Map;
 public record RegisteredModel(String name, String description, Map<String, String> tags,
     Map<String, Integer> aliases, long updatedAtMillis) {
 
+  /** Copies the tags and aliases. */
   public RegisteredModel {
     tags = Map.copyOf(tags);
     aliases = Map.copyOf(aliases);

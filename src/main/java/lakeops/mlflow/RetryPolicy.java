@@ -1,7 +1,6 @@
 package lakeops.mlflow;
 
 import java.time.Duration;
-import lakeops.exceptions.ValidationException;
 
 /**
  * How long calls to a tracking server are retried: exponential backoff from {@code initialBackoff},
@@ -13,10 +12,11 @@ import lakeops.exceptions.ValidationException;
  */
 public record RetryPolicy(Duration budget, Duration initialBackoff, Duration maxBackoff) {
 
+  /** Refuses negative durations. */
   public RetryPolicy {
-    ValidationException.check(!budget.isNegative() && !initialBackoff.isNegative()
-            && !maxBackoff.isNegative(), "Invalid retry policy: negative duration in %s, %s, %s",
-        budget, initialBackoff, maxBackoff);
+    if (budget.isNegative() || initialBackoff.isNegative() || maxBackoff.isNegative()) {
+      throw MlflowErrors.negativeRetry(budget, initialBackoff, maxBackoff);
+    }
   }
 
   /**
@@ -30,8 +30,7 @@ public record RetryPolicy(Duration budget, Duration initialBackoff, Duration max
       try {
         budget = Duration.ofSeconds(Long.parseLong(seconds.strip()));
       } catch (NumberFormatException e) {
-        throw new ValidationException("Invalid " + MlflowProperties.RETRY_SECONDS_ENV + ": '" + seconds
-            + "', expected a whole number of seconds");
+        throw MlflowErrors.badRetrySeconds(seconds);
       }
     }
     return of(budget);

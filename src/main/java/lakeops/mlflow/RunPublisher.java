@@ -20,6 +20,7 @@ public final class RunPublisher {
 
   private final MlflowRest rest;
 
+  /** Logs to {@code rest}'s server. */
   public RunPublisher(MlflowRest rest) {
     this.rest = rest;
   }

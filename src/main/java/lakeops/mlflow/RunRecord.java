@@ -28,6 +28,7 @@ public record RunRecord(
     List<DatasetInput> datasets,
     List<RunRecord> children) {
 
+  /** Copies the maps and lists; null datasets and children become none. */
   public RunRecord {
     params = Map.copyOf(params);
     metrics = Map.copyOf(metrics);

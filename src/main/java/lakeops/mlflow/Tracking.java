@@ -39,6 +39,7 @@ public final class Tracking {
     return new Tracking(environment, uri);
   }
 
+  /** The tracking server's address. */
   public String trackingUri() {
     return trackingUri;
   }

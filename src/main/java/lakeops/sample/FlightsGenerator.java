@@ -9,11 +9,9 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.Locale;
-import lakeops.exceptions.ValidationException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -57,10 +55,17 @@ public record FlightsGenerator(
   /** The code given to invalid rows' origin: not three capital letters. */
   public static final String INVALID_AIRPORT = "X1";
 
+  /** Refuses negative counts, a skew of 0 or less and shares outside [0, 1]. */
   public FlightsGenerator {
-    ValidationException.check(rows >= 0, "Invalid rows %d: expected 0 or more", rows);
-    ValidationException.check(days >= 1, "Invalid days %d: expected 1 or more", days);
-    ValidationException.check(originSkew > 0, "Invalid origin skew %s: expected more than 0", originSkew);
+    if (rows < 0) {
+      throw SampleErrors.invalid("rows", rows, "0 or more");
+    }
+    if (days < 1) {
+      throw SampleErrors.invalid("days", days, "1 or more");
+    }
+    if (originSkew <= 0) {
+      throw SampleErrors.invalid("origin skew", originSkew, "more than 0");
+    }
     checkFraction("null delay fraction", nullDelayFraction);
     checkFraction("invalid fraction", invalidFraction);
     checkFraction("malformed fraction", malformedFraction);
@@ -72,11 +77,13 @@ public record FlightsGenerator(
         SampleProperties.ORIGIN_SKEW_DEFAULT, 0, 0, 0);
   }
 
+  /** The same flights from another seed. */
   public FlightsGenerator seed(long newSeed) {
     return new FlightsGenerator(rows, newSeed, days, delayShift, originSkew, nullDelayFraction,
         invalidFraction, malformedFraction);
   }
 
+  /** The same flights spread over {@code newDays} days. */
   public FlightsGenerator days(int newDays) {
     return new FlightsGenerator(rows, seed, newDays, delayShift, originSkew, nullDelayFraction,
         invalidFraction, malformedFraction);
@@ -128,7 +135,9 @@ public record FlightsGenerator(
    * are written elsewhere first and then moved in, so a reader of the folder never sees half a file.
    */
   public long write(SparkSession spark, String folder, String format, int files) {
-    ValidationException.check(files >= 1, "Invalid files %d: expected 1 or more", files);
+    if (files < 1) {
+      throw SampleErrors.invalid("files", files, "1 or more");
+    }
     String extension = format.toLowerCase(Locale.ROOT);
     Path target = new Path(folder);
     Path staging = new Path(target.getParent(),
@@ -138,8 +147,7 @@ public record FlightsGenerator(
       case "parquet" -> flights.drop("_malformed").write().parquet(staging.toString());
       case "csv" -> asText(flights).write().option("header", "true").csv(staging.toString());
       case "json" -> flights.select(asJson(flights).as("value")).write().text(staging.toString());
-      default -> throw new ValidationException(
-          "Invalid format '" + format + "': expected parquet, csv or json");
+      default -> throw SampleErrors.badFormat(format);
     }
     moveParts(spark, staging, target, extension);
     return rows;
@@ -158,7 +166,7 @@ public record FlightsGenerator(
       }
       fs.delete(staging, true);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move generated files into " + target, e);
+      throw SampleErrors.cannotMove(target, e);
     }
   }
 
@@ -216,7 +224,8 @@ public record FlightsGenerator(
   }
 
   private static void checkFraction(String name, double fraction) {
-    ValidationException.check(fraction >= 0 && fraction <= 1,
-        "Invalid %s %s: expected a share between 0 and 1", name, fraction);
+    if (fraction < 0 || fraction > 1) {
+      throw SampleErrors.invalid(name, fraction, "a share between 0 and 1");
+    }
   }
 }

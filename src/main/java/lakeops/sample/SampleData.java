@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.LakeOpsException;
 
 /**
  * The real sample data: {@code flights-3m.parquet} from the npm package {@code vega-datasets@3.2.1},
@@ -43,7 +42,7 @@ public final class SampleData {
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
       return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot list " + folder + ": " + e.getMessage(), e);
+      throw SampleErrors.cannotList(folder, e);
     }
   }
 
@@ -60,19 +59,19 @@ public final class SampleData {
       Process process = builder.start();
       if (!process.waitFor(FETCH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new LakeOpsException("Fetching sample data ran over " + FETCH_TIMEOUT_MINUTES + " minutes");
+        throw SampleErrors.cannotFetch(script, "it ran over " + FETCH_TIMEOUT_MINUTES + " minutes", null);
       }
       String errors = Files.readString(log, StandardCharsets.UTF_8).strip();
       Files.deleteIfExists(log);
       if (process.exitValue() != 0) {
-        throw new LakeOpsException("Cannot fetch sample data with " + script + ": "
-            + errors.lines().reduce((first, last) -> last).orElse("exit " + process.exitValue()));
+        throw SampleErrors.cannotFetch(script,
+            errors.lines().reduce((first, last) -> last).orElse("exit " + process.exitValue()), null);
       }
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot run " + script + ": " + e.getMessage(), e);
+      throw SampleErrors.cannotFetch(script, e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LakeOpsException("Interrupted while fetching sample data", e);
+      throw SampleErrors.cannotFetch(script, "interrupted", e);
     }
     return landing.resolve(SampleProperties.FLIGHTS_FILE);
   }

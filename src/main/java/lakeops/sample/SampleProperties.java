@@ -17,9 +17,6 @@ public final class SampleProperties {
   /** File name of the real data set (3,000,000 rows, January to June 2001). */
   public static final String FLIGHTS_FILE = "flights-3m.parquet";
 
-  /** Rows of the real data set. */
-  public static final long FLIGHTS_ROWS = 3_000_000L;
-
   /** Columns of the flights data, real and synthetic, as a Spark DDL schema. */
   public static final String FLIGHTS_SCHEMA =
       "date TIMESTAMP_NTZ, delay BIGINT, distance BIGINT, origin STRING, destination STRING";

@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
  * {@code logLoss}) for classification, and {@code rmse}, {@code mse}, {@code mae}, {@code r2} for
  * regression. Every evaluator reads the label column {@value TrainingProperties#LABEL_COLUMN}.
  */
-public final class Evaluation {
+final class Evaluation {
 
   private static final List<String> BINARY = List.of("areaUnderROC", "areaUnderPR");
   private static final List<String> MULTICLASS =

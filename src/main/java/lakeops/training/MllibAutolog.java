@@ -20,7 +20,7 @@ import org.apache.spark.ml.param.Params;
  * simple name, with {@code _1}, {@code _2}… when a class occurs more than once. Values print as
  * Python prints them ({@code ['a', 'b']}, {@code True}).
  */
-public final class MllibAutolog {
+final class MllibAutolog {
 
   private MllibAutolog() {}
 

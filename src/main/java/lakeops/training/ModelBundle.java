@@ -3,7 +3,6 @@ package lakeops.training;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -11,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import lakeops.env.LakeOpsHome;
-import lakeops.exceptions.ValidationException;
 import lakeops.mlflow.RunRecord;
 
 /**
@@ -69,20 +67,21 @@ public final class ModelBundle {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create model folder " + dir, e);
+      throw TrainingErrors.cannotWrite("model folder " + dir, e);
     }
     return new ModelBundle(dir);
   }
 
   /** The bundle at {@code dir}; fails unless it holds {@value TrainingProperties#BUNDLE_FILE} and a model. */
   public static ModelBundle open(Path dir) {
-    ValidationException.check(Files.isRegularFile(dir.resolve(TrainingProperties.BUNDLE_FILE))
-            && Files.isRegularFile(dir.resolve("model").resolve("MLmodel")),
-        "Invalid model folder %s: expected %s and model/MLmodel (a folder under .lakehouse/%s/)", dir,
-        TrainingProperties.BUNDLE_FILE, TrainingProperties.BUNDLES_DIR);
+    if (!Files.isRegularFile(dir.resolve(TrainingProperties.BUNDLE_FILE))
+        || !Files.isRegularFile(dir.resolve("model").resolve("MLmodel"))) {
+      throw TrainingErrors.notABundle(dir);
+    }
     return new ModelBundle(dir);
   }
 
+  /** The bundle's folder. */
   public Path dir() {
     return dir;
   }
@@ -97,19 +96,21 @@ public final class ModelBundle {
     return dir.resolve("artifacts");
   }
 
+  /** What the bundle records. */
   public Manifest manifest() {
     try {
       return JSON.readValue(dir.resolve(TrainingProperties.BUNDLE_FILE).toFile(), Manifest.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + dir.resolve(TrainingProperties.BUNDLE_FILE), e);
+      throw TrainingErrors.cannotRead(dir.resolve(TrainingProperties.BUNDLE_FILE), e);
     }
   }
 
+  /** Records {@code manifest}, replacing what the bundle recorded. */
   public void write(Manifest manifest) {
     try {
       JSON.writeValue(dir.resolve(TrainingProperties.BUNDLE_FILE).toFile(), manifest);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + dir.resolve(TrainingProperties.BUNDLE_FILE), e);
+      throw TrainingErrors.cannotWrite(dir.resolve(TrainingProperties.BUNDLE_FILE).toString(), e);
     }
   }
 }

@@ -34,10 +34,8 @@ public final class ModelPublisher {
   public ModelBundle.Published publish(ModelBundle bundle) {
     ModelBundle.Manifest manifest = bundle.manifest();
     if (manifest.published() != null) {
-      throw new lakeops.exceptions.ValidationException(String.format(
-          "Cannot log model folder %s: it was logged already as run %s (version %d of %s)",
-          bundle.dir(), manifest.published().runId(), manifest.published().version(),
-          manifest.registeredModel()));
+      throw TrainingErrors.alreadyLogged(bundle.dir(), manifest.published().runId(),
+          manifest.published().version(), manifest.registeredModel());
     }
     RunPublisher.LoggedRun run = new RunPublisher(rest).publish(manifest.run(), bundle.modelDir(),
         bundle.artifactsDir());

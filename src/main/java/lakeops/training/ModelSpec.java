@@ -1,13 +1,15 @@
 package lakeops.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A model config file ({@code conf/models/<name>.yml}) as written: what to predict from which label
  * rows, which feature lookups join them, the MLlib pipeline, tuning, split and metrics. Keys are
- * documented in {@code conf/models/README.md}; {@link ModelSpecLoader} validates and resolves it.
+ * documented in {@code conf/models/README.md}. Read one with {@link #load}, or build one in code and
+ * train it with {@link ModelTraining#train(ModelSpec)}, which checks it as a file is checked.
  *
  * @param name model name; registered as {@code <env>.ml.<name>}
  * @param description what the model predicts
@@ -29,6 +31,11 @@ public record ModelSpec(
     List<Stage> pipeline,
     Tuning tuning,
     List<String> metrics) {
+
+  /** Reads the model file {@code file} strictly; an error names the file and the key. */
+  public static ModelSpec load(Path file) {
+    return ModelSpecLoader.load(file);
+  }
 
   /**
    * Label rows.

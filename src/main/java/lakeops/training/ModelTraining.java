@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lakeops.config.YamlConfig;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
@@ -25,7 +25,7 @@ import lakeops.features.FeatureLookup;
 import lakeops.features.ModelFeatureSpec;
 import lakeops.features.FeatureStore;
 import lakeops.features.TrainingSet;
-import lakeops.exceptions.LakeOpsException;
+import lakeops.exceptions.ValidationException;
 import lakeops.mlflow.MlflowModelWriter;
 import lakeops.mlflow.MlflowRest;
 import lakeops.mlflow.MlflowRestException;
@@ -47,10 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a model from its config file: label rows joined point-in-time with their features, a
- * time-based split, the MLlib pipeline fitted (and tuned), metrics on every split, and everything
- * autologged into a {@link RunRecord} kept with the model in a local {@link ModelBundle}. {@link
- * #train} stops there; {@link #trainAndPublish} then logs and registers it with {@link ModelPublisher}.
+ * Trains a model from its config file (or a {@link ModelSpec} built in code): label rows joined
+ * point-in-time with their features, a time-based split, the MLlib pipeline fitted (and tuned),
+ * metrics on every split, and everything autologged into a {@link RunRecord} kept with the model in a
+ * local {@link ModelBundle}. {@link #train} stops there; {@link #trainAndPublish} then logs and
+ * registers it with {@link ModelPublisher}.
  *
  * <pre>{@code TrainingResult r = ModelTraining.of(spark, home, environment)
  *     .trainAndPublish(Path.of("conf/models/flight_delay.yml"));}</pre>
@@ -86,7 +87,15 @@ public final class ModelTraining {
 
   /** Trains the model of {@code modelFile}, then logs and registers it. */
   public TrainingResult trainAndPublish(Path modelFile) {
-    TrainingResult trained = train(modelFile);
+    return publish(train(modelFile));
+  }
+
+  /** Trains {@code spec}, then logs and registers it (see {@link #train(ModelSpec)}). */
+  public TrainingResult trainAndPublish(ModelSpec spec) {
+    return publish(train(spec));
+  }
+
+  private TrainingResult publish(TrainingResult trained) {
     Tracking tracking = Tracking.forEnvironment(home, environment);
     return publish(trained, MlflowRest.of(tracking.trackingUri()));
   }
@@ -102,10 +111,7 @@ public final class ModelTraining {
       return new TrainingResult(trained.registeredModel(), trained.bundleDir(), published,
           trained.metrics(), trained.trainingSeconds());
     } catch (MlflowRestException e) {
-      throw new LakeOpsException(String.format(
-          "Cannot log model %s: %s. The trained model is kept in %s; log it later with: "
-              + "lakeops models relog --env %s %s", trained.registeredModel(), e.getMessage(),
-          trained.bundleDir(), environment.name(), trained.bundleDir()), e);
+      throw TrainingErrors.cannotLog(trained.registeredModel(), trained.bundleDir(), environment.name(), e);
     }
   }
 
@@ -131,17 +137,32 @@ public final class ModelTraining {
 
   /** Trains the model of {@code modelFile} into a local bundle; nothing is sent to MLflow. */
   public TrainingResult train(Path modelFile) {
+    return train(ModelSpecLoader.load(modelFile), modelFile);
+  }
+
+  /**
+   * Trains {@code spec} (built in code, or read with {@link ModelSpec#load} and changed) into a local
+   * bundle; nothing is sent to MLflow. The spec is checked as a model file is, and kept in the bundle
+   * as its model file.
+   */
+  public TrainingResult train(ModelSpec spec) {
+    return train(ModelSpecLoader.check(spec), null);
+  }
+
+  /** Trains {@code spec}, read from {@code modelFile} (null for a spec built in code). */
+  private TrainingResult train(ModelSpec spec, Path modelFile) {
     long started = System.currentTimeMillis();
-    ModelSpec spec = ModelSpecLoader.load(modelFile);
     String catalog = environment.name();
     Tracking names = Tracking.withoutStarting(home, environment);
     String registeredModel = names.modelName(spec.name());
-    spark.sparkContext().setJobGroup("lakeops-train-" + spec.name(),
-        "Train model " + registeredModel + " from " + modelFile, false);
+    spark.sparkContext().setJobGroup("lakeops-train-" + spec.name(), "Train model " + registeredModel
+        + " from " + (modelFile == null ? "a spec built in code" : modelFile), false);
     try {
       FeatureLookup[] lookups = ModelSpecLoader.lookups(spec, catalog);
       String labelTable = ModelSpecLoader.qualify(spec.labels().table(), catalog);
-      TrainingSet set = FeatureStore.of(spark).createTrainingSet(labels(spec, labelTable, lookups), lookups);
+      long labelVersion = deltaVersion(labelTable);
+      TrainingSet set = FeatureStore.of(spark).createTrainingSet(
+          labels(spec, labelTable, labelVersion, lookups), lookups);
       Dataset<Row> data = set.data().persist(StorageLevel.MEMORY_AND_DISK());
       TimeSplit split = TimeSplit.of(data, spec.labels().timestamp(),
           ModelSpecLoader.validationFraction(spec), ModelSpecLoader.testFraction(spec));
@@ -181,11 +202,9 @@ public final class ModelTraining {
       writeExamplePredictions(model, example, bundle.modelDir());
       example.unpersist();
       ModelFeatureSpec.of(set).writeTo(bundle.modelDir());
-      Files.createDirectories(bundle.artifactsDir());
-      Files.copy(modelFile, bundle.artifactsDir().resolve("model_config.yml"));
+      writeModelConfig(spec, modelFile, bundle);
 
       Map<String, Long> versions = new LinkedHashMap<>(set.tableVersions());
-      long labelVersion = deltaVersion(labelTable);
       List<RunRecord.DatasetInput> datasets = new ArrayList<>();
       datasets.add(dataset(labelTable, labelVersion, "training"));
       set.tableVersions().forEach((table, version) -> datasets.add(dataset(table, version, "training")));
@@ -200,14 +219,14 @@ public final class ModelTraining {
       LOG.info("Trained {} in {} s: {}", registeredModel, String.format("%.1f", trainingSeconds), metrics);
       return new TrainingResult(registeredModel, bundle.dir(), null, metrics, trainingSeconds);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the trained model of " + modelFile, e);
+      throw TrainingErrors.cannotWrite("the trained model " + registeredModel, e);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
   }
 
-  /** The label rows: the columns the lookups and the pipeline need, and the label. */
-  private Dataset<Row> labels(ModelSpec spec, String table, FeatureLookup[] lookups) {
+  /** The label rows at {@code version}: the columns the lookups and the pipeline need, and the label. */
+  private Dataset<Row> labels(ModelSpec spec, String table, long version, FeatureLookup[] lookups) {
     Set<String> columns = new LinkedHashSet<>();
     for (FeatureLookup lookup : lookups) {
       columns.addAll(lookup.lookupKeys());
@@ -217,7 +236,7 @@ public final class ModelTraining {
     if (spec.labels().columns() != null) {
       columns.addAll(spec.labels().columns());
     }
-    Dataset<Row> rows = spark.table(table);
+    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).table(table);
     if (spec.labels().where() != null && !spec.labels().where().isBlank()) {
       rows = rows.where(expr(spec.labels().where()));
     }
@@ -294,7 +313,7 @@ public final class ModelTraining {
           new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
               .writeValueAsString(MllibAutolog.named(pipeline, candidates[bestIndex])));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write tuning results to " + bundle.artifactsDir(), e);
+      throw TrainingErrors.cannotWrite("tuning results to " + bundle.artifactsDir(), e);
     }
     return best;
   }
@@ -325,12 +344,24 @@ public final class ModelTraining {
         new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(predictions));
   }
 
-  private long deltaVersion(String table) {
-    try {
-      return io.delta.tables.DeltaTable.forName(spark, table).history(1).first().getLong(0);
-    } catch (RuntimeException e) {
-      return -1;
+  /** The model file, or the spec written as one, as the run's artifact {@code model_config.yml}. */
+  private static void writeModelConfig(ModelSpec spec, Path modelFile, ModelBundle bundle)
+      throws IOException {
+    Path target = bundle.artifactsDir().resolve(TrainingProperties.MODEL_CONFIG_ARTIFACT);
+    Files.createDirectories(bundle.artifactsDir());
+    if (modelFile != null) {
+      Files.copy(modelFile, target);
+    } else {
+      Files.writeString(target, YamlConfig.toYaml(spec));
     }
+  }
+
+  /**
+   * The latest Delta version of the label table, read before training: the labels are read at it and
+   * the run logs it. A label table that is not a Delta table fails here, before any work.
+   */
+  private long deltaVersion(String table) {
+    return io.delta.tables.DeltaTable.forName(spark, table).history(1).first().getLong(0);
   }
 
   private RunRecord.DatasetInput dataset(String table, long version, String context) {
@@ -339,7 +370,7 @@ public final class ModelTraining {
     String schema = null;
     try {
       schema = "{\"mlflow_colspec\": " + MlflowModelWriter.columnSpec(spark.table(table).schema()) + "}";
-    } catch (RuntimeException e) {
+    } catch (ValidationException e) { // a column type MLflow's column spec has no name for
       LOG.debug("No MLflow schema for {}: {}", table, e.getMessage());
     }
     return new RunRecord.DatasetInput(table, digest(table + "@" + version), "delta_table", source,
@@ -354,7 +385,9 @@ public final class ModelTraining {
         && ModelSpecLoader.tuningMethod(spec).equals("cross_validator")
         ? CrossValidator.class.getName() : pipeline.getClass().getName());
     tags.put(TrainingProperties.ENVIRONMENT_TAG, environment.name());
-    tags.put(TrainingProperties.CONFIG_TAG, home.root().relativize(modelFile.toAbsolutePath()).toString());
+    if (modelFile != null) {
+      tags.put(TrainingProperties.CONFIG_TAG, home.root().relativize(modelFile.toAbsolutePath()).toString());
+    }
     tags.put("mlflow.source.type", "JOB");
     tags.put("mlflow.source.name", "lakeops train");
     tags.put("mlflow.user", System.getProperty("user.name", "lakeops"));

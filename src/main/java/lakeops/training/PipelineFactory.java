@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.DoubleParam;
@@ -18,7 +17,7 @@ import org.apache.spark.ml.param.Params;
  * name, and its params in snake_case, each decoded by the MLlib param's own JSON decoder so every
  * type MLlib knows (numbers, strings, arrays) works without a list here.
  */
-public final class PipelineFactory {
+final class PipelineFactory {
 
   private static final Map<String, String> TYPES = Map.ofEntries(
       Map.entry("sql", "org.apache.spark.ml.feature.SQLTransformer"),
@@ -50,15 +49,14 @@ public final class PipelineFactory {
   /** One stage with its params set; fails naming the stage and param. */
   public static PipelineStage stage(ModelSpec.Stage spec) {
     String className = TYPES.getOrDefault(spec.stage(), spec.stage());
-    ValidationException.check(className.contains("."),
-        "Invalid stage '%s': expected a class name or one of %s", spec.stage(),
-        new java.util.TreeSet<>(TYPES.keySet()));
+    if (!className.contains(".")) {
+      throw TrainingErrors.unknownStage(spec.stage(), new java.util.TreeSet<>(TYPES.keySet()));
+    }
     PipelineStage stage;
     try {
       stage = (PipelineStage) Class.forName(className).getConstructor().newInstance();
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new ValidationException("Invalid stage '" + spec.stage() + "': cannot create " + className
-          + " (" + e.getClass().getSimpleName() + ")");
+      throw TrainingErrors.cannotCreateStage(spec.stage(), className, e);
     }
     if (spec.params() == null || spec.params().isEmpty()) {
       return stage;
@@ -75,9 +73,10 @@ public final class PipelineFactory {
   @SuppressWarnings("unchecked")
   static Param<Object> param(Params stage, String snakeOrCamelName) {
     String name = camelCase(snakeOrCamelName);
-    ValidationException.check(stage.hasParam(name), "Invalid param '%s' of %s: known params are %s",
-        snakeOrCamelName, stage.getClass().getSimpleName(), java.util.Arrays.stream(stage.params())
-            .map(Param::name).sorted().toList());
+    if (!stage.hasParam(name)) {
+      throw TrainingErrors.unknownParam(snakeOrCamelName, stage.getClass().getSimpleName(),
+          java.util.Arrays.stream(stage.params()).map(Param::name).sorted().toList());
+    }
     return (Param<Object>) stage.getParam(name);
   }
 
@@ -87,17 +86,16 @@ public final class PipelineFactory {
     if ((param instanceof DoubleParam || param instanceof FloatParam) && value.isIntegralNumber()) {
       json = Double.toString(value.asDouble());
     }
+    Object decoded;
     try {
-      Object decoded = param.jsonDecode(json);
-      ValidationException.check(param.isValid().apply(decoded) == Boolean.TRUE
-              || Boolean.TRUE.equals(param.isValid().apply(decoded)),
-          "Invalid value %s for %s: %s", json, where, param.doc());
-      return decoded;
-    } catch (ValidationException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ValidationException("Invalid value " + json + " for " + where + ": " + e.getMessage());
+      decoded = param.jsonDecode(json);
+    } catch (RuntimeException e) { // MLlib's decoders throw whatever their JSON parsing throws
+      throw TrainingErrors.badParamValue(json, where, e.getMessage());
     }
+    if (!Boolean.TRUE.equals(param.isValid().apply(decoded))) {
+      throw TrainingErrors.badParamValue(json, where, param.doc());
+    }
+    return decoded;
   }
 
   static String camelCase(String name) {

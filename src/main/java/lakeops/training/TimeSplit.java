@@ -3,7 +3,6 @@ package lakeops.training;
 import static org.apache.spark.sql.functions.col;
 
 import java.sql.Timestamp;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,21 +21,22 @@ import org.apache.spark.sql.types.DataTypes;
  * @param validationStart first time of the validation set
  * @param testStart first time of the test set
  */
-public record TimeSplit(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test,
+record TimeSplit(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test,
     Timestamp validationStart, Timestamp testStart) {
 
   /** Splits {@code rows} on {@code timeColumn}. */
   public static TimeSplit of(Dataset<Row> rows, String timeColumn, double validationShare,
       double testShare) {
-    ValidationException.check(validationShare >= 0 && testShare > 0 && validationShare + testShare < 1,
-        "Invalid split: validation %s and test %s must be shares with validation + test < 1",
-        validationShare, testShare);
+    if (validationShare < 0 || testShare <= 0 || validationShare + testShare >= 1) {
+      throw TrainingErrors.badSplit(validationShare, testShare);
+    }
     Column seconds = col("`" + timeColumn + "`").cast(DataTypes.TimestampType).cast(DataTypes.DoubleType);
     Dataset<Row> times = rows.select(seconds.as("t")).where(col("t").isNotNull());
     double[] cuts = times.stat().approxQuantile("t",
         new double[] {1 - testShare - validationShare, 1 - testShare}, 0.0001);
-    ValidationException.check(cuts.length == 2,
-        "Cannot split the training set on %s: it has no rows with a time", timeColumn);
+    if (cuts.length != 2) {
+      throw TrainingErrors.noTimes(timeColumn);
+    }
     Timestamp validationStart = new Timestamp((long) (cuts[0] * 1000));
     Timestamp testStart = new Timestamp((long) (cuts[1] * 1000));
     Column time = col("`" + timeColumn + "`").cast(DataTypes.TimestampType);

@@ -1,12 +1,9 @@
 package lakeops.training;
 
 /** Names and defaults of training: model config files, local model bundles, run tags. */
-public final class TrainingProperties {
+final class TrainingProperties {
 
   private TrainingProperties() {}
-
-  /** Folder of model config files, relative to the home ({@code conf/models/<name>.yml}). */
-  public static final String MODELS_CONF_DIR = "conf/models";
 
   /** Name of the label column every training set gets (from {@code labels.label}). */
   public static final String LABEL_COLUMN = "label";
@@ -55,6 +52,9 @@ public final class TrainingProperties {
 
   /** Version tag: the Delta versions of the feature tables the version was trained on (JSON). */
   public static final String FEATURE_VERSIONS_TAG = "lakeops.feature_table_versions";
+
+  /** Artifact of a run holding its model config file (or the spec it was trained from, as YAML). */
+  public static final String MODEL_CONFIG_ARTIFACT = "model_config.yml";
 
   /** File of a model holding the pipeline's predictions on its input example, in example order. */
   public static final String EXAMPLE_PREDICTIONS_FILE = "input_example_predictions.json";

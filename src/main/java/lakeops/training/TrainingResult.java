@@ -15,6 +15,7 @@ import java.util.Map;
 public record TrainingResult(String registeredModel, Path bundleDir, ModelBundle.Published published,
     Map<String, Double> metrics, double trainingSeconds) {
 
+  /** Copies the metrics. */
   public TrainingResult {
     metrics = Map.copyOf(metrics);
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import lakeops.exceptions.ValidationException;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.Param;
@@ -28,10 +27,13 @@ final class TuningGrid {
           index = i;
         }
       }
-      ValidationException.check(index >= 0, "Invalid tuning grid key %s: no stage named %s", key, stageName);
+      if (index < 0) {
+        throw TrainingErrors.noGridStage(key, stageName);
+      }
       Param<Object> param = PipelineFactory.param(built[index], key.substring(key.indexOf('.') + 1));
-      ValidationException.check(axis.getValue() != null && !axis.getValue().isEmpty(),
-          "Invalid tuning grid key %s: no values", key);
+      if (axis.getValue() == null || axis.getValue().isEmpty()) {
+        throw TrainingErrors.noGridValues(key);
+      }
       List<ParamMap> next = new ArrayList<>();
       for (ParamMap map : maps) {
         for (JsonNode value : axis.getValue()) {

@@ -152,7 +152,7 @@ class FeatureEngineeringTest extends SharedSpark {
     Files.writeString(file, "tables:\n  - name: just_a_table\n    primary_keys: [k]\n    query: SELECT 1\n");
     assertThatThrownBy(() -> FeatureSpecs.load(file, "staging"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("Invalid feature spec file " + file + ": key 'tables[0].name' expected schema.table, "
+        .hasMessage("Invalid feature spec file " + file + ": key 'tables[0].name' must be schema.table, "
             + "e.g. features.origin_delay_stats");
     Files.writeString(file, "tables:\n  - name: features.t\n    primary_key: [k]\n");
     assertThatThrownBy(() -> FeatureSpecs.load(file, "staging"))

@@ -189,17 +189,30 @@ class FeatureStoreTest extends SharedSpark {
   }
 
   @Test
+  void keysAreWrittenUnderTheCurrentPropertyNamesAndReadUnderTheEarlierOnes() {
+    airportDaily();
+    assertThat(strings(sql("SHOW TBLPROPERTIES dev.fs.airport_daily").where("key LIKE 'lakeops.%'")))
+        .containsExactlyInAnyOrder("[lakeops.features.featureTable,true]",
+            "[lakeops.features.primaryKeys,airport]", "[lakeops.features.timestampKey,ts]");
+    sql("CREATE TABLE dev.fs.earlier (airport STRING, ts TIMESTAMP, v DOUBLE) USING delta "
+        + "TBLPROPERTIES ('lakeops.feature.primary_keys' = 'airport', 'lakeops.feature.timestamp_key' = 'ts')");
+    FeatureTableSpec earlier = features.table("dev.fs.earlier").spec();
+    assertThat(earlier.primaryKeys()).containsExactly("airport");
+    assertThat(earlier.timestampKey()).contains("ts");
+  }
+
+  @Test
   void unknownAndNonFeatureTablesAreRefused() {
     assertThatThrownBy(() -> features.table("dev.fs.nope")).isInstanceOf(ValidationException.class)
-        .hasMessageContaining("Unknown feature table dev.fs.nope");
+        .hasMessageContaining("Cannot find feature table dev.fs.nope");
     assertThatThrownBy(() -> features.table("dev.nope.nope")).isInstanceOf(ValidationException.class)
-        .hasMessageContaining("Unknown feature table dev.nope.nope");
+        .hasMessageContaining("Cannot find feature table dev.nope.nope");
     assertThatThrownBy(() -> features.table("no_such_catalog.fs.nope"))
-        .isInstanceOf(ValidationException.class).hasMessageContaining("Unknown feature table");
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Cannot find feature table");
     sql("CREATE TABLE dev.fs.plain (x INT) USING delta");
     assertThatThrownBy(() -> features.table("dev.fs.plain")).hasMessageContaining("is not a feature table");
     assertThatThrownBy(() -> features.createTrainingSet(rows("SELECT 1 AS x"),
             FeatureLookup.of("dev.fs.nope").on("x")))
-        .hasMessageContaining("Unknown feature table dev.fs.nope");
+        .hasMessageContaining("Cannot find feature table dev.fs.nope");
   }
 }

@@ -103,7 +103,7 @@ class JobSchedulerTest extends SharedSpark {
       first.awaitRuns(Duration.ofSeconds(10));
       assertThat(first.tick()).isEmpty();
       assertThatThrownBy(() -> SchedulerState.open(stateFile)).isInstanceOf(LakeOpsException.class)
-          .hasMessageContaining("Another scheduler already runs");
+          .hasMessageContaining("another scheduler already runs");
     }
     clock.now = Instant.parse("2026-11-25T11:00:40Z");
     try (SchedulerState state = SchedulerState.open(stateFile);
