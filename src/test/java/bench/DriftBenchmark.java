@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.monitoring.MonitorRefresh;
 import lakeops.monitoring.MonitorSpec;
 import lakeops.monitoring.MonitorSpec.Baseline;

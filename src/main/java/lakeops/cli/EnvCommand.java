@@ -7,7 +7,7 @@ import lakeops.config.MaskedYaml;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,7 +1,7 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import java.util.List;
 import lakeops.features.ComputedFeatureTable;
 import lakeops.features.FeatureProperties;

@@ -1,7 +1,7 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.sample.FlightsGenerator;
 import lakeops.sample.SampleProperties;
 import picocli.CommandLine.Command;

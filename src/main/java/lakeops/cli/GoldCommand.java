@@ -1,7 +1,7 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.ingest.GoldBuild;
 import lakeops.ingest.GoldResult;
 import lakeops.ingest.TableName;

@@ -1,7 +1,7 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.ingest.IngestProperties;
 import lakeops.ingest.IngestResult;
 import lakeops.ingest.Ingestion;

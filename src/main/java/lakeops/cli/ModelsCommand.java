@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.mlflow.MlflowRest;
 import lakeops.mlflow.ModelRegistry;
 import lakeops.mlflow.ModelVersion;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.monitoring.AlertEvaluation;
 import lakeops.monitoring.FiredAlert;
 import lakeops.monitoring.MonitorProperties;

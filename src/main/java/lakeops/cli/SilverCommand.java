@@ -2,7 +2,7 @@ package lakeops.cli;
 
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.ingest.SilverRefinement;
 import lakeops.ingest.SilverResult;
 import lakeops.ingest.TableName;

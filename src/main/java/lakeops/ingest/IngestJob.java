@@ -2,7 +2,7 @@ package lakeops.ingest;
 
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.jobs.JobMain;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package lakeops.ingest;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.jobs.JobMain;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

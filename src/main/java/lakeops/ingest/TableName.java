@@ -2,7 +2,7 @@ package lakeops.ingest;
 
 import java.util.Locale;
 import lakeops.catalog.CatalogProperties;
-import lakeops.env.SessionFactory;
+import lakeops.access.AccessControl;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,7 +36,7 @@ public record TableName(String catalog, String schema, String table) {
       throw IngestErrors.badTableName(name, "catalog.schema.table or schema.table");
     }
     return parts.length == 3 ? new TableName(parts[0], parts[1], parts[2])
-        : new TableName(spark.conf().get(SessionFactory.ENVIRONMENT_CONF), parts[0], parts[1]);
+        : new TableName(AccessControl.environment(spark), parts[0], parts[1]);
   }
 
   /** The table beside this one in the same schema, named with {@code suffix} appended. */
@@ -58,7 +58,7 @@ public record TableName(String catalog, String schema, String table) {
     String key = "spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT;
     if (!spark.conf().contains(key)) {
       throw IngestErrors.catalogNotVisible(this, catalog,
-          spark.conf().get(SessionFactory.ENVIRONMENT_CONF, "?"));
+          AccessControl.environment(spark));
     }
     return spark.conf().get(key);
   }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.exceptions.InvalidConfigException;
 import org.apache.spark.sql.SparkSession;
 

@@ -8,7 +8,7 @@ import lakeops.catalog.Catalogs;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.features.ComputedFeatureTable;
 import lakeops.features.FeatureProperties;
 import lakeops.features.FeatureSpecs;

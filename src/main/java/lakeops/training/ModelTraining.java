@@ -20,7 +20,7 @@ import lakeops.config.YamlConfig;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.features.FeatureLookup;
 import lakeops.features.ModelFeatureSpec;
 import lakeops.features.FeatureStore;

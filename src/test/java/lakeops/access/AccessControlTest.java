@@ -7,7 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import lakeops.access.AccessRoute.Place;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.testing.SharedSpark;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;

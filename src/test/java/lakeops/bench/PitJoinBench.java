@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import lakeops.bench.PitJoinData.Table;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.testing.TestHome;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;

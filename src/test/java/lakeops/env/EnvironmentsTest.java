@@ -1,5 +1,6 @@
 package lakeops.env;
 
+import lakeops.session.SessionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

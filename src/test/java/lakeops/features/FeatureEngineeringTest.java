@@ -9,7 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import lakeops.env.SessionFactory;
+import lakeops.session.SessionFactory;
 import lakeops.exceptions.InvalidConfigException;
 import lakeops.testing.SharedSpark;
 import org.apache.spark.sql.Row;

@@ -1,4 +1,7 @@
-package lakeops.env;
+package lakeops.session;
+
+import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package lakeops.env;
+package lakeops.session;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,13 +12,18 @@ import lakeops.access.AccessControl;
 import lakeops.access.AccessProperties;
 import lakeops.catalog.CatalogProperties;
 import lakeops.catalog.EnvironmentCatalog;
+import lakeops.env.Environment;
 import lakeops.env.Environment.S3Settings;
+import lakeops.env.EnvironmentProperties;
+import lakeops.env.Environments;
+import lakeops.env.LakeOpsHome;
 import lakeops.exceptions.InvalidConfigException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the {@link SparkSession} of an environment: Delta, one catalog per environment it may see,
+ * The one place that turns an environment into a Spark session. Builds the {@link SparkSession} of an
+ * environment: Delta, one catalog per environment it may see,
  * {@code conf/spark-defaults.conf}, the environment's overrides, and quiet logging.
  *
  * <p>Precedence, lowest first: {@code conf/spark-defaults.conf}, the environment's {@code spark.conf},
@@ -27,8 +32,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SessionFactory {
 
-  /** Session conf key holding the environment a session belongs to. */
-  public static final String ENVIRONMENT_CONF = "spark.lakeops.environment";
+  /** Session conf key holding the environment a session belongs to (as the access layer names it). */
+  private static final String ENVIRONMENT_CONF = AccessProperties.ENVIRONMENT;
 
   /** Session conf key holding the project folder the session was built from. */
   public static final String HOME_CONF = "spark.lakeops.home";
