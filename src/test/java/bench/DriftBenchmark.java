@@ -9,23 +9,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import lakeops.session.SessionFactory;
 import lakeops.monitoring.MonitorRefresh;
 import lakeops.monitoring.MonitorSpec;
 import lakeops.monitoring.MonitorSpec.Baseline;
 import lakeops.monitoring.MonitorSpec.Granularity;
 import lakeops.monitoring.ProfileType;
 import lakeops.monitoring.RefreshResult;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The drift benchmark behind {@code bench/drift/run}: 10 numeric and 10 categorical columns over seven
- * days, drift injected into days 5 and 6 (mean shift, scale change, category mix, new category, null
- * surge). Times LakeOps' profile+drift refresh (daily windows, baseline = day 0, consecutive drift),
- * one plain Spark scan of the 20 columns, and Evidently's data-drift report (day 0 vs the rest).
+ * The drift benchmark behind {@code bench/drift/run}: 10 numeric and 10 categorical columns over
+ * seven days, drift injected into days 5 and 6 (mean shift, scale change, category mix, new
+ * category, null surge). Times LakeOps' profile+drift refresh (daily windows, baseline = day 0,
+ * consecutive drift), one plain Spark scan of the 20 columns, and Evidently's data-drift report
+ * (day 0 vs the rest).
  */
 public final class DriftBenchmark {
 
@@ -48,8 +49,9 @@ public final class DriftBenchmark {
         case "--python" -> python = args[++i];
         case "--evidently-script" -> script = args[++i];
         case "--skip-evidently" -> evidently = false;
-        default -> throw new IllegalArgumentException("Invalid argument: " + args[i]
-            + " (expected --rows N, --skip-evidently)");
+        default ->
+            throw new IllegalArgumentException(
+                "Invalid argument: " + args[i] + " (expected --rows N, --skip-evidently)");
       }
     }
     SparkSession spark = SessionFactory.create("dev");
@@ -63,7 +65,8 @@ public final class DriftBenchmark {
     long start = System.nanoTime();
     data.where("day = 0").drop("day").write().format("delta").saveAsTable(table);
     data.where("day > 0").drop("day").write().format("delta").mode("append").saveAsTable(table);
-    System.out.printf("generated %,d rows x %d columns in %.1f s%n", rows, NUMERIC + CATEGORICAL, seconds(start));
+    System.out.printf(
+        "generated %,d rows x %d columns in %.1f s%n", rows, NUMERIC + CATEGORICAL, seconds(start));
 
     List<Column> columns = new ArrayList<>();
     for (String c : columnNames()) {
@@ -77,7 +80,8 @@ public final class DriftBenchmark {
     double scan = seconds(start);
     System.out.printf("plain Spark scan of the 20 columns: %.2f s%n", scan);
 
-    // Likewise a first refresh of a small table of its own warms LakeOps' code (JIT, Spark codegen).
+    // Likewise a first refresh of a small table of its own warms LakeOps' code (JIT, Spark
+    // codegen).
     String warmup = "dev.bench.drift_warmup";
     spark.sql("DROP TABLE IF EXISTS " + warmup);
     spark.sql("DROP TABLE IF EXISTS dev.monitoring.bench_warmup_profile_metrics");
@@ -86,58 +90,93 @@ public final class DriftBenchmark {
     generate(spark, warmupRows).drop("day").write().format("delta").saveAsTable(warmup);
     start = System.nanoTime();
     MonitorRefresh.of(spark, "dev", spec("bench_warmup", warmup)).execute();
-    System.out.printf("LakeOps warm-up refresh (%,d rows, cold JVM code): %.2f s%n", warmupRows, seconds(start));
+    System.out.printf(
+        "LakeOps warm-up refresh (%,d rows, cold JVM code): %.2f s%n", warmupRows, seconds(start));
 
     MonitorSpec spec = spec("bench_drift", table);
     start = System.nanoTime();
     RefreshResult result = MonitorRefresh.of(spark, "dev", spec).execute();
     double lakeops = seconds(start);
     System.out.printf("LakeOps profile+drift: %.2f s (%s)%n", lakeops, result);
-    spark.sql("SELECT column_name, round(max(js_distance), 3) AS js, round(max(tv_distance), 3) AS tv, "
-        + "round(max(percent_null_delta), 1) AS null_delta FROM dev.monitoring.bench_drift_drift_metrics "
-        + "WHERE drift_type = 'BASELINE' AND window.start >= timestamp_seconds(" + (DAY0 + 5 * 86400)
-        + ") GROUP BY 1 ORDER BY 1").show(20, false);
+    spark
+        .sql(
+            "SELECT column_name, round(max(js_distance), 3) AS js, round(max(tv_distance), 3) AS tv, "
+                + "round(max(percent_null_delta), 1) AS null_delta FROM dev.monitoring.bench_drift_drift_metrics "
+                + "WHERE drift_type = 'BASELINE' AND window.start >= timestamp_seconds("
+                + (DAY0 + 5 * 86400)
+                + ") GROUP BY 1 ORDER BY 1")
+        .show(20, false);
 
     double evidentlySeconds = Double.NaN;
     if (evidently) {
       Path reference = work.resolve("reference");
       Path current = work.resolve("current");
-      spark.sql("SELECT * FROM " + table + " VERSION AS OF 0").drop("ts").write().mode("overwrite").parquet(reference.toString());
-      spark.table(table).where("ts >= timestamp_seconds(" + (DAY0 + 86400) + ")").drop("ts")
-          .write().mode("overwrite").parquet(current.toString());
+      spark
+          .sql("SELECT * FROM " + table + " VERSION AS OF 0")
+          .drop("ts")
+          .write()
+          .mode("overwrite")
+          .parquet(reference.toString());
+      spark
+          .table(table)
+          .where("ts >= timestamp_seconds(" + (DAY0 + 86400) + ")")
+          .drop("ts")
+          .write()
+          .mode("overwrite")
+          .parquet(current.toString());
       spark.stop();
       evidentlySeconds = runEvidently(python, script, reference, current);
     }
     System.out.printf("LakeOps profile+drift seconds: %.2f%n", lakeops);
     System.out.printf("plain scan seconds: %.2f%n", scan);
-    System.out.printf("evidently seconds: %s%n", Double.isNaN(evidentlySeconds) ? "n/a" : String.format("%.2f", evidentlySeconds));
+    System.out.printf(
+        "evidently seconds: %s%n",
+        Double.isNaN(evidentlySeconds) ? "n/a" : String.format("%.2f", evidentlySeconds));
     System.out.printf("drift vs scan: %.2f%n", lakeops / scan);
-    System.out.printf("speedup vs evidently: %s%n",
+    System.out.printf(
+        "speedup vs evidently: %s%n",
         Double.isNaN(evidentlySeconds) ? "n/a" : String.format("%.2f", evidentlySeconds / lakeops));
   }
 
   private static MonitorSpec spec(String name, String table) {
-    return new MonitorSpec(name, table, ProfileType.TIME_SERIES, Optional.of("ts"),
-        List.of(new Granularity("1 day", java.time.Duration.ofDays(1))), List.of(), columnNames(),
-        Optional.of(new Baseline(Optional.empty(), Optional.of(0L))), Optional.empty(), List.of());
+    return new MonitorSpec(
+        name,
+        table,
+        ProfileType.TIME_SERIES,
+        Optional.of("ts"),
+        List.of(new Granularity("1 day", java.time.Duration.ofDays(1))),
+        List.of(),
+        columnNames(),
+        Optional.of(new Baseline(Optional.empty(), Optional.of(0L))),
+        Optional.empty(),
+        List.of());
   }
 
   private static double runEvidently(String python, String script, Path reference, Path current)
       throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(python, script, reference.toString(), current.toString())
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(python, script, reference.toString(), current.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
-    System.out.print(out.lines().filter(l -> l.startsWith("evidently") || l.contains("Error"))
-        .map(l -> l + System.lineSeparator()).reduce("", String::concat));
+    System.out.print(
+        out.lines()
+            .filter(l -> l.startsWith("evidently") || l.contains("Error"))
+            .map(l -> l + System.lineSeparator())
+            .reduce("", String::concat));
     if (exit != 0) {
-      System.out.printf("Evidently failed (exit %d%s)%n", exit, exit == 137 || out.contains("MemoryError")
-          ? ", out of memory" : "");
+      System.out.printf(
+          "Evidently failed (exit %d%s)%n",
+          exit, exit == 137 || out.contains("MemoryError") ? ", out of memory" : "");
       Files.writeString(reference.getParent().resolve("evidently.log"), out);
       return Double.NaN;
     }
-    return out.lines().filter(l -> l.startsWith("evidently seconds: ")).findFirst()
-        .map(l -> Double.parseDouble(l.substring("evidently seconds: ".length()))).orElse(Double.NaN);
+    return out.lines()
+        .filter(l -> l.startsWith("evidently seconds: "))
+        .findFirst()
+        .map(l -> Double.parseDouble(l.substring("evidently seconds: ".length())))
+        .orElse(Double.NaN);
   }
 
   private static List<String> columnNames() {
@@ -151,11 +190,19 @@ public final class DriftBenchmark {
     return names;
   }
 
-  /** Seven days of rows; drift in days 5 and 6 of x0 (mean), x1 (scale), x2 (nulls), k0 (mix), k1 (new). */
+  /**
+   * Seven days of rows; drift in days 5 and 6 of x0 (mean), x1 (scale), x2 (nulls), k0 (mix), k1
+   * (new).
+   */
   static Dataset<Row> generate(SparkSession spark, long rows) {
-    Dataset<Row> base = spark.range(rows).withColumn("day", col("id").mod(7))
-        .withColumn("ts", timestamp_seconds(lit(DAY0).plus(col("day").multiply(86400))
-            .plus(col("id").mod(86400))));
+    Dataset<Row> base =
+        spark
+            .range(rows)
+            .withColumn("day", col("id").mod(7))
+            .withColumn(
+                "ts",
+                timestamp_seconds(
+                    lit(DAY0).plus(col("day").multiply(86400)).plus(col("id").mod(86400))));
     Column drifted = col("day").geq(5);
     List<Column> select = new ArrayList<>(List.of(col("day"), col("ts")));
     for (int i = 0; i < NUMERIC; i++) {

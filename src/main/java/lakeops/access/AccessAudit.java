@@ -33,24 +33,27 @@ import org.apache.spark.sql.types.StructType;
 final class AccessAudit {
 
   /** Columns of the audit table. */
-  static final StructType SCHEMA = new StructType()
-      .add("time", DataTypes.TimestampType)
-      .add("user", DataTypes.StringType)
-      .add("environment", DataTypes.StringType)
-      .add("operation", DataTypes.StringType)
-      .add("target", DataTypes.StringType)
-      .add("query_text", DataTypes.StringType);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("time", DataTypes.TimestampType)
+          .add("user", DataTypes.StringType)
+          .add("environment", DataTypes.StringType)
+          .add("operation", DataTypes.StringType)
+          .add("target", DataTypes.StringType)
+          .add("query_text", DataTypes.StringType);
 
   private static final long WRITE_TIMEOUT_SECONDS = 120;
   private static final String APPEND_ONLY = "delta.appendOnly";
 
   private static final Logger LOG = LogManager.getLogger(AccessAudit.class);
   private static final ThreadLocal<Boolean> WRITING = ThreadLocal.withInitial(() -> false);
-  private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(task -> {
-    Thread thread = new Thread(task, "lakeops-access-audit");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService WRITER =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "lakeops-access-audit");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private AccessAudit() {}
 
@@ -72,7 +75,8 @@ final class AccessAudit {
     String name = target.name().toLowerCase(Locale.ROOT);
     String table = table(target.catalog()).toLowerCase(Locale.ROOT);
     String schema = table.substring(0, table.lastIndexOf('.'));
-    return name.equals(table) || name.startsWith(table + ".")
+    return name.equals(table)
+        || name.startsWith(table + ".")
         || (name.equals(schema) && operation.startsWith("DROP"));
   }
 
@@ -80,7 +84,8 @@ final class AccessAudit {
    * Appends {@code denied} to its environment's audit table and waits for it; returns why it could
    * not be written, if it could not.
    */
-  static Optional<String> record(SparkSession spark, AccessDeniedException denied, String queryText) {
+  static Optional<String> record(
+      SparkSession spark, AccessDeniedException denied, String queryText) {
     if (WRITING.get()) {
       LOG.warn("Not auditing a refusal of the audit writer itself: {}", denied.getMessage());
       return Optional.empty();
@@ -88,8 +93,14 @@ final class AccessAudit {
     if (AccessPolicy.UNBOUND.equals(denied.environment())) {
       return Optional.of("the session belongs to no environment");
     }
-    Row row = RowFactory.create(Timestamp.from(Instant.now()), spark.sparkContext().sparkUser(),
-        denied.environment(), denied.operation(), denied.target(), queryText);
+    Row row =
+        RowFactory.create(
+            Timestamp.from(Instant.now()),
+            spark.sparkContext().sparkUser(),
+            denied.environment(),
+            denied.operation(),
+            denied.target(),
+            queryText);
     String table = table(denied.environment());
     try {
       Future<Optional<String>> written = WRITER.submit(() -> append(spark, table, row));
@@ -121,13 +132,22 @@ final class AccessAudit {
   private static void ensureTable(SparkSession spark, String table) {
     if (!spark.catalog().tableExists(table)) {
       spark.sql("CREATE SCHEMA IF NOT EXISTS " + table.substring(0, table.lastIndexOf('.')));
-      spark.sql("CREATE TABLE IF NOT EXISTS " + table + " (time TIMESTAMP, user STRING, "
-          + "environment STRING, operation STRING, target STRING, query_text STRING) USING delta "
-          + "TBLPROPERTIES ('" + APPEND_ONLY + "' = 'true')");
+      spark.sql(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " (time TIMESTAMP, user STRING, "
+              + "environment STRING, operation STRING, target STRING, query_text STRING) USING delta "
+              + "TBLPROPERTIES ('"
+              + APPEND_ONLY
+              + "' = 'true')");
     }
     // Tables audited before the audit was append-only get the property once.
-    boolean appendOnly = spark.sql("SHOW TBLPROPERTIES " + table + " ('" + APPEND_ONLY + "')")
-        .collectAsList().stream().anyMatch(r -> "true".equalsIgnoreCase(String.valueOf(r.get(1))));
+    boolean appendOnly =
+        spark
+            .sql("SHOW TBLPROPERTIES " + table + " ('" + APPEND_ONLY + "')")
+            .collectAsList()
+            .stream()
+            .anyMatch(r -> "true".equalsIgnoreCase(String.valueOf(r.get(1))));
     if (!appendOnly) {
       spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES ('" + APPEND_ONLY + "' = 'true')");
     }

@@ -13,9 +13,9 @@ import scala.runtime.BoxedUnit;
 
 /**
  * The check Spark runs on every analyzed plan of a session, against the policy bound to the session
- * when it was built: settings first ({@code SET}, {@code RESET} and options of protected keys), then
- * writes, then reads. A refusal is audited and thrown before anything executes; one that could not
- * be audited says so.
+ * when it was built: settings first ({@code SET}, {@code RESET} and options of protected keys),
+ * then writes, then reads. A refusal is audited and thrown before anything executes; one that could
+ * not be audited says so.
  */
 final class AccessCheckRule extends AbstractFunction1<LogicalPlan, BoxedUnit> {
 
@@ -48,9 +48,12 @@ final class AccessCheckRule extends AbstractFunction1<LogicalPlan, BoxedUnit> {
   static void check(LogicalPlan plan, AccessPolicy policy) {
     checkSettings(plan, policy);
     PlanAccesses accesses = PlanAccesses.of(plan, policy);
-    accesses.options().forEach(key -> {
-      throw AccessDeniedException.setting(policy.environment(), OPTION, key);
-    });
+    accesses
+        .options()
+        .forEach(
+            key -> {
+              throw AccessDeniedException.setting(policy.environment(), OPTION, key);
+            });
     accesses.writes().forEach(write -> policy.checkWrite(write.operation(), write.target()));
     accesses.reads().forEach(policy::checkRead);
   }
@@ -66,7 +69,8 @@ final class AccessCheckRule extends AbstractFunction1<LogicalPlan, BoxedUnit> {
         throw AccessDeniedException.setting(policy.environment(), RESET, ALL_SETTINGS);
       }
       if (AccessSettings.isProtected(reset.config().get())) {
-        throw AccessDeniedException.setting(policy.environment(), RESET, reset.config().get().strip());
+        throw AccessDeniedException.setting(
+            policy.environment(), RESET, reset.config().get().strip());
       }
     }
   }

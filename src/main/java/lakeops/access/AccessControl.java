@@ -36,7 +36,8 @@ public final class AccessControl {
     conf.put("spark.hadoop.fs.AbstractFileSystem.file.impl", ReadOnlyRootsFs.class.getName());
     // JVM-wide default (SparkContext's Hadoop conf): the environment the context was started for.
     // Each session's own conf overrides it in every Hadoop conf built for that session.
-    conf.put("spark.hadoop." + AccessProperties.READ_ONLY_ROOTS,
+    conf.put(
+        "spark.hadoop." + AccessProperties.READ_ONLY_ROOTS,
         conf.get(AccessProperties.READ_ONLY_ROOTS));
     conf.put("spark.hadoop." + AccessProperties.ENVIRONMENT, env.name());
     conf.putAll(readOnlyS3Credentials(environments, env));
@@ -45,25 +46,30 @@ public final class AccessControl {
 
   /**
    * The session extension that binds a session to environment {@code env}'s policy, for {@code
-   * SparkSession.Builder.withExtensions}: the policy holds for the session and every session derived
-   * from it ({@code newSession()}, {@code cloneSession()}) and nothing in their conf can change it.
-   * When each such session's state is built, {@code settings} are set in its conf and {@code removed}
-   * unset, bypassing the refusal of user changes; both become unchangeable by users.
+   * SparkSession.Builder.withExtensions}: the policy holds for the session and every session
+   * derived from it ({@code newSession()}, {@code cloneSession()}) and nothing in their conf can
+   * change it. When each such session's state is built, {@code settings} are set in its conf and
+   * {@code removed} unset, bypassing the refusal of user changes; both become unchangeable by
+   * users.
    */
   public static scala.Function1<SparkSessionExtensions, BoxedUnit> sessionExtension(
-      Environments environments, Environment env, Map<String, String> settings,
+      Environments environments,
+      Environment env,
+      Map<String, String> settings,
       Set<String> removed) {
     Set<String> fixed = new LinkedHashSet<>(settings.keySet());
     fixed.addAll(removed);
     AccessSettings.fix(fixed);
-    return new AccessControlExtension(new SessionPolicies.Binding(
-        AccessPolicy.of(environments, env.name()), Map.copyOf(settings), Set.copyOf(removed)));
+    return new AccessControlExtension(
+        new SessionPolicies.Binding(
+            AccessPolicy.of(environments, env.name()), Map.copyOf(settings), Set.copyOf(removed)));
   }
 
   /** The policy a session is held to: its environment's, or none may be written if it has none. */
   public static AccessPolicy policy(SparkSession spark) {
     return SessionPolicies.binding(((org.apache.spark.sql.classic.SparkSession) spark).extensions())
-        .map(SessionPolicies.Binding::policy).orElseGet(SessionPolicies::unbound);
+        .map(SessionPolicies.Binding::policy)
+        .orElseGet(SessionPolicies::unbound);
   }
 
   /** The environment a session belongs to, as its policy names it. */
@@ -73,19 +79,19 @@ public final class AccessControl {
 
   /**
    * The catalog's own check of a change it is asked to make at {@code location}, for callers that
-   * reach a catalog while a plan is still being analyzed (Delta creates a CLONE's target table during
-   * analysis, before the plan check runs). Both the name and the folder (links followed) must be
-   * writable. Audits and throws when the session's environment may not write there.
+   * reach a catalog while a plan is still being analyzed (Delta creates a CLONE's target table
+   * during analysis, before the plan check runs). Both the name and the folder (links followed)
+   * must be writable. Audits and throws when the session's environment may not write there.
    */
-  public static void checkCatalogWrite(SparkSession spark, String operation, String catalog,
-      String name, String location) {
+  public static void checkCatalogWrite(
+      SparkSession spark, String operation, String catalog, String name, String location) {
     AccessPolicy policy = policy(spark);
     try {
       policy.checkWrite(operation, policy.targetInCatalog(catalog, name));
       policy.checkWrite(operation, policy.targetOfPath(location));
     } catch (AccessDeniedException denied) {
-      Optional<String> failure = AccessAudit.record(spark, denied,
-          "catalog " + catalog + ": " + operation + " " + name);
+      Optional<String> failure =
+          AccessAudit.record(spark, denied, "catalog " + catalog + ": " + operation + " " + name);
       throw failure.map(denied::notAudited).orElse(denied);
     }
   }
@@ -94,14 +100,20 @@ public final class AccessControl {
   public static AccessCheck check(Environments environments, String name, String target) {
     AccessPolicy policy = AccessPolicy.of(environments, name);
     Target resolved = target.contains("/") ? policy.targetOfPath(target) : named(policy, target);
-    return new AccessCheck(name, resolved, policy.canRead(resolved), policy.canWrite(resolved),
-        policy.readersOf(resolved), policy.writersOf(resolved),
+    return new AccessCheck(
+        name,
+        resolved,
+        policy.canRead(resolved),
+        policy.canWrite(resolved),
+        policy.readersOf(resolved),
+        policy.writersOf(resolved),
         resolved.catalog() == null ? null : environments.storageRoot(resolved.catalog()));
   }
 
   private static Target named(AccessPolicy policy, String target) {
     int dot = target.indexOf('.');
-    return dot < 0 ? policy.targetInCatalog(target, "")
+    return dot < 0
+        ? policy.targetInCatalog(target, "")
         : policy.targetInCatalog(target.substring(0, dot), target.substring(dot + 1));
   }
 
@@ -114,14 +126,19 @@ public final class AccessControl {
     for (String catalog : env.visibleCatalogs()) {
       Environment owner = environments.get(catalog);
       S3Settings s3 = owner.storage().s3();
-      if (env.canWrite(catalog) || !owner.storageRoot().startsWith("s3a://") || s3 == null
-          || s3.readOnlyAccessKey() == null || s3.readOnlyAccessKey().isBlank()) {
+      if (env.canWrite(catalog)
+          || !owner.storageRoot().startsWith("s3a://")
+          || s3 == null
+          || s3.readOnlyAccessKey() == null
+          || s3.readOnlyAccessKey().isBlank()) {
         continue;
       }
-      String prefix = "spark.hadoop.fs.s3a.bucket." + URI.create(owner.storageRoot()).getHost() + ".";
+      String prefix =
+          "spark.hadoop.fs.s3a.bucket." + URI.create(owner.storageRoot()).getHost() + ".";
       conf.put(prefix + "access.key", s3.readOnlyAccessKey());
       conf.put(prefix + "secret.key", s3.readOnlySecretKey() == null ? "" : s3.readOnlySecretKey());
-      conf.put(prefix + "aws.credentials.provider",
+      conf.put(
+          prefix + "aws.credentials.provider",
           "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
       if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
         conf.put(prefix + "endpoint", s3.endpoint());

@@ -88,8 +88,10 @@ public final class AccessControlExtension
         SessionPolicies.apply(binding, conf);
       } else {
         AccessPolicy unbound = SessionPolicies.unbound();
-        conf.setConfString(AccessProperties.READ_ONLY_ROOTS, String.join(",",
-            unbound.roots().values().stream().map(StorageRoot::toString).toList()));
+        conf.setConfString(
+            AccessProperties.READ_ONLY_ROOTS,
+            String.join(
+                ",", unbound.roots().values().stream().map(StorageRoot::toString).toList()));
         conf.setConfString(AccessProperties.ENVIRONMENT, unbound.environment());
       }
       String readOnly = SessionPolicies.mostRestrictiveReadOnlyRoots();

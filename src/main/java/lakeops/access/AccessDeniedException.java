@@ -19,11 +19,17 @@ public class AccessDeniedException extends LakeOpsException {
 
   private static AccessDeniedException of(
       String environment, String operation, String target, String reason) {
-    return new AccessDeniedException(String.format("%senvironment '%s' may not %s %s (%s)", PREFIX,
-        environment, operation, target, reason), environment, operation, target);
+    return new AccessDeniedException(
+        String.format(
+            "%senvironment '%s' may not %s %s (%s)",
+            PREFIX, environment, operation, target, reason),
+        environment,
+        operation,
+        target);
   }
 
-  private AccessDeniedException(String message, String environment, String operation, String target) {
+  private AccessDeniedException(
+      String message, String environment, String operation, String target) {
     super(message);
     this.environment = environment;
     this.operation = operation;
@@ -33,21 +39,19 @@ public class AccessDeniedException extends LakeOpsException {
   /** {@code environment} may not change {@code target}; {@code writers} may. */
   public static AccessDeniedException write(
       String environment, String operation, String target, Collection<String> writers) {
-    return of(environment, operation, target,
-        "writable only from: " + list(writers));
+    return of(environment, operation, target, "writable only from: " + list(writers));
   }
 
   /** {@code environment} may not read {@code target}; {@code readers} may. */
   public static AccessDeniedException read(
       String environment, String target, Collection<String> readers) {
-    return of(environment, Operation.READ, target,
-        "readable only from: " + list(readers));
+    return of(environment, Operation.READ, target, "readable only from: " + list(readers));
   }
 
   /** {@code environment} may not change {@code table}: the access audit only grows. */
-  public static AccessDeniedException appendOnly(String environment, String operation, String table) {
-    return of(environment, operation, table,
-        "the access audit is append-only");
+  public static AccessDeniedException appendOnly(
+      String environment, String operation, String table) {
+    return of(environment, operation, table, "the access audit is append-only");
   }
 
   /**
@@ -62,8 +66,9 @@ public class AccessDeniedException extends LakeOpsException {
   /** This refusal, saying that it could not be written to the audit table and why. */
   public AccessDeniedException notAudited(String reason) {
     String oneLine = reason == null ? "unknown error" : reason.replaceAll("\\s+", " ").strip();
-    AccessDeniedException copy = new AccessDeniedException(
-        getMessage() + " [not audited: " + oneLine + "]", environment, operation, target);
+    AccessDeniedException copy =
+        new AccessDeniedException(
+            getMessage() + " [not audited: " + oneLine + "]", environment, operation, target);
     copy.setStackTrace(getStackTrace());
     return copy;
   }

@@ -13,10 +13,11 @@ import lakeops.env.Environment;
 import lakeops.env.Environments;
 
 /**
- * What one environment may read and write: catalogs by name and, through their storage roots, paths.
- * Deny by default: a target is readable or writable only when the environment's file lists its
- * catalog. Paths under no environment's storage root (scratch files, temporary checkpoints) belong to
- * no catalog and are not restricted here; catalogs that are no environment may be read, not written.
+ * What one environment may read and write: catalogs by name and, through their storage roots,
+ * paths. Deny by default: a target is readable or writable only when the environment's file lists
+ * its catalog. Paths under no environment's storage root (scratch files, temporary checkpoints)
+ * belong to no catalog and are not restricted here; catalogs that are no environment may be read,
+ * not written.
  *
  * <p>Built from {@code environments/*.yml}; carried in a session's Spark conf ({@link #toConf()}).
  */
@@ -32,8 +33,12 @@ public final class AccessPolicy {
   private final Map<String, List<String>> readers;
   private final Map<String, List<String>> writers;
 
-  private AccessPolicy(String environment, Set<String> readable, Set<String> writable,
-      Map<String, StorageRoot> roots, Map<String, List<String>> readers,
+  private AccessPolicy(
+      String environment,
+      Set<String> readable,
+      Set<String> writable,
+      Map<String, StorageRoot> roots,
+      Map<String, List<String>> readers,
       Map<String, List<String>> writers) {
     this.environment = environment;
     this.readable = Set.copyOf(readable);
@@ -51,15 +56,23 @@ public final class AccessPolicy {
     Map<String, List<String>> writers = new TreeMap<>();
     for (Environment each : environments.all().values()) {
       roots.put(each.name(), StorageRoot.of(each.storageRoot()));
-      readers.put(each.name(), environments.all().values().stream()
-          .filter(other -> other.canRead(each.name())).map(Environment::name).toList());
-      writers.put(each.name(), environments.all().values().stream()
-          .filter(other -> other.canWrite(each.name())).map(Environment::name).toList());
+      readers.put(
+          each.name(),
+          environments.all().values().stream()
+              .filter(other -> other.canRead(each.name()))
+              .map(Environment::name)
+              .toList());
+      writers.put(
+          each.name(),
+          environments.all().values().stream()
+              .filter(other -> other.canWrite(each.name()))
+              .map(Environment::name)
+              .toList());
     }
-    Set<String> readable = env.visibleCatalogs().stream().filter(env::canRead)
-        .collect(Collectors.toSet());
-    return new AccessPolicy(env.name(), readable, Set.copyOf(env.catalogs().write()), roots, readers,
-        writers);
+    Set<String> readable =
+        env.visibleCatalogs().stream().filter(env::canRead).collect(Collectors.toSet());
+    return new AccessPolicy(
+        env.name(), readable, Set.copyOf(env.catalogs().write()), roots, readers, writers);
   }
 
   /**
@@ -71,8 +84,8 @@ public final class AccessPolicy {
     if (known == null) {
       return new AccessPolicy(UNBOUND, Set.of(), Set.of(), Map.of(), Map.of(), Map.of());
     }
-    return new AccessPolicy(UNBOUND, known.roots.keySet(), Set.of(), known.roots, known.readers,
-        known.writers);
+    return new AccessPolicy(
+        UNBOUND, known.roots.keySet(), Set.of(), known.roots, known.readers, known.writers);
   }
 
   /** Storage roots of every environment this policy knows, by catalog. */
@@ -88,11 +101,14 @@ public final class AccessPolicy {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put(AccessProperties.READ, String.join(",", new TreeSet<>(readable)));
     conf.put(AccessProperties.WRITE, String.join(",", new TreeSet<>(writable)));
-    roots.forEach((catalog, root) -> conf.put(AccessProperties.ROOT_PREFIX + catalog, root.toString()));
-    readers.forEach((catalog, list) -> conf.put(AccessProperties.READERS_PREFIX + catalog,
-        String.join(",", list)));
-    writers.forEach((catalog, list) -> conf.put(AccessProperties.WRITERS_PREFIX + catalog,
-        String.join(",", list)));
+    roots.forEach(
+        (catalog, root) -> conf.put(AccessProperties.ROOT_PREFIX + catalog, root.toString()));
+    readers.forEach(
+        (catalog, list) ->
+            conf.put(AccessProperties.READERS_PREFIX + catalog, String.join(",", list)));
+    writers.forEach(
+        (catalog, list) ->
+            conf.put(AccessProperties.WRITERS_PREFIX + catalog, String.join(",", list)));
     conf.put(AccessProperties.READ_ONLY_ROOTS, String.join(",", readOnlyRoots()));
     return conf;
   }
@@ -103,8 +119,10 @@ public final class AccessPolicy {
 
   /** Storage roots of the catalogs this environment may not write. */
   public List<String> readOnlyRoots() {
-    return roots.entrySet().stream().filter(e -> !writable.contains(e.getKey()))
-        .map(e -> e.getValue().toString()).toList();
+    return roots.entrySet().stream()
+        .filter(e -> !writable.contains(e.getKey()))
+        .map(e -> e.getValue().toString())
+        .toList();
   }
 
   /**
@@ -178,7 +196,8 @@ public final class AccessPolicy {
   }
 
   private static List<String> split(String value) {
-    return value == null || value.isBlank() ? List.of()
+    return value == null || value.isBlank()
+        ? List.of()
         : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -1,8 +1,8 @@
 package lakeops.access;
 
 /**
- * Every setting name of the access area. The policy of a session travels in its Spark conf (and so in
- * every Hadoop conf built from it), so plan checks and file systems need no environment files.
+ * Every setting name of the access area. The policy of a session travels in its Spark conf (and so
+ * in every Hadoop conf built from it), so plan checks and file systems need no environment files.
  */
 public final class AccessProperties {
 
@@ -20,7 +20,9 @@ public final class AccessProperties {
   /** {@code ROOT_PREFIX + <catalog>}: storage root of every environment's catalog. */
   public static final String ROOT_PREFIX = PREFIX + "root.";
 
-  /** {@code WRITERS_PREFIX + <catalog>}: comma-separated environments that may write the catalog. */
+  /**
+   * {@code WRITERS_PREFIX + <catalog>}: comma-separated environments that may write the catalog.
+   */
   public static final String WRITERS_PREFIX = PREFIX + "writers.";
 
   /** {@code READERS_PREFIX + <catalog>}: comma-separated environments that may read the catalog. */

@@ -13,8 +13,8 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
  * The reads and writes of an analyzed plan, for one environment's policy. Every node is visited,
  * subqueries and the plans held by commands included. A node writes when it is a {@link Command}
  * (or a known write node such as {@code WriteToStream}) that is not known to be read-only: unknown
- * commands are writes to every table, schema and path they reference (fail closed), and a write whose
- * target cannot be found is a write to an unknown target, which no environment may do.
+ * commands are writes to every table, schema and path they reference (fail closed), and a write
+ * whose target cannot be found is a write to an unknown target, which no environment may do.
  */
 final class PlanAccesses {
 
@@ -33,8 +33,9 @@ final class PlanAccesses {
   static PlanAccesses of(LogicalPlan plan, AccessPolicy policy) {
     PlanAccesses accesses = new PlanAccesses();
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    TableReferences readScan = new TableReferences(policy, true, node -> accesses.visit(node, policy),
-        accesses.options::add);
+    TableReferences readScan =
+        new TableReferences(
+            policy, true, node -> accesses.visit(node, policy), accesses.options::add);
     readScan.scan(plan, seen).forEach(accesses.reads::add);
     return accesses;
   }
@@ -59,7 +60,8 @@ final class PlanAccesses {
     }
     String operation = operation(node, name);
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Target> targets = new TableReferences(policy, false, n -> {}, key -> {}).scanFields(node, seen);
+    List<Target> targets =
+        new TableReferences(policy, false, n -> {}, key -> {}).scanFields(node, seen);
     if (targets.isEmpty()) {
       writes.add(new Access(operation, UNKNOWN));
     }
@@ -73,7 +75,9 @@ final class PlanAccesses {
     if (Operation.isReadOnlyCommand(name)) {
       return false;
     }
-    return node instanceof Command || Operation.isKnownWrite(name) || name.startsWith("WriteTo")
+    return node instanceof Command
+        || Operation.isKnownWrite(name)
+        || name.startsWith("WriteTo")
         || name.startsWith("InsertInto");
   }
 

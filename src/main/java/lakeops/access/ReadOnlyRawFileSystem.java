@@ -30,40 +30,69 @@ final class ReadOnlyRawFileSystem extends RawLocalFileSystem {
     super.initialize(name, conf);
     List<StorageRoot> roots = new ArrayList<>(SessionPolicies.floor());
     Arrays.stream(conf.get(AccessProperties.READ_ONLY_ROOTS, "").split(","))
-        .map(String::strip).filter(root -> !root.isEmpty()).map(StorageRoot::of).forEach(roots::add);
+        .map(String::strip)
+        .filter(root -> !root.isEmpty())
+        .map(StorageRoot::of)
+        .forEach(roots::add);
     readOnlyRoots = List.copyOf(roots);
     environment = conf.get(AccessProperties.ENVIRONMENT, "?");
   }
 
   @Override
-  public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication,
-      long blockSize, Progressable progress) throws IOException {
+  public FSDataOutputStream create(
+      Path f,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     check("create", f);
     return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   @Override
-  public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite,
-      int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
+  public FSDataOutputStream create(
+      Path f,
+      FsPermission permission,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     check("create", f);
     return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   @Override
-  public FSDataOutputStream createNonRecursive(Path f, FsPermission permission,
-      EnumSet<CreateFlag> flags, int bufferSize, short replication, long blockSize,
-      Progressable progress) throws IOException {
+  public FSDataOutputStream createNonRecursive(
+      Path f,
+      FsPermission permission,
+      EnumSet<CreateFlag> flags,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     check("create", f);
-    return super.createNonRecursive(f, permission, flags, bufferSize, replication, blockSize,
-        progress);
+    return super.createNonRecursive(
+        f, permission, flags, bufferSize, replication, blockSize, progress);
   }
 
   @Override
-  public FSDataOutputStream createNonRecursive(Path f, FsPermission permission, boolean overwrite,
-      int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
+  public FSDataOutputStream createNonRecursive(
+      Path f,
+      FsPermission permission,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     check("create", f);
-    return super.createNonRecursive(f, permission, overwrite, bufferSize, replication, blockSize,
-        progress);
+    return super.createNonRecursive(
+        f, permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   /** Where every output stream of the raw file system is opened: the last line of defence. */
@@ -75,7 +104,8 @@ final class ReadOnlyRawFileSystem extends RawLocalFileSystem {
   }
 
   @Override
-  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress) throws IOException {
+  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress)
+      throws IOException {
     check("append to", f);
     return super.append(f, bufferSize, progress);
   }
@@ -176,9 +206,10 @@ final class ReadOnlyRawFileSystem extends RawLocalFileSystem {
     StorageRoot target = StorageRoot.of(makeQualified(path).toString());
     for (StorageRoot root : readOnlyRoots) {
       if (root.containsReal(target)) {
-        throw new AccessControlException(String.format(
-            "%senvironment '%s' may not %s %s (storage root %s is read-only for it)",
-            AccessDeniedException.PREFIX, environment, operation, path, root));
+        throw new AccessControlException(
+            String.format(
+                "%senvironment '%s' may not %s %s (storage root %s is read-only for it)",
+                AccessDeniedException.PREFIX, environment, operation, path, root));
       }
     }
   }

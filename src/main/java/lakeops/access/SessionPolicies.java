@@ -41,9 +41,10 @@ final class SessionPolicies {
       Binding existing = BOUND.get(extensions);
       if (existing != null
           && !existing.policy().environment().equals(binding.policy().environment())) {
-        throw new IllegalStateException(String.format(
-            "Cannot bind environment %s to a session of environment %s",
-            binding.policy().environment(), existing.policy().environment()));
+        throw new IllegalStateException(
+            String.format(
+                "Cannot bind environment %s to a session of environment %s",
+                binding.policy().environment(), existing.policy().environment()));
       }
       BOUND.put(extensions, binding);
       HOSTED.put(binding.policy().environment() + "@" + binding.policy().roots(), binding.policy());

@@ -70,7 +70,8 @@ record StorageRoot(String scheme, String authority, String path) {
 
   /** Whether {@code other} is this root or lies under it. */
   boolean contains(StorageRoot other) {
-    return scheme.equals(other.scheme) && authority.equals(other.authority)
+    return scheme.equals(other.scheme)
+        && authority.equals(other.authority)
         && (other.path.equals(path) || other.path.startsWith(path + "/") || path.isEmpty());
   }
 

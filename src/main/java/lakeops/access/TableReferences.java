@@ -35,32 +35,45 @@ import scala.collection.Iterator;
  * (Scala {@code Product}s), collections and the few Spark and Delta types that name storage: tables
  * by catalog and identifier, Delta tables and logs by path, file indexes, catalog tables, sinks.
  *
- * <p>In read mode everything is walked, expressions (and so subqueries) included, and each plan node
- * is handed to a visitor. In target mode (the targets of one write node) the fields holding the data
- * written ({@code query}, {@code source}, …) and expressions are skipped.
+ * <p>In read mode everything is walked, expressions (and so subqueries) included, and each plan
+ * node is handed to a visitor. In target mode (the targets of one write node) the fields holding
+ * the data written ({@code query}, {@code source}, …) and expressions are skipped.
  */
 final class TableReferences {
 
   /** Fields of write nodes that hold what is written or read, not where. */
-  private static final Set<String> SOURCE_FIELDS = Set.of(
-      "query", "source", "sourceTable", "data", "inputQuery", "analyzedQuery", "plan", "df",
-      "originalQuery", "cachedPlan");
+  private static final Set<String> SOURCE_FIELDS =
+      Set.of(
+          "query",
+          "source",
+          "sourceTable",
+          "data",
+          "inputQuery",
+          "analyzedQuery",
+          "plan",
+          "df",
+          "originalQuery",
+          "cachedPlan");
 
   /** Nodes whose {@code sourceTable} is the table they change. */
   private static final Set<String> KEEPS_SOURCE_TABLE = Set.of("RestoreTableCommand");
 
   private static final Pattern PATH = Pattern.compile("^(/|[a-zA-Z][a-zA-Z0-9+.-]*:/).*");
-  private static final Set<String> PATH_PROVIDERS = Set.of("delta", "parquet", "orc", "csv", "json",
-      "text", "avro");
+  private static final Set<String> PATH_PROVIDERS =
+      Set.of("delta", "parquet", "orc", "csv", "json", "text", "avro");
   private static final int MAX_DEPTH = 200;
-  private static final String NOOP_TABLE = "org.apache.spark.sql.execution.datasources.noop.NoopTable";
+  private static final String NOOP_TABLE =
+      "org.apache.spark.sql.execution.datasources.noop.NoopTable";
 
   private final AccessPolicy policy;
   private final boolean readMode;
   private final Consumer<LogicalPlan> visitor;
   private final Consumer<String> protectedOptions;
 
-  TableReferences(AccessPolicy policy, boolean readMode, Consumer<LogicalPlan> visitor,
+  TableReferences(
+      AccessPolicy policy,
+      boolean readMode,
+      Consumer<LogicalPlan> visitor,
       Consumer<String> protectedOptions) {
     this.policy = policy;
     this.readMode = readMode;
@@ -84,8 +97,12 @@ final class TableReferences {
   }
 
   private void scan(Object value, Set<Object> seen, List<Target> found, int depth) {
-    if (value == null || depth > MAX_DEPTH || value instanceof DataType
-        || value instanceof SparkSession || value instanceof Number || value instanceof Boolean) {
+    if (value == null
+        || depth > MAX_DEPTH
+        || value instanceof DataType
+        || value instanceof SparkSession
+        || value instanceof Number
+        || value instanceof Boolean) {
       return;
     }
     if (value instanceof String text) {
@@ -124,15 +141,19 @@ final class TableReferences {
     } else if (value instanceof ResolvedIdentifier resolved) {
       found.add(identifier(resolved.catalog(), resolved.identifier()));
     } else if (value instanceof ResolvedNamespace namespace) {
-      found.add(policy.targetInCatalog(namespace.catalog().name(),
-          String.join(".", scala.jdk.javaapi.CollectionConverters.asJava(namespace.namespace()))));
+      found.add(
+          policy.targetInCatalog(
+              namespace.catalog().name(),
+              String.join(
+                  ".", scala.jdk.javaapi.CollectionConverters.asJava(namespace.namespace()))));
     } else if (value instanceof CatalogTable table) {
       catalogTable(table, found);
     } else if (value instanceof TableIdentifier identifier) {
       found.add(tableIdentifier(identifier));
     } else if (value instanceof CatalogPlugin catalog) {
       found.add(policy.targetInCatalog(catalog.name(), ""));
-    } else if (value instanceof Tuple2<?, ?> pair && pair._1() instanceof CatalogPlugin catalog
+    } else if (value instanceof Tuple2<?, ?> pair
+        && pair._1() instanceof CatalogPlugin catalog
         && pair._2() instanceof Identifier identifier) {
       found.add(identifier(catalog, identifier));
     } else if (value instanceof org.apache.spark.sql.classic.Dataset<?> dataset) {
@@ -140,7 +161,8 @@ final class TableReferences {
     } else if (value.getClass().getName().startsWith(NOOP_TABLE)) {
       // Spark's benchmark sink ({@code format("noop")}) writes nothing anywhere.
       found.add(Target.unownedPath("noop"));
-    } else if (value instanceof org.apache.spark.sql.execution.streaming.sources.ForeachBatchSink<?>) {
+    } else if (value
+        instanceof org.apache.spark.sql.execution.streaming.sources.ForeachBatchSink<?>) {
       // A foreachBatch sink has no name and writes nothing itself: each batch's writes are plans of
       // their own, checked when they run.
       return true;
@@ -162,10 +184,12 @@ final class TableReferences {
       }
       fields(plan, seen, found, depth);
       if (readMode) {
-        plan.innerChildren().foreach(child -> {
-          scan(child, seen, found, depth + 1);
-          return null;
-        });
+        plan.innerChildren()
+            .foreach(
+                child -> {
+                  scan(child, seen, found, depth + 1);
+                  return null;
+                });
       }
     } else if (value instanceof Expression) {
       if (readMode) {
@@ -190,7 +214,8 @@ final class TableReferences {
     String owner = product.getClass().getSimpleName();
     for (int i = 0; i < product.productArity(); i++) {
       String field = safeName(product, i);
-      if (writeNode && SOURCE_FIELDS.contains(field)
+      if (writeNode
+          && SOURCE_FIELDS.contains(field)
           && !(field.equals("sourceTable") && KEEPS_SOURCE_TABLE.contains(owner))) {
         continue;
       }
@@ -198,18 +223,28 @@ final class TableReferences {
     }
   }
 
-  private void relation(DataSourceV2Relation relation, Set<Object> seen, List<Target> found,
-      int depth) {
+  private void relation(
+      DataSourceV2Relation relation, Set<Object> seen, List<Target> found, int depth) {
     if (relation.catalog().isDefined() && relation.identifier().isDefined()) {
-      tableOrName(relation.table(), relation.catalog().get(), relation.identifier().get(), seen,
-          found, depth);
+      tableOrName(
+          relation.table(),
+          relation.catalog().get(),
+          relation.identifier().get(),
+          seen,
+          found,
+          depth);
     } else {
       scan(relation.table(), seen, found, depth + 1);
     }
   }
 
-  private void tableOrName(Table table, CatalogPlugin catalog, Identifier identifier,
-      Set<Object> seen, List<Target> found, int depth) {
+  private void tableOrName(
+      Table table,
+      CatalogPlugin catalog,
+      Identifier identifier,
+      Set<Object> seen,
+      List<Target> found,
+      int depth) {
     if (table instanceof DeltaTableV2) {
       scan(table, seen, found, depth + 1);
     } else {
@@ -219,12 +254,15 @@ final class TableReferences {
 
   private Target identifier(CatalogPlugin catalog, Identifier identifier) {
     String[] namespace = identifier.namespace();
-    if (namespace.length == 1 && PATH_PROVIDERS.contains(namespace[0].toLowerCase(java.util.Locale.ROOT))
+    if (namespace.length == 1
+        && PATH_PROVIDERS.contains(namespace[0].toLowerCase(java.util.Locale.ROOT))
         && PATH.matcher(identifier.name()).matches()) {
       return policy.targetOfPath(identifier.name());
     }
-    String name = namespace.length == 0 ? identifier.name()
-        : String.join(".", namespace) + "." + identifier.name();
+    String name =
+        namespace.length == 0
+            ? identifier.name()
+            : String.join(".", namespace) + "." + identifier.name();
     return policy.targetInCatalog(catalog.name(), name);
   }
 
@@ -242,9 +280,10 @@ final class TableReferences {
         && PATH.matcher(identifier.table()).matches()) {
       return policy.targetOfPath(identifier.table());
     }
-    String catalog = identifier.catalog().isDefined() ? identifier.catalog().get() : "spark_catalog";
-    return policy.targetInCatalog(catalog, database.isEmpty() ? identifier.table()
-        : database + "." + identifier.table());
+    String catalog =
+        identifier.catalog().isDefined() ? identifier.catalog().get() : "spark_catalog";
+    return policy.targetInCatalog(
+        catalog, database.isEmpty() ? identifier.table() : database + "." + identifier.table());
   }
 
   private Target tableName(String name) {
@@ -252,22 +291,26 @@ final class TableReferences {
       return policy.targetOfPath(name);
     }
     int dot = name.indexOf('.');
-    return dot < 0 ? policy.targetInCatalog(name, "")
+    return dot < 0
+        ? policy.targetInCatalog(name, "")
         : policy.targetInCatalog(name.substring(0, dot), name.substring(dot + 1));
   }
 
   /** Sinks and other non-case-class objects of Spark and Delta: their {@code path} fields. */
   private static boolean isStorageObject(Object value) {
     String name = value.getClass().getName();
-    return name.startsWith("org.apache.spark.sql.delta.") || name.startsWith("io.delta.")
+    return name.startsWith("org.apache.spark.sql.delta.")
+        || name.startsWith("io.delta.")
         || name.endsWith("Sink");
   }
 
   private void pathFields(Object value, Set<Object> seen, List<Target> found, int depth) {
-    for (Class<?> type = value.getClass(); type != null && type != Object.class;
+    for (Class<?> type = value.getClass();
+        type != null && type != Object.class;
         type = type.getSuperclass()) {
       for (Field field : type.getDeclaredFields()) {
-        if (field.getType() == Path.class || field.getType() == DeltaLog.class
+        if (field.getType() == Path.class
+            || field.getType() == DeltaLog.class
             || field.getType() == CatalogTable.class
             || scala.collection.Map.class.isAssignableFrom(field.getType())
             || java.util.Map.class.isAssignableFrom(field.getType())) {
@@ -282,13 +325,17 @@ final class TableReferences {
     }
   }
 
-  /** Reports the protected settings among the keys of {@code value}, when it is a map of options. */
+  /**
+   * Reports the protected settings among the keys of {@code value}, when it is a map of options.
+   */
   private void options(Object value) {
     if (value instanceof scala.collection.Map<?, ?> map) {
-      map.keysIterator().foreach(key -> {
-        report(key);
-        return null;
-      });
+      map.keysIterator()
+          .foreach(
+              key -> {
+                report(key);
+                return null;
+              });
     } else if (value instanceof java.util.Map<?, ?> map) {
       map.keySet().forEach(this::report);
     }

@@ -5,8 +5,8 @@ package lakeops.access;
  * ({@code null} for a path outside every storage root or a catalog that is no environment).
  *
  * @param catalog the environment catalog, or {@code null}
- * @param name three-part name ({@code prod.features.t}), schema ({@code prod.features}), catalog, or
- *     path as shown in messages
+ * @param name three-part name ({@code prod.features.t}), schema ({@code prod.features}), catalog,
+ *     or path as shown in messages
  * @param outsideRoots whether the target is a path under no environment's storage root
  */
 public record Target(String catalog, String name, boolean outsideRoots) {

@@ -12,7 +12,8 @@ public final class CatalogProperties {
   public static final String PROVIDER = "delta";
 
   /** File formats whose path identifiers ({@code parquet.`/folder`}) name folders, not tables. */
-  public static final java.util.Set<String> FILE_FORMATS = java.util.Set.of("parquet", "orc", "json", "csv", "text", "avro");
+  public static final java.util.Set<String> FILE_FORMATS =
+      java.util.Set.of("parquet", "orc", "json", "csv", "text", "avro");
 
   /** Folder of a schema that holds its metadata (comment, properties), beside its tables. */
   public static final String SCHEMA_METADATA_FILE = "_schema.json";

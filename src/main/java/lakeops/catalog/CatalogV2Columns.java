@@ -14,6 +14,7 @@ final class CatalogV2Columns {
   }
 
   static Column[] toColumns(StructType schema) {
-    return CatalogV2Util.structTypeToV2Columns(schema, CatalogV2Util.structTypeToV2Columns$default$2());
+    return CatalogV2Util.structTypeToV2Columns(
+        schema, CatalogV2Util.structTypeToV2Columns$default$2());
   }
 }

@@ -27,14 +27,15 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The Spark catalog of one LakeOps environment: {@code dev.features.airport_daily} is the Delta table
- * at {@code <dev root>/features/airport_daily}. No metastore: the storage root is the catalog, so a
- * table created by one process is visible by name to every later one.
+ * The Spark catalog of one LakeOps environment: {@code dev.features.airport_daily} is the Delta
+ * table at {@code <dev root>/features/airport_daily}. No metastore: the storage root is the
+ * catalog, so a table created by one process is visible by name to every later one.
  *
  * <p>Table operations go to Delta's own {@link DeltaCatalog} by path (the identifier {@code
- * delta.`<table folder>`}), which keeps CREATE, CTAS and CREATE OR REPLACE atomic and leaves nothing
- * in Spark's session catalog; loaded tables carry their three-part name for plans and messages.
- * Registered by {@code SessionFactory} as {@code spark.sql.catalog.<env>} with option {@code root}.
+ * delta.`<table folder>`}), which keeps CREATE, CTAS and CREATE OR REPLACE atomic and leaves
+ * nothing in Spark's session catalog; loaded tables carry their three-part name for plans and
+ * messages. Registered by {@code SessionFactory} as {@code spark.sql.catalog.<env>} with option
+ * {@code root}.
  */
 public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespaces {
 
@@ -45,12 +46,16 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
   @Override
   public void initialize(String catalogName, CaseInsensitiveStringMap options) {
     String root = options.get(CatalogProperties.ROOT);
-    ValidationException.check(root != null && !root.isBlank(),
+    ValidationException.check(
+        root != null && !root.isBlank(),
         "Cannot initialize catalog %s: option spark.sql.catalog.%s.%s (the storage root) is not set",
-        catalogName, catalogName, CatalogProperties.ROOT);
+        catalogName,
+        catalogName,
+        CatalogProperties.ROOT);
     this.name = catalogName;
     SparkSession spark = SparkSession.active();
-    this.layout = new TableLayout(catalogName, new Path(root), spark.sessionState().newHadoopConf());
+    this.layout =
+        new TableLayout(catalogName, new Path(root), spark.sessionState().newHadoopConf());
     this.delta = new DeltaCatalog();
     delta.setDelegateCatalog(new PathOnlyCatalog(catalogName));
   }
@@ -128,7 +133,8 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
       throw new TableAlreadyExistsException(ident);
     }
     try {
-      delta.createTable(pathIdentifier(ident), columns, partitions, deltaProperties(ident, properties));
+      delta.createTable(
+          pathIdentifier(ident), columns, partitions, deltaProperties(ident, properties));
     } finally {
       invalidate(ident);
     }
@@ -173,11 +179,15 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
     guard("ALTER TABLE", oldIdent);
     guard("CREATE TABLE", newIdent);
     requireTable(oldIdent);
-    Identifier target = newIdent.namespace().length == 0
-        ? Identifier.of(oldIdent.namespace(), newIdent.name()) : newIdent;
+    Identifier target =
+        newIdent.namespace().length == 0
+            ? Identifier.of(oldIdent.namespace(), newIdent.name())
+            : newIdent;
     if (!layout.schemaExists(target.namespace())) {
-      throw new ValidationException(String.format("Cannot rename %s.%s to %s.%s: schema %s.%s does not exist",
-          name, oldIdent, name, target, name, String.join(".", target.namespace())));
+      throw new ValidationException(
+          String.format(
+              "Cannot rename %s.%s to %s.%s: schema %s.%s does not exist",
+              name, oldIdent, name, target, name, String.join(".", target.namespace())));
     }
     if (layout.tableExists(target)) {
       throw new TableAlreadyExistsException(target);
@@ -199,7 +209,10 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
       throw new TableAlreadyExistsException(ident);
     }
     invalidate(ident);
-    return delta.stageCreate(pathIdentifier(ident), CatalogV2Columns.toStruct(columns), partitions,
+    return delta.stageCreate(
+        pathIdentifier(ident),
+        CatalogV2Columns.toStruct(columns),
+        partitions,
         deltaProperties(ident, properties));
   }
 
@@ -209,7 +222,10 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
       throws NoSuchNamespaceException, NoSuchTableException {
     guard("CREATE OR REPLACE TABLE", ident);
     requireTable(ident);
-    return delta.stageReplace(pathIdentifier(ident), CatalogV2Columns.toStruct(columns), partitions,
+    return delta.stageReplace(
+        pathIdentifier(ident),
+        CatalogV2Columns.toStruct(columns),
+        partitions,
         deltaProperties(ident, properties));
   }
 
@@ -219,8 +235,11 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
       throws NoSuchNamespaceException {
     guard("CREATE OR REPLACE TABLE", ident);
     requireSchema(ident.namespace());
-    return delta.stageCreateOrReplace(pathIdentifier(ident), CatalogV2Columns.toStruct(columns),
-        partitions, deltaProperties(ident, properties));
+    return delta.stageCreateOrReplace(
+        pathIdentifier(ident),
+        CatalogV2Columns.toStruct(columns),
+        partitions,
+        deltaProperties(ident, properties));
   }
 
   @Override
@@ -282,9 +301,13 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
     if (layout.schemaExists(namespace)) {
       throw new org.apache.spark.sql.catalyst.analysis.NamespaceAlreadyExistsException(namespace);
     }
-    ValidationException.check(!metadata.containsKey(SupportsNamespaces.PROP_LOCATION),
+    ValidationException.check(
+        !metadata.containsKey(SupportsNamespaces.PROP_LOCATION),
         "Cannot create schema %s.%s with a LOCATION: schemas of catalog %s live under its root %s",
-        name, String.join(".", namespace), name, layout.root());
+        name,
+        String.join(".", namespace),
+        name,
+        layout.root());
     Map<String, String> kept = new HashMap<>(metadata);
     kept.remove(SupportsNamespaces.PROP_OWNER);
     layout.createSchema(namespace, kept);
@@ -327,13 +350,21 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   /** Refuses a change the session's environment may not make here, whatever route asked for it. */
   private void guard(String operation, Identifier ident) {
-    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name, ident.toString(),
+    AccessControl.checkCatalogWrite(
+        SparkSession.active(),
+        operation,
+        name,
+        ident.toString(),
         layout.tablePath(ident).toString());
   }
 
   private void guardSchema(String operation, String[] namespace) {
-    AccessControl.checkCatalogWrite(SparkSession.active(), operation, name,
-        String.join(".", namespace), layout.schemaPath(namespace).toString());
+    AccessControl.checkCatalogWrite(
+        SparkSession.active(),
+        operation,
+        name,
+        String.join(".", namespace),
+        layout.schemaPath(namespace).toString());
   }
 
   /**
@@ -352,12 +383,14 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
    */
   private static boolean isFilePathIdentifier(Identifier ident) {
     return ident.namespace().length == 1
-        && CatalogProperties.FILE_FORMATS.contains(ident.namespace()[0].toLowerCase(java.util.Locale.ROOT))
+        && CatalogProperties.FILE_FORMATS.contains(
+            ident.namespace()[0].toLowerCase(java.util.Locale.ROOT))
         && (ident.name().startsWith("/") || ident.name().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*"));
   }
 
   private Identifier pathIdentifier(Identifier ident) {
-    return Identifier.of(new String[] {CatalogProperties.PROVIDER}, layout.tablePath(ident).toString());
+    return Identifier.of(
+        new String[] {CatalogProperties.PROVIDER}, layout.tablePath(ident).toString());
   }
 
   /** Gives a Delta table loaded by path its three-part name, for plans, errors and history. */
@@ -370,11 +403,20 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
 
   private Map<String, String> deltaProperties(Identifier ident, Map<String, String> properties) {
     String provider = properties.get(TableCatalog.PROP_PROVIDER);
-    ValidationException.check(provider == null || provider.equalsIgnoreCase(CatalogProperties.PROVIDER),
-        "Cannot create %s.%s USING %s: catalog %s stores Delta tables only", name, ident, provider, name);
-    ValidationException.check(!properties.containsKey(TableCatalog.PROP_LOCATION)
+    ValidationException.check(
+        provider == null || provider.equalsIgnoreCase(CatalogProperties.PROVIDER),
+        "Cannot create %s.%s USING %s: catalog %s stores Delta tables only",
+        name,
+        ident,
+        provider,
+        name);
+    ValidationException.check(
+        !properties.containsKey(TableCatalog.PROP_LOCATION)
             || properties.containsKey(TableCatalog.PROP_IS_MANAGED_LOCATION),
-        "Cannot create %s.%s with a LOCATION: tables of catalog %s live at %s", name, ident, name,
+        "Cannot create %s.%s with a LOCATION: tables of catalog %s live at %s",
+        name,
+        ident,
+        name,
         layout.tablePath(ident));
     Map<String, String> result = new HashMap<>(properties);
     result.remove(TableCatalog.PROP_LOCATION);
@@ -401,7 +443,8 @@ public class EnvironmentCatalog implements StagingTableCatalog, SupportsNamespac
     try {
       return loadTable(ident);
     } catch (NoSuchTableException e) {
-      throw new IllegalStateException("Table " + name + "." + ident + " vanished right after creation", e);
+      throw new IllegalStateException(
+          "Table " + name + "." + ident + " vanished right after creation", e);
     }
   }
 

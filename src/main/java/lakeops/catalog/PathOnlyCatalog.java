@@ -64,6 +64,12 @@ final class PathOnlyCatalog implements TableCatalog {
 
   private UnsupportedOperationException unsupported(String operation, Identifier ident) {
     return new UnsupportedOperationException(
-        "Cannot " + operation + " " + ident + " in catalog " + name + ": only Delta tables by path");
+        "Cannot "
+            + operation
+            + " "
+            + ident
+            + " in catalog "
+            + name
+            + ": only Delta tables by path");
   }
 }

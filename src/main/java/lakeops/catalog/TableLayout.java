@@ -72,7 +72,8 @@ final class TableLayout {
     List<String> names = new ArrayList<>();
     for (FileStatus status : list(schemaPath(namespace))) {
       String name = status.getPath().getName();
-      if (status.isDirectory() && isVisible(name)
+      if (status.isDirectory()
+          && isVisible(name)
           && isDirectory(new Path(status.getPath(), "_delta_log"))) {
         names.add(name);
       }
@@ -86,13 +87,14 @@ final class TableLayout {
       FileSystem fs = fileSystem();
       fs.mkdirs(path);
       if (!metadata.isEmpty()) {
-        try (OutputStream out = fs.create(new Path(path, CatalogProperties.SCHEMA_METADATA_FILE), true)) {
+        try (OutputStream out =
+            fs.create(new Path(path, CatalogProperties.SCHEMA_METADATA_FILE), true)) {
           JSON.writeValue(out, metadata);
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create schema " + catalog + "." + schemaName(namespace)
-          + " at " + path, e);
+      throw new UncheckedIOException(
+          "Cannot create schema " + catalog + "." + schemaName(namespace) + " at " + path, e);
     }
   }
 
@@ -133,15 +135,20 @@ final class TableLayout {
   }
 
   String schemaName(String[] namespace) {
-    ValidationException.check(namespace.length == 1,
+    ValidationException.check(
+        namespace.length == 1,
         "Invalid schema name %s in catalog %s: expected one level (catalog.schema.table)",
-        String.join(".", namespace), catalog);
+        String.join(".", namespace),
+        catalog);
     return name(namespace[0], "schema");
   }
 
   private static String name(String name, String kind) {
-    ValidationException.check(name.matches(CatalogProperties.NAME_PATTERN),
-        "Invalid %s name '%s': use letters, digits and underscores", kind, name);
+    ValidationException.check(
+        name.matches(CatalogProperties.NAME_PATTERN),
+        "Invalid %s name '%s': use letters, digits and underscores",
+        kind,
+        name);
     return name.toLowerCase(Locale.ROOT);
   }
 

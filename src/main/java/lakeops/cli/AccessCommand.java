@@ -9,17 +9,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakeops access}: environment-scoped data access. */
-@Command(name = "access", description = "Environment-scoped data access.",
+@Command(
+    name = "access",
+    description = "Environment-scoped data access.",
     subcommands = {AccessCommand.Check.class})
 final class AccessCommand {
 
   /** {@code lakeops access check --env dev prod.features.t}: what an environment may do with it. */
-  @Command(name = "check", description = "Print whether an environment may read and write a table or path.")
+  @Command(
+      name = "check",
+      description = "Print whether an environment may read and write a table or path.")
   static final class Check implements Callable<Integer> {
 
     @Mixin EnvironmentOption env;
 
-    @Parameters(paramLabel = "TARGET", description = "A table (prod.features.t), schema, catalog or path.")
+    @Parameters(
+        paramLabel = "TARGET",
+        description = "A table (prod.features.t), schema, catalog or path.")
     String target;
 
     @Override

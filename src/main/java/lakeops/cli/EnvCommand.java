@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lakeops env}: look at environments. */
-@Command(name = "env", description = "Show environments.",
+@Command(
+    name = "env",
+    description = "Show environments.",
     subcommands = {EnvCommand.Show.class, EnvCommand.ListEnvironments.class})
 final class EnvCommand {
 
@@ -41,8 +43,9 @@ final class EnvCommand {
     public Integer call() {
       Environments environments = Environments.load(LakeOpsHome.current());
       for (Environment env : environments.all().values()) {
-        System.out.printf("%-10s root=%s read=%s write=%s%n", env.name(), env.storageRoot(),
-            env.catalogs().read(), env.catalogs().write());
+        System.out.printf(
+            "%-10s root=%s read=%s write=%s%n",
+            env.name(), env.storageRoot(), env.catalogs().read(), env.catalogs().write());
       }
       return 0;
     }

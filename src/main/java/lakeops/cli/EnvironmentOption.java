@@ -9,7 +9,9 @@ final class EnvironmentOption {
   @Option(
       names = {"-e", "--env"},
       paramLabel = "ENV",
-      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
-      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+      defaultValue =
+          "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description =
+          "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
   String name;
 }

@@ -1,13 +1,13 @@
 package lakeops.cli;
 
-import java.util.concurrent.Callable;
-import lakeops.session.SessionFactory;
 import java.util.List;
+import java.util.concurrent.Callable;
 import lakeops.features.ComputedFeatureTable;
 import lakeops.features.FeatureProperties;
 import lakeops.features.FeatureSpecs;
 import lakeops.features.FeatureStore;
 import lakeops.features.FeatureTable;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
@@ -15,32 +15,49 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakeops features list|describe|compute}: the feature tables of an environment's catalogs. */
-@Command(name = "features", description = "Feature tables: list, describe and compute.",
-    subcommands = {FeaturesCommand.ListTables.class, FeaturesCommand.Describe.class,
-        FeaturesCommand.Compute.class})
+/**
+ * {@code lakeops features list|describe|compute}: the feature tables of an environment's catalogs.
+ */
+@Command(
+    name = "features",
+    description = "Feature tables: list, describe and compute.",
+    subcommands = {
+      FeaturesCommand.ListTables.class,
+      FeaturesCommand.Describe.class,
+      FeaturesCommand.Compute.class
+    })
 final class FeaturesCommand {
 
   /** {@code lakeops features compute --env dev [--spec conf/features] [--table features.x]}. */
-  @Command(name = "compute",
-      description = "Compute the feature tables declared in conf/features/*.yml into the environment.")
+  @Command(
+      name = "compute",
+      description =
+          "Compute the feature tables declared in conf/features/*.yml into the environment.")
   static final class Compute implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Option(names = "--spec", paramLabel = "PATH",
+    @Option(
+        names = "--spec",
+        paramLabel = "PATH",
         description = "A feature spec file or folder (default: conf/features of the LakeOps home).")
     java.nio.file.Path spec;
 
-    @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
+    @Option(
+        names = "--table",
+        paramLabel = "SCHEMA.TABLE",
         description = "Compute only this table (default: every table of the specs).")
     String table;
 
     @Override
     public Integer call() {
-      java.nio.file.Path location = spec != null ? spec
-          : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureProperties.SPECS_FOLDER);
-      List<ComputedFeatureTable> tables = FeatureSpecs.load(location, env.name).stream()
-          .filter(t -> table == null || t.name().equals(env.name + "." + table)).toList();
+      java.nio.file.Path location =
+          spec != null
+              ? spec
+              : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureProperties.SPECS_FOLDER);
+      List<ComputedFeatureTable> tables =
+          FeatureSpecs.load(location, env.name).stream()
+              .filter(t -> table == null || t.name().equals(env.name + "." + table))
+              .toList();
       if (tables.isEmpty()) {
         throw new lakeops.exceptions.ValidationException(
             "No feature table " + table + " in the specs at " + location);
@@ -49,8 +66,9 @@ final class FeaturesCommand {
       for (ComputedFeatureTable computed : tables) {
         long started = System.nanoTime();
         FeatureTable written = store.compute(computed);
-        System.out.printf("%s version=%d seconds=%.1f%n", written.name(), written.version(),
-            (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+            "%s version=%d seconds=%.1f%n",
+            written.name(), written.version(), (System.nanoTime() - started) / 1e9);
       }
       return 0;
     }
@@ -67,13 +85,17 @@ final class FeaturesCommand {
     @Override
     public Integer call() {
       SparkSession spark = SessionFactory.create(env.name);
-      FeatureStore.of(spark).listTables(catalog == null ? env.name : catalog).forEach(System.out::println);
+      FeatureStore.of(spark)
+          .listTables(catalog == null ? env.name : catalog)
+          .forEach(System.out::println);
       return 0;
     }
   }
 
   /** {@code lakeops features describe --env dev dev.features.airport_daily}. */
-  @Command(name = "describe", description = "Show a feature table's keys, columns and data version.")
+  @Command(
+      name = "describe",
+      description = "Show a feature table's keys, columns and data version.")
   static final class Describe implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 

@@ -1,25 +1,30 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.session.SessionFactory;
 import lakeops.ingest.GoldBuild;
 import lakeops.ingest.GoldResult;
 import lakeops.ingest.TableName;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeops gold --env dev}: builds {@code gold.flights} and {@code gold.airport_daily} from the
- * silver flights table, unless already built from its latest version.
+ * {@code lakeops gold --env dev}: builds {@code gold.flights} and {@code gold.airport_daily} from
+ * the silver flights table, unless already built from its latest version.
  */
-@Command(name = "gold", description = "Build gold.flights and gold.airport_daily from silver flights.")
+@Command(
+    name = "gold",
+    description = "Build gold.flights and gold.airport_daily from silver flights.")
 final class GoldCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOption env;
 
-  @Option(names = "--source", defaultValue = "silver.flights", paramLabel = "TABLE",
+  @Option(
+      names = "--source",
+      defaultValue = "silver.flights",
+      paramLabel = "TABLE",
       description = "Silver flights table (default: ${DEFAULT-VALUE}).")
   String source;
 

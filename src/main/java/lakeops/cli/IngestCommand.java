@@ -1,44 +1,57 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.session.SessionFactory;
 import lakeops.ingest.IngestProperties;
 import lakeops.ingest.IngestResult;
 import lakeops.ingest.Ingestion;
 import lakeops.ingest.SourceFormat;
 import lakeops.ingest.TableName;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeops ingest --env dev --source <folder> --table dev.bronze.flights}: ingests the files of a
- * landing folder not ingested before into a bronze table.
+ * {@code lakeops ingest --env dev --source <folder> --table dev.bronze.flights}: ingests the files
+ * of a landing folder not ingested before into a bronze table.
  */
 @Command(name = "ingest", description = "Ingest new files of a landing folder into a bronze table.")
 final class IngestCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOption env;
 
-  @Option(names = "--source", required = true, paramLabel = "FOLDER",
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "FOLDER",
       description = "Landing folder (local path, file:, s3a:// or hdfs://).")
   String source;
 
-  @Option(names = "--table", required = true, paramLabel = "TABLE",
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "TABLE",
       description = "Bronze table: catalog.schema.table or schema.table.")
   String table;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
       description = "parquet, csv or json (default: from the files' extension).")
   String format;
 
-  @Option(names = "--schema", paramLabel = "DDL",
-      description = "Source schema for the first run, e.g. \"date TIMESTAMP_NTZ, delay BIGINT\" "
-          + "(default: inferred from the files then).")
+  @Option(
+      names = "--schema",
+      paramLabel = "DDL",
+      description =
+          "Source schema for the first run, e.g. \"date TIMESTAMP_NTZ, delay BIGINT\" "
+              + "(default: inferred from the files then).")
   String schema;
 
-  @Option(names = "--max-files-per-batch", paramLabel = "N",
+  @Option(
+      names = "--max-files-per-batch",
+      paramLabel = "N",
       defaultValue = "" + IngestProperties.MAX_FILES_PER_BATCH_DEFAULT,
       description = "Files read per batch at most (default: ${DEFAULT-VALUE}).")
   int maxFilesPerBatch;
@@ -46,10 +59,14 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SessionFactory.create(env.name);
-    IngestResult result = Ingestion
-        .from(source, SourceFormat.parseOrDetect(format, source, spark.sessionState().newHadoopConf()))
-        .withSchemaDdl(schema).maxFilesPerBatch(maxFilesPerBatch).into(TableName.parse(table, spark))
-        .run(spark);
+    IngestResult result =
+        Ingestion.from(
+                source,
+                SourceFormat.parseOrDetect(format, source, spark.sessionState().newHadoopConf()))
+            .withSchemaDdl(schema)
+            .maxFilesPerBatch(maxFilesPerBatch)
+            .into(TableName.parse(table, spark))
+            .run(spark);
     System.out.println(result);
     return 0;
   }

@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code lakeops}: the command line of LakeOps. Commands parse, call the capability's API and print;
- * every command answers {@code -h}/{@code --help}; errors print as one line {@code Error: …} (exit 1,
- * usage errors exit 2, see {@link JobMain}).
+ * {@code lakeops}: the command line of LakeOps. Commands parse, call the capability's API and
+ * print; every command answers {@code -h}/{@code --help}; errors print as one line {@code Error: …}
+ * (exit 1, usage errors exit 2, see {@link JobMain}).
  */
 @Command(
     name = "lakeops",
@@ -17,27 +17,26 @@ import picocli.CommandLine.ScopeType;
     versionProvider = LakeOps.Version.class,
     description = "LakeOps: the MLOps engine for the lakehouse (Spark, Delta Lake, MLlib, MLflow).",
     subcommands = {
-        QuickstartCommand.class,
-        GenerateCommand.class,
-        IngestCommand.class,
-        SilverCommand.class,
-        GoldCommand.class,
-        EnvCommand.class,
-        SqlCommand.class,
-        AccessCommand.class,
-        MlflowCommand.class,
-        FeaturesCommand.class,
-        TrainCommand.class,
-        ModelsCommand.class,
-        JobCommand.class,
-        SchedulerCommand.class,
-        MonitorCommand.class,
-        CommandLine.HelpCommand.class
+      QuickstartCommand.class,
+      GenerateCommand.class,
+      IngestCommand.class,
+      SilverCommand.class,
+      GoldCommand.class,
+      EnvCommand.class,
+      SqlCommand.class,
+      AccessCommand.class,
+      MlflowCommand.class,
+      FeaturesCommand.class,
+      TrainCommand.class,
+      ModelsCommand.class,
+      JobCommand.class,
+      SchedulerCommand.class,
+      MonitorCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class LakeOps implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -6,7 +6,9 @@ import lakeops.mlflow.MlflowServer;
 import picocli.CommandLine.Command;
 
 /** {@code lakeops mlflow start|stop|status}: the project's own MLflow tracking server. */
-@Command(name = "mlflow", description = "Manage the project's own MLflow tracking server.",
+@Command(
+    name = "mlflow",
+    description = "Manage the project's own MLflow tracking server.",
     subcommands = {MlflowCommand.Start.class, MlflowCommand.Stop.class, MlflowCommand.Status.class})
 final class MlflowCommand {
 

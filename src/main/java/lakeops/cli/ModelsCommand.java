@@ -6,12 +6,12 @@ import java.util.concurrent.Callable;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.mlflow.MlflowRest;
 import lakeops.mlflow.ModelRegistry;
 import lakeops.mlflow.ModelVersion;
 import lakeops.mlflow.RegisteredModel;
 import lakeops.mlflow.Tracking;
+import lakeops.session.SessionFactory;
 import lakeops.training.ModelBundle;
 import lakeops.training.ModelPublisher;
 import picocli.CommandLine.Command;
@@ -20,9 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lakeops models list|show|alias|stage|relog}: the Model Registry of an environment. */
-@Command(name = "models", description = "Registered models: list, show, alias, stage, relog.",
-    subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Alias.class,
-        ModelsCommand.Stage.class, ModelsCommand.Relog.class})
+@Command(
+    name = "models",
+    description = "Registered models: list, show, alias, stage, relog.",
+    subcommands = {
+      ModelsCommand.ListModels.class,
+      ModelsCommand.Show.class,
+      ModelsCommand.Alias.class,
+      ModelsCommand.Stage.class,
+      ModelsCommand.Relog.class
+    })
 final class ModelsCommand {
 
   /** The tracking server of the environment: its model names and Model Registry. */
@@ -56,7 +63,9 @@ final class ModelsCommand {
   static final class Show implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Parameters(paramLabel = "MODEL", description = "Model name (flight_delay or dev.ml.flight_delay).")
+    @Parameters(
+        paramLabel = "MODEL",
+        description = "Model name (flight_delay or dev.ml.flight_delay).")
     String name;
 
     @Override
@@ -64,17 +73,27 @@ final class ModelsCommand {
       Tracking tracking = tracking(env.name);
       ModelRegistry registry = tracking.registry();
       String full = tracking.qualifiedModelName(name);
-      RegisteredModel model = registry.model(full).orElseThrow(() ->
-          new lakeops.exceptions.ValidationException("Unknown registered model " + full));
+      RegisteredModel model =
+          registry
+              .model(full)
+              .orElseThrow(
+                  () ->
+                      new lakeops.exceptions.ValidationException(
+                          "Unknown registered model " + full));
       System.out.println("model:       " + model.name());
       System.out.println("description: " + model.description());
       System.out.println("aliases:     " + model.aliases());
       for (ModelVersion version : registry.searchVersions(full, null)) {
         // Version search leaves aliases out; the model's alias map has them.
-        List<String> aliases = model.aliases().entrySet().stream()
-            .filter(a -> a.getValue() == version.version()).map(java.util.Map.Entry::getKey).sorted().toList();
-        System.out.printf("  version %-4d stage=%-10s aliases=%s run=%s source=%s%n", version.version(),
-            version.stage(), aliases, version.runId(), version.source());
+        List<String> aliases =
+            model.aliases().entrySet().stream()
+                .filter(a -> a.getValue() == version.version())
+                .map(java.util.Map.Entry::getKey)
+                .sorted()
+                .toList();
+        System.out.printf(
+            "  version %-4d stage=%-10s aliases=%s run=%s source=%s%n",
+            version.version(), version.stage(), aliases, version.runId(), version.source());
       }
       return 0;
     }
@@ -85,9 +104,14 @@ final class ModelsCommand {
   static final class Alias implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Parameters(index = "0", paramLabel = "MODEL") String name;
-    @Parameters(index = "1", paramLabel = "ALIAS") String alias;
-    @Parameters(index = "2", arity = "0..1", paramLabel = "VERSION") Integer version;
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "ALIAS")
+    String alias;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VERSION")
+    Integer version;
 
     @Option(names = "--delete", description = "Delete the alias.")
     boolean delete;
@@ -101,8 +125,11 @@ final class ModelsCommand {
         registry.deleteAlias(full, alias);
         System.out.printf("%s: alias %s deleted%n", full, alias);
       } else {
-        lakeops.exceptions.ValidationException.check(version != null,
-            "Cannot set alias %s of %s: give the version (or --delete)", alias, full);
+        lakeops.exceptions.ValidationException.check(
+            version != null,
+            "Cannot set alias %s of %s: give the version (or --delete)",
+            alias,
+            full);
         registry.setAlias(full, alias, version);
         System.out.printf("%s@%s -> version %d%n", full, alias, version);
       }
@@ -111,13 +138,20 @@ final class ModelsCommand {
   }
 
   /** {@code lakeops models stage --env dev flight_delay 3 Production}. */
-  @Command(name = "stage", description = "Move a version to a stage: None, Staging, Production, Archived.")
+  @Command(
+      name = "stage",
+      description = "Move a version to a stage: None, Staging, Production, Archived.")
   static final class Stage implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Parameters(index = "0", paramLabel = "MODEL") String name;
-    @Parameters(index = "1", paramLabel = "VERSION") int version;
-    @Parameters(index = "2", paramLabel = "STAGE") String stage;
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    int version;
+
+    @Parameters(index = "2", paramLabel = "STAGE")
+    String stage;
 
     @Option(names = "--archive-existing", description = "Archive the versions now in that stage.")
     boolean archiveExisting;
@@ -125,22 +159,28 @@ final class ModelsCommand {
     @Override
     public Integer call() {
       Tracking tracking = tracking(env.name);
-      ModelVersion moved = tracking.registry().transitionStage(tracking.qualifiedModelName(name), version,
-          stage, archiveExisting);
+      ModelVersion moved =
+          tracking
+              .registry()
+              .transitionStage(tracking.qualifiedModelName(name), version, stage, archiveExisting);
       System.out.printf("%s version %d: stage %s%n", moved.name(), moved.version(), moved.stage());
       return 0;
     }
   }
 
   /** {@code lakeops models relog --env dev .lakehouse/_models/dev/dev.ml.flight_delay/<time>}. */
-  @Command(name = "relog", description = "Log and register a locally kept model whose logging failed.")
+  @Command(
+      name = "relog",
+      description = "Log and register a locally kept model whose logging failed.")
   static final class Relog implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
     @Parameters(paramLabel = "DIR", description = "The model folder (printed by lakeops train).")
     Path dir;
 
-    @Option(names = "--no-lineage", description = "Do not write the feature lineage table (no Spark).")
+    @Option(
+        names = "--no-lineage",
+        description = "Do not write the feature lineage table (no Spark).")
     boolean noLineage;
 
     @Override
@@ -149,10 +189,13 @@ final class ModelsCommand {
       Environment environment = Environments.load(home).get(env.name);
       ModelBundle bundle = ModelBundle.open(dir.toAbsolutePath().normalize());
       var spark = noLineage ? null : SessionFactory.create(env.name);
-      ModelBundle.Published published = new ModelPublisher(
-          MlflowRest.of(Tracking.forEnvironment(home, environment).trackingUri()), spark).publish(bundle);
-      System.out.printf("  run=%s version=%d alias=%s%n", published.runId(), published.version(),
-          published.alias());
+      ModelBundle.Published published =
+          new ModelPublisher(
+                  MlflowRest.of(Tracking.forEnvironment(home, environment).trackingUri()), spark)
+              .publish(bundle);
+      System.out.printf(
+          "  run=%s version=%d alias=%s%n",
+          published.runId(), published.version(), published.alias());
       return 0;
     }
   }

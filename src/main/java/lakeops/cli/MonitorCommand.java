@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.monitoring.AlertEvaluation;
 import lakeops.monitoring.FiredAlert;
 import lakeops.monitoring.MonitorProperties;
+import lakeops.monitoring.MonitorRefresh;
 import lakeops.monitoring.MonitorReport;
 import lakeops.monitoring.MonitorSpec;
 import lakeops.monitoring.MonitorSpecs;
-import lakeops.monitoring.MonitorRefresh;
 import lakeops.monitoring.RefreshResult;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,12 +22,17 @@ import picocli.CommandLine.Option;
  * {@code lakeops monitor run|report|list}: refresh a monitor's profile and drift metric tables and
  * evaluate its alerts, write its HTML report, or list the monitors of {@code conf/monitors/}.
  */
-@Command(name = "monitor", description = "Refresh monitors, evaluate their alerts, write reports.",
-    subcommands = {MonitorCommand.Run.class, MonitorCommand.Report.class, MonitorCommand.ListMonitors.class})
+@Command(
+    name = "monitor",
+    description = "Refresh monitors, evaluate their alerts, write reports.",
+    subcommands = {
+      MonitorCommand.Run.class,
+      MonitorCommand.Report.class,
+      MonitorCommand.ListMonitors.class
+    })
 final class MonitorCommand implements Runnable {
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -35,11 +40,16 @@ final class MonitorCommand implements Runnable {
   }
 
   /** {@code lakeops monitor run --env dev --monitor flights}. */
-  @Command(name = "run", description = "Refresh the metric tables (changed windows only) and evaluate alerts.")
+  @Command(
+      name = "run",
+      description = "Refresh the metric tables (changed windows only) and evaluate alerts.")
   static final class Run implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Option(names = "--monitor", required = true, paramLabel = "NAME",
+    @Option(
+        names = "--monitor",
+        required = true,
+        paramLabel = "NAME",
         description = "Monitor of conf/monitors/NAME.yml.")
     String monitor;
 
@@ -51,8 +61,9 @@ final class MonitorCommand implements Runnable {
       System.out.println(result);
       List<FiredAlert> fired = AlertEvaluation.of(spark, env.name, monitorSpec).execute();
       for (FiredAlert alert : fired) {
-        System.out.printf("alert %s fired: %s = %s in window %s (%s)%n", alert.alertName(),
-            alert.metric(), alert.value(), alert.windowStart(), alert.rule());
+        System.out.printf(
+            "alert %s fired: %s = %s in window %s (%s)%n",
+            alert.alertName(), alert.metric(), alert.value(), alert.windowStart(), alert.rule());
       }
       System.out.printf("%d alert(s) fired%n", fired.size());
       return 0;
@@ -64,10 +75,17 @@ final class MonitorCommand implements Runnable {
   static final class Report implements Callable<Integer> {
     @Mixin EnvironmentOption env;
 
-    @Option(names = "--monitor", required = true, paramLabel = "NAME", description = "Monitor name.")
+    @Option(
+        names = "--monitor",
+        required = true,
+        paramLabel = "NAME",
+        description = "Monitor name.")
     String monitor;
 
-    @Option(names = "--output", defaultValue = MonitorProperties.REPORT_FILE_DEFAULT, paramLabel = "FILE",
+    @Option(
+        names = "--output",
+        defaultValue = MonitorProperties.REPORT_FILE_DEFAULT,
+        paramLabel = "FILE",
         description = "HTML file to write (default: ${DEFAULT-VALUE}).")
     Path output;
 
@@ -87,9 +105,14 @@ final class MonitorCommand implements Runnable {
     @Override
     public Integer call() {
       for (MonitorSpec m : MonitorSpecs.list(LakeOpsHome.current())) {
-        System.out.printf("%-20s %-14s %-30s granularities=%s slices=%s alerts=%d%n", m.name(),
-            m.profileType().name().toLowerCase(java.util.Locale.ROOT), m.table(), m.granularities(),
-            m.slicingExpressions(), m.alerts().size());
+        System.out.printf(
+            "%-20s %-14s %-30s granularities=%s slices=%s alerts=%d%n",
+            m.name(),
+            m.profileType().name().toLowerCase(java.util.Locale.ROOT),
+            m.table(),
+            m.granularities(),
+            m.slicingExpressions(),
+            m.alerts().size());
       }
       return 0;
     }

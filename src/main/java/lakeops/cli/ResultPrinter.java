@@ -11,7 +11,11 @@ import org.apache.spark.sql.types.StructField;
 final class ResultPrinter {
 
   /** Output formats of {@code lakeops sql}. */
-  enum Format { TABLE, CSV, JSON }
+  enum Format {
+    TABLE,
+    CSV,
+    JSON
+  }
 
   private final PrintStream out;
   private final Format format;
@@ -44,7 +48,8 @@ final class ResultPrinter {
     for (Row row : rows) {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < row.length(); i++) {
-        line.add(row.isNullAt(i) ? (format == Format.CSV ? "" : "NULL") : String.valueOf(row.get(i)));
+        line.add(
+            row.isNullAt(i) ? (format == Format.CSV ? "" : "NULL") : String.valueOf(row.get(i)));
       }
       cells.add(line);
     }
@@ -52,8 +57,9 @@ final class ResultPrinter {
       printCsv(header, cells);
     } else {
       printTable(header, cells);
-      out.printf("(%d row%s%s)%n", rows.size(), rows.size() == 1 ? "" : "s",
-          truncated ? ", truncated at --max-rows" : "");
+      out.printf(
+          "(%d row%s%s)%n",
+          rows.size(), rows.size() == 1 ? "" : "s", truncated ? ", truncated at --max-rows" : "");
     }
   }
 
@@ -65,8 +71,11 @@ final class ResultPrinter {
   private static String csvLine(List<String> values) {
     List<String> escaped = new ArrayList<>();
     for (String value : values) {
-      boolean quote = value.contains(",") || value.contains("\"") || value.contains("\n")
-          || value.contains("\r");
+      boolean quote =
+          value.contains(",")
+              || value.contains("\"")
+              || value.contains("\n")
+              || value.contains("\r");
       escaped.add(quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value);
     }
     return String.join(",", escaped);
@@ -99,7 +108,9 @@ final class ResultPrinter {
   private static String tableLine(List<String> values, int[] widths) {
     StringBuilder line = new StringBuilder("|");
     for (int i = 0; i < widths.length; i++) {
-      line.append(' ').append(values.get(i)).append(" ".repeat(widths[i] - values.get(i).length()))
+      line.append(' ')
+          .append(values.get(i))
+          .append(" ".repeat(widths[i] - values.get(i).length()))
           .append(" |");
     }
     return line.toString();

@@ -10,12 +10,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lakeops scheduler start --env prod}: runs jobs by their schedules and triggers. */
-@Command(name = "scheduler", description = "Run jobs by their cron schedules and triggers.",
+@Command(
+    name = "scheduler",
+    description = "Run jobs by their cron schedules and triggers.",
     subcommands = SchedulerCommand.Start.class)
 final class SchedulerCommand implements Runnable {
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -28,10 +29,14 @@ final class SchedulerCommand implements Runnable {
 
     @Mixin EnvironmentOption env;
 
-    @Option(names = "--unpause", description = "Run schedules and triggers even in a development environment.")
+    @Option(
+        names = "--unpause",
+        description = "Run schedules and triggers even in a development environment.")
     boolean unpause;
 
-    @Option(names = "--once", description = "Look at schedules and triggers once, wait for the runs, exit.")
+    @Option(
+        names = "--once",
+        description = "Look at schedules and triggers once, wait for the runs, exit.")
     boolean once;
 
     @Option(names = "--tick-seconds", description = "Seconds between two looks. Default: 10.")

@@ -2,34 +2,40 @@ package lakeops.cli;
 
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.ingest.SilverRefinement;
 import lakeops.ingest.SilverResult;
 import lakeops.ingest.TableName;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeops silver --env dev --table dev.silver.flights}: refines new bronze rows into a silver
- * table under the expectations of {@code conf/expectations/<schema>.<table>.yml}.
+ * {@code lakeops silver --env dev --table dev.silver.flights}: refines new bronze rows into a
+ * silver table under the expectations of {@code conf/expectations/<schema>.<table>.yml}.
  */
-@Command(name = "silver", description = "Refine new source rows into a silver table under its expectations.")
+@Command(
+    name = "silver",
+    description = "Refine new source rows into a silver table under its expectations.")
 final class SilverCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOption env;
 
-  @Option(names = "--table", defaultValue = "silver.flights", paramLabel = "TABLE",
-      description = "Silver table; its spec is conf/expectations/<schema>.<table>.yml "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--table",
+      defaultValue = "silver.flights",
+      paramLabel = "TABLE",
+      description =
+          "Silver table; its spec is conf/expectations/<schema>.<table>.yml "
+              + "(default: ${DEFAULT-VALUE}).")
   String table;
 
   @Override
   public Integer call() {
     SparkSession spark = SessionFactory.create(env.name);
-    SilverResult result = SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark))
-        .run(spark);
+    SilverResult result =
+        SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark)).run(spark);
     System.out.println(result);
     return 0;
   }

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import lakeops.session.SessionFactory;
 import lakeops.exceptions.ValidationException;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,23 +19,35 @@ import picocli.CommandLine.Parameters;
  * {@code lakeops sql --env dev "SELECT …; …"}: runs SQL in an environment's session and prints the
  * result of every statement that returns columns.
  */
-@Command(name = "sql", description = "Run SQL statements in an environment and print their results.")
+@Command(
+    name = "sql",
+    description = "Run SQL statements in an environment and print their results.")
 final class SqlCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOption env;
 
-  @Parameters(arity = "0..1", paramLabel = "SQL",
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "SQL",
       description = "Statements separated by ';'. Omit to read --file or standard input.")
   String sql;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read statements from FILE.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Read statements from FILE.")
   Path file;
 
-  @Option(names = "--format", defaultValue = "table",
+  @Option(
+      names = "--format",
+      defaultValue = "table",
       description = "Output: table, csv or json (one object a line). Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--max-rows", defaultValue = "1000", description = "Rows printed at most per result.")
+  @Option(
+      names = "--max-rows",
+      defaultValue = "1000",
+      description = "Rows printed at most per result.")
   int maxRows;
 
   @Override
@@ -54,7 +66,8 @@ final class SqlCommand implements Callable<Integer> {
   }
 
   private String script() throws java.io.IOException {
-    ValidationException.check(sql == null || file == null, "Invalid arguments: give SQL or --file, not both");
+    ValidationException.check(
+        sql == null || file == null, "Invalid arguments: give SQL or --file, not both");
     if (sql != null) {
       return sql;
     }
@@ -69,7 +82,8 @@ final class SqlCommand implements Callable<Integer> {
     try {
       return ResultPrinter.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ValidationException("Invalid --format '" + format + "': expected table, csv or json");
+      throw new ValidationException(
+          "Invalid --format '" + format + "': expected table, csv or json");
     }
   }
 }

@@ -10,20 +10,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lakeops train --env dev --model conf/models/flight_delay.yml}: train, log, register. */
-@Command(name = "train", description = "Train a model from its config file, log it to MLflow and register it.")
+@Command(
+    name = "train",
+    description = "Train a model from its config file, log it to MLflow and register it.")
 final class TrainCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOption env;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
       description = "Model config file, e.g. conf/models/flight_delay.yml.")
   Path model;
 
-  @Option(names = "--no-log", description = "Train and keep the model locally; log nothing to MLflow.")
+  @Option(
+      names = "--no-log",
+      description = "Train and keep the model locally; log nothing to MLflow.")
   boolean noLog;
 
-  @Option(names = "--skip-if-missing",
-      description = "Exit 0 without training when a label or feature table is missing (says which).")
+  @Option(
+      names = "--skip-if-missing",
+      description =
+          "Exit 0 without training when a label or feature table is missing (says which).")
   boolean skipIfMissing;
 
   @Override

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Settings written as YAML for people to read, secrets masked: the value of every key that names a
- * secret (secret, password, token, credential, access key, session key; any case), in nested mappings
- * at any depth, is written as {@value #MASK}.
+ * secret (secret, password, token, credential, access key, session key; any case), in nested
+ * mappings at any depth, is written as {@value #MASK}.
  */
 public final class MaskedYaml {
 
@@ -26,11 +26,13 @@ public final class MaskedYaml {
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(secret|password|token|credential|access[._]?key|session[._]?key).*");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private MaskedYaml() {}
 
@@ -40,8 +42,8 @@ public final class MaskedYaml {
   }
 
   /**
-   * {@code value} (a record, bean or map; snake_case keys) as YAML, followed by the top-level keys of
-   * {@code extraKeys} in their order, with secrets masked.
+   * {@code value} (a record, bean or map; snake_case keys) as YAML, followed by the top-level keys
+   * of {@code extraKeys} in their order, with secrets masked.
    */
   public static String write(Object value, Map<String, ?> extraKeys) {
     ObjectNode tree = YAML.valueToTree(value);
@@ -51,7 +53,8 @@ public final class MaskedYaml {
     try {
       return YAML.writeValueAsString(masked);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("Cannot write " + value.getClass().getSimpleName() + " as YAML", e);
+      throw new UncheckedIOException(
+          "Cannot write " + value.getClass().getSimpleName() + " as YAML", e);
     }
   }
 

@@ -17,21 +17,22 @@ import lakeops.exceptions.InvalidConfigException;
 
 /**
  * One YAML configuration file of a kind ("environment", "job", …), read strictly: snake_case keys
- * bound to records, unknown keys and wrong types refused, and every error naming the file and the key
- * ({@code Invalid job file jobs/x.yml: unknown key 'tasks[0].dependson' (known here: …)}). {@link
- * #toYaml} writes such a record back in the same form.
+ * bound to records, unknown keys and wrong types refused, and every error naming the file and the
+ * key ({@code Invalid job file jobs/x.yml: unknown key 'tasks[0].dependson' (known here: …)}).
+ * {@link #toYaml} writes such a record back in the same form.
  */
 public final class YamlConfig {
 
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
-  private static final ObjectWriter WRITER = MAPPER.copy()
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL).writer();
+  private static final ObjectWriter WRITER =
+      MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL).writer();
 
   private final Path file;
   private final String kind;
@@ -41,7 +42,9 @@ public final class YamlConfig {
     this.kind = kind;
   }
 
-  /** The {@code kind} file at {@code file}; {@code kind} appears in messages ("Invalid job file …"). */
+  /**
+   * The {@code kind} file at {@code file}; {@code kind} appears in messages ("Invalid job file …").
+   */
   public static YamlConfig of(Path file, String kind) {
     return new YamlConfig(file, kind);
   }
@@ -51,7 +54,9 @@ public final class YamlConfig {
     return file;
   }
 
-  /** The file's top-level mapping; {@code expectedKeys} describes it when the file is no mapping. */
+  /**
+   * The file's top-level mapping; {@code expectedKeys} describes it when the file is no mapping.
+   */
   public JsonNode readMapping(String expectedKeys) {
     if (!Files.isRegularFile(file)) {
       throw invalid("file does not exist");
@@ -76,8 +81,12 @@ public final class YamlConfig {
     try {
       return WRITER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Cannot write " + value.getClass().getSimpleName()
-          + " as YAML: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot write "
+              + value.getClass().getSimpleName()
+              + " as YAML: "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -86,12 +95,18 @@ public final class YamlConfig {
     try {
       return MAPPER.treeToValue(tree, type);
     } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-          .map(Object::toString).sorted().collect(Collectors.joining(", "));
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : e.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
       throw invalid(String.format("unknown key '%s' (known here: %s)", keyPath(e), known));
     } catch (JsonMappingException e) {
-      throw invalid(String.format("bad value for key '%s': %s", keyPath(e),
-          firstLine(e.getOriginalMessage())));
+      throw invalid(
+          String.format(
+              "bad value for key '%s': %s", keyPath(e), firstLine(e.getOriginalMessage())));
     } catch (JsonProcessingException e) {
       throw invalid(firstLine(e.getOriginalMessage()));
     }
@@ -99,8 +114,8 @@ public final class YamlConfig {
 
   /**
    * Refuses the file unless {@code condition} holds: {@code key '<key>' <problem>}, where {@code
-   * problem} says what is wrong with the key's value as a predicate ({@code is missing}, {@code must be
-   * at least 1, got 0}).
+   * problem} says what is wrong with the key's value as a predicate ({@code is missing}, {@code
+   * must be at least 1, got 0}).
    */
   public void require(String key, boolean condition, String problem) {
     if (!condition) {

@@ -1,2 +1,4 @@
-/** Reading LakeOps' YAML configuration files (environments, jobs, …) strictly, with clear errors. */
+/**
+ * Reading LakeOps' YAML configuration files (environments, jobs, …) strictly, with clear errors.
+ */
 package lakeops.config;

@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param name the environment and catalog name
  * @param file the file it was read from
- * @param storageRoot the resolved root URI of the catalog's tables ({@code file:/…} or {@code s3a://…})
+ * @param storageRoot the resolved root URI of the catalog's tables ({@code file:/…} or {@code
+ *     s3a://…})
  * @param storage the storage settings as written (for S3 credentials)
  * @param catalogs the catalogs this environment may read and write
  * @param mlflow tracking server and naming settings
@@ -31,7 +32,9 @@ public record Environment(
     SparkSettings spark,
     JobClusterSpec jobCluster) {
 
-  /** Every catalog this environment's sessions register: the readable ones and the writable ones. */
+  /**
+   * Every catalog this environment's sessions register: the readable ones and the writable ones.
+   */
   public Set<String> visibleCatalogs() {
     Set<String> names = new LinkedHashSet<>();
     names.add(name);
@@ -57,8 +60,13 @@ public record Environment(
    * pair is what other environments that may read this one's root use for its bucket.
    */
   public record S3Settings(
-      String endpoint, String region, String accessKey, String secretKey, Boolean pathStyleAccess,
-      String readOnlyAccessKey, String readOnlySecretKey) {}
+      String endpoint,
+      String region,
+      String accessKey,
+      String secretKey,
+      Boolean pathStyleAccess,
+      String readOnlyAccessKey,
+      String readOnlySecretKey) {}
 
   /** Names of the catalogs an environment may read and write. */
   public record CatalogAccess(List<String> read, List<String> write) {

@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lakeops.config.YamlConfig;
 import lakeops.env.Environment.CatalogAccess;
 import lakeops.env.Environment.JobClusterSpec;
 import lakeops.env.Environment.MlflowSettings;
 import lakeops.env.Environment.SparkSettings;
 import lakeops.env.Environment.StorageSettings;
-import lakeops.config.YamlConfig;
 
 /**
  * Reads one {@code environments/<name>.yml}: strict keys, {@code ${VAR}} / {@code ${VAR:-default}}
@@ -23,7 +23,8 @@ import lakeops.config.YamlConfig;
  */
 final class EnvironmentLoader {
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
   private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtKMGT]?");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -46,45 +47,61 @@ final class EnvironmentLoader {
     Path file = config.file();
     String expectedName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     config.require("name", raw.name() != null && !raw.name().isBlank(), "missing");
-    config.require("name", raw.name().equals(expectedName),
+    config.require(
+        "name",
+        raw.name().equals(expectedName),
         "'" + raw.name() + "' must match the file name '" + expectedName + "'");
-    config.require("name", NAME.matcher(raw.name()).matches(),
+    config.require(
+        "name",
+        NAME.matcher(raw.name()).matches(),
         "'" + raw.name() + "' must be lower case letters, digits and '_' (it is a catalog name)");
     config.require("storage", raw.storage() != null, "missing");
-    config.require("storage.root", raw.storage().root() != null && !raw.storage().root().isBlank(),
-        "missing");
+    config.require(
+        "storage.root", raw.storage().root() != null && !raw.storage().root().isBlank(), "missing");
     String root = resolveRoot(config, raw.storage().root());
 
-    CatalogAccess catalogs = raw.catalogs() == null
-        ? new CatalogAccess(java.util.List.of(raw.name()), java.util.List.of(raw.name()))
-        : raw.catalogs();
+    CatalogAccess catalogs =
+        raw.catalogs() == null
+            ? new CatalogAccess(java.util.List.of(raw.name()), java.util.List.of(raw.name()))
+            : raw.catalogs();
     for (String catalog : catalogs.read()) {
-      config.require("catalogs.read", catalog != null && NAME.matcher(catalog).matches(),
+      config.require(
+          "catalogs.read",
+          catalog != null && NAME.matcher(catalog).matches(),
           "'" + catalog + "' is not a catalog name");
     }
     for (String catalog : catalogs.write()) {
-      config.require("catalogs.write", catalog != null && NAME.matcher(catalog).matches(),
+      config.require(
+          "catalogs.write",
+          catalog != null && NAME.matcher(catalog).matches(),
           "'" + catalog + "' is not a catalog name");
     }
 
-    MlflowSettings mlflow = raw.mlflow() == null
-        ? new MlflowSettings(null, "/lakeops/" + raw.name() + "/", raw.name() + ".ml.")
-        : raw.mlflow();
+    MlflowSettings mlflow =
+        raw.mlflow() == null
+            ? new MlflowSettings(null, "/lakeops/" + raw.name() + "/", raw.name() + ".ml.")
+            : raw.mlflow();
     String uri = mlflow.trackingUri();
-    config.require("mlflow.tracking_uri",
+    config.require(
+        "mlflow.tracking_uri",
         uri == null || uri.isBlank() || uri.startsWith("http://") || uri.startsWith("https://"),
         "'" + uri + "' must be an http(s) URL, or empty for the embedded server");
 
     SparkSettings spark = raw.spark() == null ? new SparkSettings(null, Map.of()) : raw.spark();
-    JobClusterSpec cluster = raw.jobCluster() == null
-        ? new JobClusterSpec(1, 1, EnvironmentProperties.WORKER_MEMORY_DEFAULT)
-        : raw.jobCluster();
-    config.require("job_cluster.workers", cluster.workers() == null || cluster.workers() >= 1,
+    JobClusterSpec cluster =
+        raw.jobCluster() == null
+            ? new JobClusterSpec(1, 1, EnvironmentProperties.WORKER_MEMORY_DEFAULT)
+            : raw.jobCluster();
+    config.require(
+        "job_cluster.workers",
+        cluster.workers() == null || cluster.workers() >= 1,
         "must be at least 1, got " + cluster.workers());
-    config.require("job_cluster.cores_per_worker",
+    config.require(
+        "job_cluster.cores_per_worker",
         cluster.coresPerWorker() == null || cluster.coresPerWorker() >= 1,
         "must be at least 1, got " + cluster.coresPerWorker());
-    config.require("job_cluster.memory_per_worker",
+    config.require(
+        "job_cluster.memory_per_worker",
         cluster.memoryPerWorker() == null || MEMORY.matcher(cluster.memoryPerWorker()).matches(),
         "'" + cluster.memoryPerWorker() + "' must be a size such as 512m or 2g");
 
@@ -98,14 +115,18 @@ final class EnvironmentLoader {
     }
     if (trimmed.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       String scheme = trimmed.substring(0, trimmed.indexOf(':'));
-      config.require("storage.root", scheme.equals("s3a") || scheme.equals("hdfs"),
+      config.require(
+          "storage.root",
+          scheme.equals("s3a") || scheme.equals("hdfs"),
           "scheme '" + scheme + "' is not supported (use a local path, file:, s3a:// or hdfs://)");
       return trimmed;
     }
     return home.resolve(trimmed).toUri().toString().replaceAll("/+$", "");
   }
 
-  /** Replaces {@code ${VAR}} in every string of the tree, naming the key when a variable is unset. */
+  /**
+   * Replaces {@code ${VAR}} in every string of the tree, naming the key when a variable is unset.
+   */
   private void substitute(YamlConfig config, ObjectNode node, String prefix) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
@@ -134,8 +155,10 @@ final class EnvironmentLoader {
       String value = variables.apply(matcher.group(1));
       if (value == null) {
         if (matcher.group(2) == null) {
-          throw config.invalid(String.format("key '%s' refers to environment variable %s, which is not set",
-              key, matcher.group(1)));
+          throw config.invalid(
+              String.format(
+                  "key '%s' refers to environment variable %s, which is not set",
+                  key, matcher.group(1)));
         }
         value = matcher.group(3);
       }

@@ -1,8 +1,8 @@
 package lakeops.env;
 
 /**
- * Every setting name of the environments area with its default. YAML keys of
- * {@code environments/*.yml} are documented in {@code environments/README.md}.
+ * Every setting name of the environments area with its default. YAML keys of {@code
+ * environments/*.yml} are documented in {@code environments/README.md}.
  */
 public final class EnvironmentProperties {
 
@@ -11,7 +11,9 @@ public final class EnvironmentProperties {
   /** System property naming the project folder. */
   public static final String HOME_PROPERTY = "lakeops.home";
 
-  /** System property naming the LakeOps installation (scripts, launcher), when apart from the home. */
+  /**
+   * System property naming the LakeOps installation (scripts, launcher), when apart from the home.
+   */
   public static final String INSTALL_PROPERTY = "lakeops.install";
 
   /** Environment variable naming the project folder, used when the system property is unset. */

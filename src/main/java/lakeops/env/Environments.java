@@ -24,7 +24,9 @@ public final class Environments {
     this.byName = Collections.unmodifiableMap(byName);
   }
 
-  /** Reads every environment of {@code home}, substituting variables from the process environment. */
+  /**
+   * Reads every environment of {@code home}, substituting variables from the process environment.
+   */
   public static Environments load(LakeOpsHome home) {
     return load(home, System::getenv);
   }
@@ -34,7 +36,8 @@ public final class Environments {
     EnvironmentLoader loader = new EnvironmentLoader(home, variables);
     Map<String, Environment> byName = new TreeMap<>();
     try (Stream<Path> files = Files.list(home.environmentsDir())) {
-      files.filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
+      files
+          .filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
           .sorted()
           .map(loader::load)
           .forEach(env -> byName.put(env.name(), env));
@@ -56,9 +59,10 @@ public final class Environments {
   private static void checkKnown(
       Environment env, String key, String catalog, Map<String, Environment> byName) {
     if (!byName.containsKey(catalog)) {
-      throw new InvalidConfigException(String.format(
-          "Invalid environment file %s: key '%s' names catalog '%s', which is no environment (known: %s)",
-          env.file(), key, catalog, String.join(", ", byName.keySet())));
+      throw new InvalidConfigException(
+          String.format(
+              "Invalid environment file %s: key '%s' names catalog '%s', which is no environment (known: %s)",
+              env.file(), key, catalog, String.join(", ", byName.keySet())));
     }
   }
 
@@ -66,9 +70,12 @@ public final class Environments {
   public Environment get(String name) {
     Environment env = byName.get(name);
     if (env == null) {
-      throw new InvalidConfigException(String.format(
-          "Unknown environment '%s': no file %s (known: %s)",
-          name, home.environmentsDir().resolve(name + ".yml"), String.join(", ", byName.keySet())));
+      throw new InvalidConfigException(
+          String.format(
+              "Unknown environment '%s': no file %s (known: %s)",
+              name,
+              home.environmentsDir().resolve(name + ".yml"),
+              String.join(", ", byName.keySet())));
     }
     return env;
   }

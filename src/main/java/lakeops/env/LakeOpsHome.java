@@ -6,8 +6,8 @@ import java.nio.file.Paths;
 import lakeops.exceptions.InvalidConfigException;
 
 /**
- * The project folder LakeOps runs from: it holds {@code environments/}, {@code conf/}, {@code jobs/}
- * and the local lakehouse {@code .lakehouse/}.
+ * The project folder LakeOps runs from: it holds {@code environments/}, {@code conf/}, {@code
+ * jobs/} and the local lakehouse {@code .lakehouse/}.
  *
  * <p>Found from the system property {@value EnvironmentProperties#HOME_PROPERTY}, then the
  * environment variable {@value EnvironmentProperties#HOME_ENV}, then the working directory.
@@ -32,7 +32,9 @@ public final class LakeOpsHome {
     return home;
   }
 
-  /** The home this process runs in (system property, environment variable, or working directory). */
+  /**
+   * The home this process runs in (system property, environment variable, or working directory).
+   */
   public static LakeOpsHome current() {
     String configured = System.getProperty(EnvironmentProperties.HOME_PROPERTY);
     if (configured == null || configured.isBlank()) {
@@ -59,12 +61,15 @@ public final class LakeOpsHome {
   }
 
   /**
-   * The LakeOps installation (its {@code bin/}, {@code scripts/}, {@code target/}): the system property
-   * {@value EnvironmentProperties#INSTALL_PROPERTY} set by {@code bin/lakeops}, else this home.
+   * The LakeOps installation (its {@code bin/}, {@code scripts/}, {@code target/}): the system
+   * property {@value EnvironmentProperties#INSTALL_PROPERTY} set by {@code bin/lakeops}, else this
+   * home.
    */
   public Path installDir() {
     String install = System.getProperty(EnvironmentProperties.INSTALL_PROPERTY);
-    return install == null || install.isBlank() ? root : Paths.get(install).toAbsolutePath().normalize();
+    return install == null || install.isBlank()
+        ? root
+        : Paths.get(install).toAbsolutePath().normalize();
   }
 
   /** Resolves a path from a config file against the home, leaving absolute paths as they are. */

@@ -1,7 +1,8 @@
 package lakeops.exceptions;
 
 /**
- * A configuration file (an environment, a job, a monitor…) is missing, malformed, or holds a bad value.
+ * A configuration file (an environment, a job, a monitor…) is missing, malformed, or holds a bad
+ * value.
  *
  * <p>The message always names the file and, where there is one, the key: {@code Invalid environment
  * file environments/dev.yml: unknown key 'catalogs.wrte' (line 6)}.

@@ -3,8 +3,9 @@ package lakeops.exceptions;
 /**
  * Base of every error LakeOps reports to a user: bad input, bad configuration, a refused operation.
  *
- * <p>The message is complete on its own and fits on one line; the CLI prints it without a stack trace
- * (unless {@code --verbose}). Failures of outside systems are wrapped with what LakeOps was trying to do.
+ * <p>The message is complete on its own and fits on one line; the CLI prints it without a stack
+ * trace (unless {@code --verbose}). Failures of outside systems are wrapped with what LakeOps was
+ * trying to do.
  */
 public class LakeOpsException extends RuntimeException {
 

@@ -9,8 +9,8 @@ public class ValidationException extends LakeOpsException {
   }
 
   /**
-   * Throws a {@link ValidationException} with a formatted message unless {@code condition} holds, in
-   * the manner of Guava's {@code Preconditions.checkArgument}.
+   * Throws a {@link ValidationException} with a formatted message unless {@code condition} holds,
+   * in the manner of Guava's {@code Preconditions.checkArgument}.
    */
   public static void check(boolean condition, String format, Object... args) {
     if (!condition) {

@@ -29,8 +29,8 @@ final class FeatureErrors {
   }
 
   static ValidationException timestampKeyIsPrimaryKey(String table, String timestampKey) {
-    return invalid("feature table %s", "timestamp key %s must not also be a primary key", table,
-        timestampKey);
+    return invalid(
+        "feature table %s", "timestamp key %s must not also be a primary key", table, timestampKey);
   }
 
   static ValidationException noComputedSpec() {
@@ -46,13 +46,18 @@ final class FeatureErrors {
   }
 
   static ValidationException keyNotInSchema(String table, String key, List<String> columns) {
-    return cannot("create", "feature table %s", "key column %s is not in the schema %s", table, key,
-        columns);
+    return cannot(
+        "create", "feature table %s", "key column %s is not in the schema %s", table, key, columns);
   }
 
   static ValidationException timestampKeyType(String table, String key, String type) {
-    return cannot("create", "feature table %s", "timestamp key %s is %s, expected a timestamp or date",
-        table, key, type);
+    return cannot(
+        "create",
+        "feature table %s",
+        "timestamp key %s is %s, expected a timestamp or date",
+        table,
+        key,
+        type);
   }
 
   static ValidationException noSuchCatalog(String table, String catalog) {
@@ -64,39 +69,50 @@ final class FeatureErrors {
   }
 
   static LakeOpsException cannotLoad(String table, Exception cause) {
-    return new LakeOpsException(String.format("Cannot load feature table %s: %s", table,
-        cause.getMessage()), cause);
+    return new LakeOpsException(
+        String.format("Cannot load feature table %s: %s", table, cause.getMessage()), cause);
   }
 
   static LakeOpsException notAFeatureTable(String table, String why) {
-    return new LakeOpsException(String.format("Cannot read feature table %s: it is not a feature table "
-        + "(%s); create it with FeatureStore.createTable", table, why));
+    return new LakeOpsException(
+        String.format(
+            "Cannot read feature table %s: it is not a feature table "
+                + "(%s); create it with FeatureStore.createTable",
+            table, why));
   }
 
   // Writes
 
-  static SchemaMismatchException keyMissingFromRows(String table, String key, List<String> columns) {
-    return new SchemaMismatchException(String.format(
-        "Cannot write feature table %s: key column %s is missing from the rows (they have %s)", table,
-        key, columns));
+  static SchemaMismatchException keyMissingFromRows(
+      String table, String key, List<String> columns) {
+    return new SchemaMismatchException(
+        String.format(
+            "Cannot write feature table %s: key column %s is missing from the rows (they have %s)",
+            table, key, columns));
   }
 
-  static SchemaMismatchException typeChange(String table, String column, String tableType,
-      String rowsType) {
-    return new SchemaMismatchException(String.format(
-        "Cannot write feature table %s: column %s is %s in the table but %s in the rows "
-            + "(type changes are refused; cast the column or write a new feature)",
-        table, column, tableType, rowsType));
+  static SchemaMismatchException typeChange(
+      String table, String column, String tableType, String rowsType) {
+    return new SchemaMismatchException(
+        String.format(
+            "Cannot write feature table %s: column %s is %s in the table but %s in the rows "
+                + "(type changes are refused; cast the column or write a new feature)",
+            table, column, tableType, rowsType));
   }
 
   static ValidationException nullKeys(String table, List<String> keys, Object examples) {
-    return cannot("write", "feature table %s", "null in key columns %s, e.g. %s", table, keys,
-        examples);
+    return cannot(
+        "write", "feature table %s", "null in key columns %s, e.g. %s", table, keys, examples);
   }
 
   static ValidationException duplicateKeys(String table, List<String> keys, Object examples) {
-    return cannot("write", "feature table %s",
-        "duplicate keys %s in one write (key values and count): %s", table, keys, examples);
+    return cannot(
+        "write",
+        "feature table %s",
+        "duplicate keys %s in one write (key values and count): %s",
+        table,
+        keys,
+        examples);
   }
 
   /** {@code what} is the verb and table: {@code overwrite feature table x}. */
@@ -110,14 +126,17 @@ final class FeatureErrors {
     return invalid("feature lookup of %s", "lookback %s is negative", table, lookback);
   }
 
-  static ValidationException keyCount(String table, List<String> lookupKeys, List<String> primaryKeys) {
-    return invalid("feature lookup of %s", "%d lookup keys %s for primary keys %s", table,
-        lookupKeys.size(), lookupKeys, primaryKeys);
+  static ValidationException keyCount(
+      String table, List<String> lookupKeys, List<String> primaryKeys) {
+    return invalid(
+        "feature lookup of %s",
+        "%d lookup keys %s for primary keys %s", table, lookupKeys.size(), lookupKeys, primaryKeys);
   }
 
   static ValidationException noLabelColumn(String table, String column, List<String> labelColumns) {
-    return invalid("feature lookup of %s", "the labels have no column %s (they have %s)", table, column,
-        labelColumns);
+    return invalid(
+        "feature lookup of %s",
+        "the labels have no column %s (they have %s)", table, column, labelColumns);
   }
 
   static ValidationException noFeature(String table, String feature) {
@@ -125,13 +144,17 @@ final class FeatureErrors {
   }
 
   static ValidationException knownAtWithoutTimestamp(String table) {
-    return invalid("feature lookup of %s",
+    return invalid(
+        "feature lookup of %s",
         "asKnownAt needs a time-series table (it has no timestamp key)", table);
   }
 
   static ValidationException asOfMissing(String table, String timestampKey) {
-    return invalid("feature lookup of %s",
-        "it is a time-series table (timestamp key %s); say asOf(labelTimeColumn)", table, timestampKey);
+    return invalid(
+        "feature lookup of %s",
+        "it is a time-series table (timestamp key %s); say asOf(labelTimeColumn)",
+        table,
+        timestampKey);
   }
 
   static ValidationException noLabelTimeColumn(String table, String column) {
@@ -139,15 +162,22 @@ final class FeatureErrors {
   }
 
   static ValidationException changeFeedOff(String table, String property) {
-    return invalid("feature lookup of %s", "asKnownAt reads the table's change data feed, which is "
-        + "off; enable it with ALTER TABLE %s SET TBLPROPERTIES ('%s' = 'true') (it records writes "
-        + "from then on)", table, table, property);
+    return invalid(
+        "feature lookup of %s",
+        "asKnownAt reads the table's change data feed, which is "
+            + "off; enable it with ALTER TABLE %s SET TBLPROPERTIES ('%s' = 'true') (it records writes "
+            + "from then on)",
+        table,
+        table,
+        property);
   }
 
   static SchemaMismatchException featureClash(String feature, String table, String column) {
-    return new SchemaMismatchException(String.format(
-        "Cannot look up feature %s of %s: the labels already have a column %s (rename it with "
-            + "FeatureLookup.rename)", feature, table, column));
+    return new SchemaMismatchException(
+        String.format(
+            "Cannot look up feature %s of %s: the labels already have a column %s (rename it with "
+                + "FeatureLookup.rename)",
+            feature, table, column));
   }
 
   static ValidationException noLookups() {
@@ -159,8 +189,11 @@ final class FeatureErrors {
   }
 
   static ValidationException rangeNeedsTimeSeries(String table) {
-    return cannot("retrieve", "a feature range from %s",
-        "the first lookup must be of a time-series table, with asOf(..)", table);
+    return cannot(
+        "retrieve",
+        "a feature range from %s",
+        "the first lookup must be of a time-series table, with asOf(..)",
+        table);
   }
 
   // Files: feature specs, model feature specs
@@ -170,18 +203,21 @@ final class FeatureErrors {
   }
 
   static UncheckedIOException cannotList(Path location, IOException cause) {
-    return new UncheckedIOException("Cannot list feature specs in " + location + ": "
-        + cause.getMessage(), cause);
+    return new UncheckedIOException(
+        "Cannot list feature specs in " + location + ": " + cause.getMessage(), cause);
   }
 
   static InvalidConfigException noModelFeatureSpec(Path modelDir) {
-    return new InvalidConfigException(String.format("Invalid model folder %s: no %s (the model was not "
-        + "trained from a feature-store training set)", modelDir, FeatureProperties.FEATURE_SPEC_FILE));
+    return new InvalidConfigException(
+        String.format(
+            "Invalid model folder %s: no %s (the model was not "
+                + "trained from a feature-store training set)",
+            modelDir, FeatureProperties.FEATURE_SPEC_FILE));
   }
 
   static InvalidConfigException badModelFeatureSpec(Path file, Exception cause) {
-    return new InvalidConfigException(String.format("Invalid model feature spec %s: %s", file,
-        cause.getMessage()), cause);
+    return new InvalidConfigException(
+        String.format("Invalid model feature spec %s: %s", file, cause.getMessage()), cause);
   }
 
   static UncheckedIOException cannotWrite(Path file, IOException cause) {
@@ -189,15 +225,22 @@ final class FeatureErrors {
   }
 
   static UncheckedIOException cannotDownload(String modelUri, IOException cause) {
-    return new UncheckedIOException("Cannot download model " + modelUri
-        + ": cannot create a temporary folder (" + cause.getMessage() + ")", cause);
+    return new UncheckedIOException(
+        "Cannot download model "
+            + modelUri
+            + ": cannot create a temporary folder ("
+            + cause.getMessage()
+            + ")",
+        cause);
   }
 
   private static ValidationException invalid(String thing, String problem, Object... args) {
     return new ValidationException(String.format("Invalid " + thing + ": " + problem, args));
   }
 
-  private static ValidationException cannot(String verb, String thing, String reason, Object... args) {
-    return new ValidationException(String.format("Cannot " + verb + " " + thing + ": " + reason, args));
+  private static ValidationException cannot(
+      String verb, String thing, String reason, Object... args) {
+    return new ValidationException(
+        String.format("Cannot " + verb + " " + thing + ": " + reason, args));
   }
 }

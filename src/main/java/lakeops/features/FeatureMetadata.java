@@ -23,17 +23,18 @@ import org.apache.spark.sql.types.StructType;
  */
 final class FeatureMetadata {
 
-  private static final StructType STATS_SCHEMA = new StructType()
-      .add("table_name", DataTypes.StringType)
-      .add("data_version", DataTypes.LongType)
-      .add("written_at", DataTypes.TimestampType)
-      .add("column_name", DataTypes.StringType)
-      .add("data_type", DataTypes.StringType)
-      .add("count", DataTypes.LongType)
-      .add("num_nulls", DataTypes.LongType)
-      .add("min", DataTypes.StringType)
-      .add("max", DataTypes.StringType)
-      .add("mean", DataTypes.DoubleType);
+  private static final StructType STATS_SCHEMA =
+      new StructType()
+          .add("table_name", DataTypes.StringType)
+          .add("data_version", DataTypes.LongType)
+          .add("written_at", DataTypes.TimestampType)
+          .add("column_name", DataTypes.StringType)
+          .add("data_type", DataTypes.StringType)
+          .add("count", DataTypes.LongType)
+          .add("num_nulls", DataTypes.LongType)
+          .add("min", DataTypes.StringType)
+          .add("max", DataTypes.StringType)
+          .add("mean", DataTypes.DoubleType);
 
   private final SparkSession spark;
 
@@ -46,17 +47,32 @@ final class FeatureMetadata {
     String catalog = table.name().split("\\.")[0];
     ensureTables(catalog);
     Timestamp now = Timestamp.from(Instant.now());
-    Dataset<Row> entry = spark.sql(String.format(
-        "SELECT %s AS name, split(%s, ',') AS primary_keys, %s AS timestamp_key, %s AS description, "
-            + "%s AS columns, CAST(%d AS BIGINT) AS data_version, CAST(%s AS TIMESTAMP) AS updated_at, "
-            + "%s AS producer",
-        literal(table.name()), literal(String.join(",", table.spec().primaryKeys())),
-        table.spec().timestampKey().map(FeatureMetadata::literal).orElse("CAST(NULL AS STRING)"),
-        literal(table.spec().description()), columnsLiteral(table.schema()), table.version(),
-        literal(now.toString()), literal(producer())));
-    io.delta.tables.DeltaTable.forName(spark, metadataTable(catalog)).as("t")
+    Dataset<Row> entry =
+        spark.sql(
+            String.format(
+                "SELECT %s AS name, split(%s, ',') AS primary_keys, %s AS timestamp_key, %s AS description, "
+                    + "%s AS columns, CAST(%d AS BIGINT) AS data_version, CAST(%s AS TIMESTAMP) AS updated_at, "
+                    + "%s AS producer",
+                literal(table.name()),
+                literal(String.join(",", table.spec().primaryKeys())),
+                table
+                    .spec()
+                    .timestampKey()
+                    .map(FeatureMetadata::literal)
+                    .orElse("CAST(NULL AS STRING)"),
+                literal(table.spec().description()),
+                columnsLiteral(table.schema()),
+                table.version(),
+                literal(now.toString()),
+                literal(producer())));
+    io.delta.tables.DeltaTable.forName(spark, metadataTable(catalog))
+        .as("t")
         .merge(entry.as("s"), "t.name = s.name")
-        .whenMatched().updateAll().whenNotMatched().insertAll().execute();
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
     if (written != null) {
       try {
         statistics(table, written, now).writeTo(statsTable(catalog)).append();
@@ -70,8 +86,12 @@ final class FeatureMetadata {
     if (!spark.catalog().tableExists(metadataTable(catalog))) {
       return List.of();
     }
-    return spark.table(metadataTable(catalog)).select("name").orderBy("name").as(
-        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    return spark
+        .table(metadataTable(catalog))
+        .select("name")
+        .orderBy("name")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
   }
 
   /** count, nulls, min, max and mean of every column, in one aggregation. */
@@ -84,19 +104,32 @@ final class FeatureMetadata {
       aggregates.add(functions.count(c));
       aggregates.add(functions.min(c).cast(DataTypes.StringType));
       aggregates.add(functions.max(c).cast(DataTypes.StringType));
-      aggregates.add(field.dataType() instanceof NumericType
-          ? functions.avg(c) : functions.lit(null).cast(DataTypes.DoubleType));
+      aggregates.add(
+          field.dataType() instanceof NumericType
+              ? functions.avg(c)
+              : functions.lit(null).cast(DataTypes.DoubleType));
     }
-    Row result = written.agg(aggregates.get(0),
-        aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+    Row result =
+        written
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
     long rows = result.getLong(0);
     List<Row> stats = new ArrayList<>();
     for (int i = 0; i < fields.length; i++) {
       int base = 1 + 4 * i;
       long nonNull = result.getLong(base);
-      stats.add(RowFactory.create(table.name(), table.version(), now, fields[i].name(),
-          fields[i].dataType().simpleString(), rows, rows - nonNull, result.get(base + 1),
-          result.get(base + 2), result.isNullAt(base + 3) ? null : result.getDouble(base + 3)));
+      stats.add(
+          RowFactory.create(
+              table.name(),
+              table.version(),
+              now,
+              fields[i].name(),
+              fields[i].dataType().simpleString(),
+              rows,
+              rows - nonNull,
+              result.get(base + 1),
+              result.get(base + 2),
+              result.isNullAt(base + 3) ? null : result.getDouble(base + 3)));
     }
     return spark.createDataFrame(stats, STATS_SCHEMA);
   }
@@ -105,12 +138,15 @@ final class FeatureMetadata {
     if (!spark.catalog().databaseExists(catalog + "." + FeatureProperties.SYSTEM_SCHEMA)) {
       spark.sql("CREATE SCHEMA IF NOT EXISTS " + catalog + "." + FeatureProperties.SYSTEM_SCHEMA);
     }
-    spark.sql("CREATE TABLE IF NOT EXISTS " + metadataTable(catalog) + " (name STRING, "
-        + "primary_keys ARRAY<STRING>, timestamp_key STRING, description STRING, "
-        + "columns ARRAY<STRUCT<name: STRING, type: STRING>>, data_version BIGINT, "
-        + "updated_at TIMESTAMP, producer STRING)");
-    spark.sql("CREATE TABLE IF NOT EXISTS " + statsTable(catalog) + " ("
-        + STATS_SCHEMA.toDDL() + ")");
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + metadataTable(catalog)
+            + " (name STRING, "
+            + "primary_keys ARRAY<STRING>, timestamp_key STRING, description STRING, "
+            + "columns ARRAY<STRUCT<name: STRING, type: STRING>>, data_version BIGINT, "
+            + "updated_at TIMESTAMP, producer STRING)");
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + statsTable(catalog) + " (" + STATS_SCHEMA.toDDL() + ")");
   }
 
   private static String metadataTable(String catalog) {
@@ -124,8 +160,12 @@ final class FeatureMetadata {
   private static String columnsLiteral(StructType schema) {
     List<String> entries = new ArrayList<>();
     for (StructField field : schema.fields()) {
-      entries.add("named_struct('name', " + literal(field.name()) + ", 'type', "
-          + literal(field.dataType().simpleString()) + ")");
+      entries.add(
+          "named_struct('name', "
+              + literal(field.name())
+              + ", 'type', "
+              + literal(field.dataType().simpleString())
+              + ")");
     }
     return "array(" + String.join(", ", entries) + ")";
   }
@@ -133,7 +173,9 @@ final class FeatureMetadata {
   /** The job run or user that wrote: {@code LAKEOPS_JOB_RUN_ID}, else the OS user. */
   private static String producer() {
     String run = System.getenv("LAKEOPS_JOB_RUN_ID");
-    return run != null && !run.isBlank() ? "job-run:" + run : "user:" + System.getProperty("user.name");
+    return run != null && !run.isBlank()
+        ? "job-run:" + run
+        : "user:" + System.getProperty("user.name");
   }
 
   private static String literal(String value) {

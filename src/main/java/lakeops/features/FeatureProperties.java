@@ -8,7 +8,9 @@ public final class FeatureProperties {
   /** Schema of each catalog holding the feature store's own tables. */
   public static final String SYSTEM_SCHEMA = "lakeops";
 
-  /** Table (in {@link #SYSTEM_SCHEMA}) listing every feature table of the catalog; SQL-queryable. */
+  /**
+   * Table (in {@link #SYSTEM_SCHEMA}) listing every feature table of the catalog; SQL-queryable.
+   */
   public static final String METADATA_TABLE = "feature_tables";
 
   /** Table (in {@link #SYSTEM_SCHEMA}) with per-write statistics of every feature column. */
@@ -29,7 +31,10 @@ public final class FeatureProperties {
    */
   static final String LEGACY_PRIMARY_KEYS_PROPERTY = "lakeops.feature.primary_keys";
 
-  /** The name {@link #TIMESTAMP_KEY_PROPERTY} had earlier: read like {@link #LEGACY_PRIMARY_KEYS_PROPERTY}. */
+  /**
+   * The name {@link #TIMESTAMP_KEY_PROPERTY} had earlier: read like {@link
+   * #LEGACY_PRIMARY_KEYS_PROPERTY}.
+   */
   static final String LEGACY_TIMESTAMP_KEY_PROPERTY = "lakeops.feature.timestamp_key";
 
   /**
@@ -48,8 +53,8 @@ public final class FeatureProperties {
   public static final String FEATURE_SPEC_FILE = "feature_spec.json";
 
   /**
-   * Table (in {@link #SYSTEM_SCHEMA}) recording which registered model versions were trained on which
-   * feature tables at which Delta versions.
+   * Table (in {@link #SYSTEM_SCHEMA}) recording which registered model versions were trained on
+   * which feature tables at which Delta versions.
    */
   public static final String LINEAGE_TABLE = "feature_lineage";
 }

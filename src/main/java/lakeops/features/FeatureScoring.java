@@ -14,11 +14,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Batch scoring with feature lookup: a model trained from a feature-store training set carries its
- * lookups ({@link ModelFeatureSpec}), so scoring needs only the keys and timestamps. {@link #scoreBatch}
- * loads the model from the registry, joins the features point-in-time exactly as training did, and
- * adds the model's output columns ({@code prediction}, and for classifiers {@code probability}).
+ * lookups ({@link ModelFeatureSpec}), so scoring needs only the keys and timestamps. {@link
+ * #scoreBatch} loads the model from the registry, joins the features point-in-time exactly as
+ * training did, and adds the model's output columns ({@code prediction}, and for classifiers {@code
+ * probability}).
  *
- * <pre>{@code FeatureScoring.of(spark, registry).scoreBatch("models:/dev.ml.flight_delay@champion", flights)}</pre>
+ * <pre>
+ * {@code FeatureScoring.of(spark, registry).scoreBatch("models:/dev.ml.flight_delay@champion", flights)}
+ * </pre>
  */
 public final class FeatureScoring {
 
@@ -37,9 +40,10 @@ public final class FeatureScoring {
   }
 
   /**
-   * Scores {@code rows} (the lookup keys and timestamp columns the model's lookups name, plus any raw
-   * columns its pipeline reads) with the model at {@code modelUri} ({@code models:/name@alias} or
-   * {@code models:/name/version}): rows keep their columns and gain the features and predictions.
+   * Scores {@code rows} (the lookup keys and timestamp columns the model's lookups name, plus any
+   * raw columns its pipeline reads) with the model at {@code modelUri} ({@code models:/name@alias}
+   * or {@code models:/name/version}): rows keep their columns and gain the features and
+   * predictions.
    */
   public Dataset<Row> scoreBatch(String modelUri, Dataset<Row> rows) {
     ModelVersion version = registry.resolve(modelUri);
@@ -47,11 +51,15 @@ public final class FeatureScoring {
     return scoreBatch(modelDir, rows);
   }
 
-  /** Scores {@code rows} with the MLflow model directory {@code modelDir} (see {@link #scoreBatch(String, Dataset)}). */
+  /**
+   * Scores {@code rows} with the MLflow model directory {@code modelDir} (see {@link
+   * #scoreBatch(String, Dataset)}).
+   */
   public Dataset<Row> scoreBatch(Path modelDir, Dataset<Row> rows) {
     ModelFeatureSpec spec = ModelFeatureSpec.readFrom(modelDir);
-    TrainingSet withFeatures = FeatureStore.of(spark)
-        .createTrainingSet(rows, spec.lookups().toArray(FeatureLookup[]::new));
+    TrainingSet withFeatures =
+        FeatureStore.of(spark)
+            .createTrainingSet(rows, spec.lookups().toArray(FeatureLookup[]::new));
     PipelineModel model = PipelineModel.load(modelDir.resolve("sparkml").toUri().toString());
     return model.transform(withFeatures.data());
   }

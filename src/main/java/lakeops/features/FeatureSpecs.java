@@ -11,8 +11,8 @@ import lakeops.config.YamlConfig;
 import lakeops.exceptions.ValidationException;
 
 /**
- * Reads feature specs, {@code conf/features/*.yml}: strict keys, errors naming the file and the key.
- * Table names are {@code schema.table}, placed in the catalog the specs are loaded for.
+ * Reads feature specs, {@code conf/features/*.yml}: strict keys, errors naming the file and the
+ * key. Table names are {@code schema.table}, placed in the catalog the specs are loaded for.
  *
  * <pre>{@code
  * tables:
@@ -31,7 +31,10 @@ public final class FeatureSpecs {
 
   private FeatureSpecs() {}
 
-  /** The tables of every {@code *.yml} file under {@code location} (or of that one file), in {@code catalog}. */
+  /**
+   * The tables of every {@code *.yml} file under {@code location} (or of that one file), in {@code
+   * catalog}.
+   */
   public static List<ComputedFeatureTable> load(Path location, String catalog) {
     if (!Files.exists(location)) {
       throw FeatureErrors.noSpecs(location);
@@ -57,7 +60,8 @@ public final class FeatureSpecs {
   private static List<ComputedFeatureTable> loadFile(Path file, String catalog) {
     YamlConfig config = YamlConfig.of(file, KIND);
     SpecFile raw = config.bind(config.readMapping("tables"), SpecFile.class);
-    config.require("tables", raw.tables() != null && !raw.tables().isEmpty(), "is missing or empty");
+    config.require(
+        "tables", raw.tables() != null && !raw.tables().isEmpty(), "is missing or empty");
     List<ComputedFeatureTable> tables = new ArrayList<>();
     for (int i = 0; i < raw.tables().size(); i++) {
       tables.add(table(config, "tables[" + i + "]", raw.tables().get(i), catalog));
@@ -65,17 +69,23 @@ public final class FeatureSpecs {
     return tables;
   }
 
-  private static ComputedFeatureTable table(YamlConfig config, String key, TableEntry entry,
-      String catalog) {
+  private static ComputedFeatureTable table(
+      YamlConfig config, String key, TableEntry entry, String catalog) {
     config.require(key, entry != null, "is empty");
-    config.require(key + ".name", entry.name() != null && entry.name().split("\\.").length == 2,
+    config.require(
+        key + ".name",
+        entry.name() != null && entry.name().split("\\.").length == 2,
         "must be schema.table, e.g. features.origin_delay_stats");
-    config.require(key + ".primary_keys", entry.primaryKeys() != null && !entry.primaryKeys().isEmpty(),
+    config.require(
+        key + ".primary_keys",
+        entry.primaryKeys() != null && !entry.primaryKeys().isEmpty(),
         "is missing or empty");
     config.require(key + ".query", entry.query() != null && !entry.query().isBlank(), "is missing");
-    FeatureTableSpec.Builder spec = FeatureTableSpec.builder(catalog + "." + entry.name())
-        .primaryKeys(entry.primaryKeys().toArray(String[]::new))
-        .description(entry.description()).owner(entry.owner());
+    FeatureTableSpec.Builder spec =
+        FeatureTableSpec.builder(catalog + "." + entry.name())
+            .primaryKeys(entry.primaryKeys().toArray(String[]::new))
+            .description(entry.description())
+            .owner(entry.owner());
     if (entry.timestampKey() != null) {
       spec.timestampKey(entry.timestampKey());
     }
@@ -93,6 +103,12 @@ public final class FeatureSpecs {
   record SpecFile(List<TableEntry> tables) {}
 
   /** One entry of {@code tables}. */
-  record TableEntry(String name, String description, String owner, LinkedHashMap<String, String> tags,
-      List<String> primaryKeys, String timestampKey, String query) {}
+  record TableEntry(
+      String name,
+      String description,
+      String owner,
+      LinkedHashMap<String, String> tags,
+      List<String> primaryKeys,
+      String timestampKey,
+      String query) {}
 }

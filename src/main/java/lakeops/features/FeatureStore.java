@@ -12,8 +12,9 @@ import org.apache.spark.sql.types.StructType;
  * join them point-in-time onto labels for training.
  *
  * <p>A feature table's keys live in its Delta table properties, so the table describes itself; each
- * catalog's {@code lakeops.feature_tables} lists them for SQL, and {@code lakeops.feature_stats} keeps
- * the statistics of every write (count, nulls, min, max, mean per column) as a drift baseline.
+ * catalog's {@code lakeops.feature_tables} lists them for SQL, and {@code lakeops.feature_stats}
+ * keeps the statistics of every write (count, nulls, min, max, mean per column) as a drift
+ * baseline.
  */
 public final class FeatureStore {
 
@@ -30,7 +31,9 @@ public final class FeatureStore {
     return new FeatureStore(spark);
   }
 
-  /** Creates an empty feature table of {@code schema}, clustered on its keys; fails if it exists. */
+  /**
+   * Creates an empty feature table of {@code schema}, clustered on its keys; fails if it exists.
+   */
   public FeatureTable createTable(FeatureTableSpec spec, StructType schema) {
     return tables.create(spec, schema);
   }

@@ -100,8 +100,8 @@ public record FeatureTableSpec(
 
     /** The spec; fails if the name or keys are invalid. */
     public FeatureTableSpec build() {
-      return new FeatureTableSpec(name, primaryKeys, Optional.ofNullable(timestampKey), description,
-          tags, owner);
+      return new FeatureTableSpec(
+          name, primaryKeys, Optional.ofNullable(timestampKey), description, tags, owner);
     }
   }
 }

@@ -31,8 +31,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Feature tables as Delta tables: created with their keys in the table properties (so a table
- * describes itself), read back as of one snapshot of their Delta log, and written with key checks and
- * schema rules. Every create and write is recorded in the catalog's metadata tables.
+ * describes itself), read back as of one snapshot of their Delta log, and written with key checks
+ * and schema rules. Every create and write is recorded in the catalog's metadata tables.
  */
 final class FeatureTables {
 
@@ -56,13 +56,20 @@ final class FeatureTables {
       throw FeatureErrors.tableExists(spec.name());
     }
     // SQL, not DeltaTableBuilder: the builder's tableName() accepts two-part names only.
-    spark.sql(String.format("CREATE TABLE %s (%s) USING delta CLUSTER BY (%s) COMMENT %s "
-            + "TBLPROPERTIES ('%s' = 'true', '%s' = 'true', '%s' = %s, '%s' = %s)",
-        spec.name(), withNonNullKeys(schema, spec).toDDL(), quoted(spec.rowKeys()),
-        literal(spec.description()), FeatureProperties.CHANGE_FEED_PROPERTY,
-        FeatureProperties.FEATURE_TABLE_PROPERTY,
-        FeatureProperties.PRIMARY_KEYS_PROPERTY, literal(String.join(",", spec.primaryKeys())),
-        FeatureProperties.TIMESTAMP_KEY_PROPERTY, literal(spec.timestampKey().orElse(""))));
+    spark.sql(
+        String.format(
+            "CREATE TABLE %s (%s) USING delta CLUSTER BY (%s) COMMENT %s "
+                + "TBLPROPERTIES ('%s' = 'true', '%s' = 'true', '%s' = %s, '%s' = %s)",
+            spec.name(),
+            withNonNullKeys(schema, spec).toDDL(),
+            quoted(spec.rowKeys()),
+            literal(spec.description()),
+            FeatureProperties.CHANGE_FEED_PROPERTY,
+            FeatureProperties.FEATURE_TABLE_PROPERTY,
+            FeatureProperties.PRIMARY_KEYS_PROPERTY,
+            literal(String.join(",", spec.primaryKeys())),
+            FeatureProperties.TIMESTAMP_KEY_PROPERTY,
+            literal(spec.timestampKey().orElse(""))));
     FeatureTable table = current(spec.name(), spec);
     metadata.record(table, null);
     return table;
@@ -76,10 +83,18 @@ final class FeatureTables {
     checkKeys(spec, rows);
     addNewColumns(name, current, rows.schema());
     if (mode == WriteMode.MERGE) {
-      String condition = spec.rowKeys().stream()
-          .map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-      DeltaTable.forName(spark, name).as("t").merge(rows.as("s"), condition)
-          .whenMatched(changed(spec, rows.schema())).updateAll().whenNotMatched().insertAll().execute();
+      String condition =
+          spec.rowKeys().stream()
+              .map(k -> "t.`" + k + "` = s.`" + k + "`")
+              .collect(Collectors.joining(" AND "));
+      DeltaTable.forName(spark, name)
+          .as("t")
+          .merge(rows.as("s"), condition)
+          .whenMatched(changed(spec, rows.schema()))
+          .updateAll()
+          .whenNotMatched()
+          .insertAll()
+          .execute();
     } else {
       try {
         rows.writeTo(name).overwrite(functions.lit(true));
@@ -108,16 +123,28 @@ final class FeatureTables {
     DeltaTableV2 delta = deltaTable(name);
     org.apache.spark.sql.delta.Snapshot snapshot = delta.initialSnapshot();
     Map<String, String> properties = snapshot.metadata().getConfiguration();
-    String keys = property(properties, FeatureProperties.PRIMARY_KEYS_PROPERTY,
-        FeatureProperties.LEGACY_PRIMARY_KEYS_PROPERTY);
+    String keys =
+        property(
+            properties,
+            FeatureProperties.PRIMARY_KEYS_PROPERTY,
+            FeatureProperties.LEGACY_PRIMARY_KEYS_PROPERTY);
     if (keys.isBlank()) {
-      throw FeatureErrors.notAFeatureTable(name, "no property " + FeatureProperties.PRIMARY_KEYS_PROPERTY);
+      throw FeatureErrors.notAFeatureTable(
+          name, "no property " + FeatureProperties.PRIMARY_KEYS_PROPERTY);
     }
-    String timestampKey = property(properties, FeatureProperties.TIMESTAMP_KEY_PROPERTY,
-        FeatureProperties.LEGACY_TIMESTAMP_KEY_PROPERTY);
-    FeatureTableSpec spec = new FeatureTableSpec(name, List.of(keys.split(",")),
-        timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey),
-        snapshot.metadata().getDescription(), Map.of(), "");
+    String timestampKey =
+        property(
+            properties,
+            FeatureProperties.TIMESTAMP_KEY_PROPERTY,
+            FeatureProperties.LEGACY_TIMESTAMP_KEY_PROPERTY);
+    FeatureTableSpec spec =
+        new FeatureTableSpec(
+            name,
+            List.of(keys.split(",")),
+            timestampKey.isBlank() ? Optional.empty() : Optional.of(timestampKey),
+            snapshot.metadata().getDescription(),
+            Map.of(),
+            "");
     return new Snapshot(new FeatureTable(spec, delta.schema(), snapshot.version()), properties);
   }
 
@@ -133,15 +160,17 @@ final class FeatureTables {
     return new FeatureTable(spec, now.schema(), now.version());
   }
 
-  /** The Delta table {@code name} from its catalog; unknown tables and non-Delta tables are refused. */
+  /**
+   * The Delta table {@code name} from its catalog; unknown tables and non-Delta tables are refused.
+   */
   private DeltaTableV2 deltaTable(String name) {
-    List<String> parts = CollectionConverters.asJava(
-        CatalystSqlParser$.MODULE$.parseMultipartIdentifier(name));
+    List<String> parts =
+        CollectionConverters.asJava(CatalystSqlParser$.MODULE$.parseMultipartIdentifier(name));
     if (parts.size() != 3) {
       throw FeatureErrors.invalidTableName(name);
     }
-    CatalogManager catalogs = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState()
-        .catalogManager();
+    CatalogManager catalogs =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalogManager();
     String catalogName = parts.get(0);
     if (!catalogs.isCatalogRegistered(catalogName)
         && !CatalogManager.SESSION_CATALOG_NAME().equalsIgnoreCase(catalogName)) {
@@ -156,7 +185,8 @@ final class FeatureTables {
       table = tables.loadTable(Identifier.of(new String[] {parts.get(1)}, parts.get(2)));
     } catch (NoSuchTableException e) {
       throw FeatureErrors.noSuchTable(name);
-    } catch (AnalysisException e) { // NoSuchNamespaceException, which Scala's loadTable does not declare
+    } catch (
+        AnalysisException e) { // NoSuchNamespaceException, which Scala's loadTable does not declare
       if (e instanceof NoSuchNamespaceException) {
         throw FeatureErrors.noSuchTable(name);
       }
@@ -168,15 +198,22 @@ final class FeatureTables {
     return delta;
   }
 
-  /** Rows whose features differ from the table's: unchanged rows are left alone (no new version). */
+  /**
+   * Rows whose features differ from the table's: unchanged rows are left alone (no new version).
+   */
   private static String changed(FeatureTableSpec spec, StructType incoming) {
-    String unchanged = Arrays.stream(incoming.fieldNames()).filter(c -> !spec.rowKeys().contains(c))
-        .map(c -> "t.`" + c + "` <=> s.`" + c + "`").collect(Collectors.joining(" AND "));
+    String unchanged =
+        Arrays.stream(incoming.fieldNames())
+            .filter(c -> !spec.rowKeys().contains(c))
+            .map(c -> "t.`" + c + "` <=> s.`" + c + "`")
+            .collect(Collectors.joining(" AND "));
     return unchanged.isEmpty() ? "false" : "NOT (" + unchanged + ")";
   }
 
   private static String quoted(List<String> columns) {
-    return columns.stream().map(c -> "`" + c.replace("`", "``") + "`").collect(Collectors.joining(", "));
+    return columns.stream()
+        .map(c -> "`" + c.replace("`", "``") + "`")
+        .collect(Collectors.joining(", "));
   }
 
   private static String literal(String value) {
@@ -190,21 +227,27 @@ final class FeatureTables {
         throw FeatureErrors.keyNotInSchema(spec.name(), key, names);
       }
     }
-    spec.timestampKey().ifPresent(ts -> {
-      var type = schema.apply(ts).dataType();
-      if (!type.equals(DataTypes.TimestampType) && !type.equals(DataTypes.DateType)
-          && !type.equals(DataTypes.TimestampNTZType)) {
-        throw FeatureErrors.timestampKeyType(spec.name(), ts, type.simpleString());
-      }
-    });
+    spec.timestampKey()
+        .ifPresent(
+            ts -> {
+              var type = schema.apply(ts).dataType();
+              if (!type.equals(DataTypes.TimestampType)
+                  && !type.equals(DataTypes.DateType)
+                  && !type.equals(DataTypes.TimestampNTZType)) {
+                throw FeatureErrors.timestampKeyType(spec.name(), ts, type.simpleString());
+              }
+            });
   }
 
   /** Keys NOT NULL, features nullable (a sample row's literals would make them NOT NULL). */
   private static StructType withNonNullKeys(StructType schema, FeatureTableSpec spec) {
-    StructField[] fields = Arrays.stream(schema.fields())
-        .map(f -> new StructField(f.name(), f.dataType(), !spec.rowKeys().contains(f.name()),
-            f.metadata()))
-        .toArray(StructField[]::new);
+    StructField[] fields =
+        Arrays.stream(schema.fields())
+            .map(
+                f ->
+                    new StructField(
+                        f.name(), f.dataType(), !spec.rowKeys().contains(f.name()), f.metadata()))
+            .toArray(StructField[]::new);
     return new StructType(fields);
   }
 
@@ -222,8 +265,8 @@ final class FeatureTables {
       if (Arrays.asList(current.fieldNames()).contains(field.name())) {
         var existing = current.apply(field.name()).dataType();
         if (!existing.equals(field.dataType())) {
-          throw FeatureErrors.typeChange(name, field.name(), existing.simpleString(),
-              field.dataType().simpleString());
+          throw FeatureErrors.typeChange(
+              name, field.name(), existing.simpleString(), field.dataType().simpleString());
         }
       }
     }
@@ -233,13 +276,20 @@ final class FeatureTables {
   private static void checkKeys(FeatureTableSpec spec, Dataset<Row> rows) {
     Column[] keys = spec.rowKeys().stream().map(k -> col("`" + k + "`")).toArray(Column[]::new);
     Column anyNull = Arrays.stream(keys).map(Column::isNull).reduce(Column::or).orElseThrow();
-    List<Row> nulls = rows.where(anyNull).select(keys).limit(FeatureProperties.DUPLICATE_KEYS_SHOWN)
-        .collectAsList();
+    List<Row> nulls =
+        rows.where(anyNull)
+            .select(keys)
+            .limit(FeatureProperties.DUPLICATE_KEYS_SHOWN)
+            .collectAsList();
     if (!nulls.isEmpty()) {
       throw FeatureErrors.nullKeys(spec.name(), spec.rowKeys(), nulls);
     }
-    List<Row> duplicates = rows.groupBy(keys).count().where(col("count").gt(1))
-        .limit(FeatureProperties.DUPLICATE_KEYS_SHOWN).collectAsList();
+    List<Row> duplicates =
+        rows.groupBy(keys)
+            .count()
+            .where(col("count").gt(1))
+            .limit(FeatureProperties.DUPLICATE_KEYS_SHOWN)
+            .collectAsList();
     if (!duplicates.isEmpty()) {
       throw FeatureErrors.duplicateKeys(spec.name(), spec.rowKeys(), duplicates);
     }

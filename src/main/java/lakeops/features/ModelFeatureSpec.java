@@ -16,16 +16,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a model needs from the feature store at scoring time, stored with the model as
- * {@value FeatureProperties#FEATURE_SPEC_FILE}: the lookups used to train it and the Delta version of
- * each feature table it was trained on. Batch scoring then needs only the keys and timestamps.
+ * What a model needs from the feature store at scoring time, stored with the model as {@value
+ * FeatureProperties#FEATURE_SPEC_FILE}: the lookups used to train it and the Delta version of each
+ * feature table it was trained on. Batch scoring then needs only the keys and timestamps.
  *
  * @param lookups the lookups, in training order
  * @param tableVersions feature table → Delta version read at training
  */
 public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> tableVersions) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Copies the list and map. */
   public ModelFeatureSpec {
@@ -69,7 +70,9 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
     return file;
   }
 
-  /** Reads the spec a model directory holds; fails naming the file if it is missing or malformed. */
+  /**
+   * Reads the spec a model directory holds; fails naming the file if it is missing or malformed.
+   */
   public static ModelFeatureSpec readFrom(Path dir) {
     Path file = dir.resolve(FeatureProperties.FEATURE_SPEC_FILE);
     if (!Files.isRegularFile(file)) {
@@ -81,15 +84,22 @@ public record ModelFeatureSpec(List<FeatureLookup> lookups, Map<String, Long> ta
       Map<String, Long> versions = new LinkedHashMap<>();
       for (JsonNode node : root.path("lookups")) {
         String table = node.path("table").asText();
-        FeatureLookup lookup = new FeatureLookup(table, strings(node.path("lookup_keys")),
-            Optional.ofNullable(node.path("timestamp_lookup_key").textValue()),
-            Optional.ofNullable(node.path("lookback").textValue()).map(Duration::parse),
-            strings(node.path("features")),
-            JSON.convertValue(node.path("renames"), JSON.getTypeFactory()
-                .constructMapType(LinkedHashMap.class, String.class, String.class)),
-            JSON.convertValue(node.path("defaults"), JSON.getTypeFactory()
-                .constructMapType(LinkedHashMap.class, String.class, Object.class)),
-            node.path("as_known_at").asBoolean(false));
+        FeatureLookup lookup =
+            new FeatureLookup(
+                table,
+                strings(node.path("lookup_keys")),
+                Optional.ofNullable(node.path("timestamp_lookup_key").textValue()),
+                Optional.ofNullable(node.path("lookback").textValue()).map(Duration::parse),
+                strings(node.path("features")),
+                JSON.convertValue(
+                    node.path("renames"),
+                    JSON.getTypeFactory()
+                        .constructMapType(LinkedHashMap.class, String.class, String.class)),
+                JSON.convertValue(
+                    node.path("defaults"),
+                    JSON.getTypeFactory()
+                        .constructMapType(LinkedHashMap.class, String.class, Object.class)),
+                node.path("as_known_at").asBoolean(false));
         lookups.add(lookup);
         if (node.has("trained_on_version")) {
           versions.put(table, node.path("trained_on_version").asLong());

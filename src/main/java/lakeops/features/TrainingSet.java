@@ -6,8 +6,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Labels joined point-in-time with their features, and what produced them: the lookups and the Delta
- * version of every feature table read (for lineage and reproducibility).
+ * Labels joined point-in-time with their features, and what produced them: the lookups and the
+ * Delta version of every feature table read (for lineage and reproducibility).
  *
  * @param data label columns followed by the looked-up features
  * @param lookups the lookups, in order

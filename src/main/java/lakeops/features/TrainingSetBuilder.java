@@ -18,9 +18,9 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Builds training sets: feature lookups joined point-in-time onto label rows ({@link PointInTimeJoin}
- * for time-series tables, a key join otherwise), each table read at the version of one snapshot and
- * pruned to the time range the labels need.
+ * Builds training sets: feature lookups joined point-in-time onto label rows ({@link
+ * PointInTimeJoin} for time-series tables, a key join otherwise), each table read at the version of
+ * one snapshot and pruned to the time range the labels need.
  */
 final class TrainingSetBuilder {
 
@@ -43,7 +43,9 @@ final class TrainingSetBuilder {
    * The training set, reading each feature table's snapshot once (into {@code snapshots}, by name):
    * the metadata of one Delta log read per table, and one Spark job for the label time ranges.
    */
-  private TrainingSet build(Dataset<Row> labels, Map<String, FeatureTables.Snapshot> snapshots,
+  private TrainingSet build(
+      Dataset<Row> labels,
+      Map<String, FeatureTables.Snapshot> snapshots,
       FeatureLookup... lookups) {
     Dataset<Row> data = labels;
     Map<String, Long> versions = new LinkedHashMap<>();
@@ -57,8 +59,8 @@ final class TrainingSetBuilder {
   }
 
   /**
-   * One row per row of the first lookup's table whose timestamp is in [{@code from}, {@code to}] (its
-   * keys and time under the lookup's label column names), with every lookup joined onto it.
+   * One row per row of the first lookup's table whose timestamp is in [{@code from}, {@code to}]
+   * (its keys and time under the lookup's label column names), with every lookup joined onto it.
    */
   TrainingSet range(Instant from, Instant to, FeatureLookup... lookups) {
     if (lookups.length == 0) {
@@ -69,7 +71,8 @@ final class TrainingSetBuilder {
     }
     FeatureLookup first = lookups[0];
     Map<String, FeatureTables.Snapshot> snapshots = new LinkedHashMap<>();
-    FeatureTableSpec spec = snapshots.computeIfAbsent(first.table(), tables::snapshot).table().spec();
+    FeatureTableSpec spec =
+        snapshots.computeIfAbsent(first.table(), tables::snapshot).table().spec();
     if (spec.timestampKey().isEmpty() || first.timestampLookupKey().isEmpty()) {
       throw FeatureErrors.rangeNeedsTimeSeries(first.table());
     }
@@ -80,9 +83,11 @@ final class TrainingSetBuilder {
     }
     Column time = col("`" + spec.timestampKey().get() + "`");
     spine.add(time.as(first.timestampLookupKey().get()));
-    Column inRange = time.cast(DataTypes.TimestampType).between(
-        functions.lit(Timestamp.from(from)), functions.lit(Timestamp.from(to)));
-    Dataset<Row> labels = spark.table(first.table()).where(inRange).select(spine.toArray(Column[]::new));
+    Column inRange =
+        time.cast(DataTypes.TimestampType)
+            .between(functions.lit(Timestamp.from(from)), functions.lit(Timestamp.from(to)));
+    Dataset<Row> labels =
+        spark.table(first.table()).where(inRange).select(spine.toArray(Column[]::new));
     return build(labels, snapshots, lookups);
   }
 
@@ -90,10 +95,15 @@ final class TrainingSetBuilder {
    * The time range of every label time column the lookups use, in one pass over the labels as given
    * (not over the labels joined so far, which would run the earlier joins once more).
    */
-  private static Map<String, TimeRange> labelTimeRanges(Dataset<Row> labels, FeatureLookup... lookups) {
-    List<String> columns = Arrays.stream(lookups).map(FeatureLookup::timestampLookupKey)
-        .flatMap(Optional::stream).distinct()
-        .filter(c -> Arrays.asList(labels.columns()).contains(c)).toList();
+  private static Map<String, TimeRange> labelTimeRanges(
+      Dataset<Row> labels, FeatureLookup... lookups) {
+    List<String> columns =
+        Arrays.stream(lookups)
+            .map(FeatureLookup::timestampLookupKey)
+            .flatMap(Optional::stream)
+            .distinct()
+            .filter(c -> Arrays.asList(labels.columns()).contains(c))
+            .toList();
     if (columns.isEmpty()) {
       return Map.of();
     }
@@ -103,16 +113,22 @@ final class TrainingSetBuilder {
       aggregates.add(functions.min(time));
       aggregates.add(functions.max(time));
     }
-    Row row = labels.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-        .first();
+    Row row =
+        labels
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
     Map<String, TimeRange> ranges = new LinkedHashMap<>();
     for (int i = 0; i < columns.size(); i++) {
-      ranges.put(columns.get(i), new TimeRange(row.getTimestamp(2 * i), row.getTimestamp(2 * i + 1)));
+      ranges.put(
+          columns.get(i), new TimeRange(row.getTimestamp(2 * i), row.getTimestamp(2 * i + 1)));
     }
     return ranges;
   }
 
-  private Dataset<Row> join(Dataset<Row> labels, FeatureLookup lookup, FeatureTables.Snapshot snapshot,
+  private Dataset<Row> join(
+      Dataset<Row> labels,
+      FeatureLookup lookup,
+      FeatureTables.Snapshot snapshot,
       Map<String, TimeRange> ranges) {
     FeatureTable table = snapshot.table();
     FeatureTableSpec spec = table.spec();
@@ -139,8 +155,8 @@ final class TrainingSetBuilder {
     }
     Dataset<Row> features = lookup.knownAt() ? rowVersions(snapshot) : versionOf(table);
     Dataset<Row> pruned = prune(labels, features, lookup, spec.timestampKey().get(), ranges);
-    return PointInTimeJoin.asOf(labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(),
-        featureColumns);
+    return PointInTimeJoin.asOf(
+        labels, pruned, lookup, spec.primaryKeys(), spec.timestampKey().get(), featureColumns);
   }
 
   private static void checkKeyCount(FeatureLookup lookup, FeatureTableSpec spec) {
@@ -174,22 +190,34 @@ final class TrainingSetBuilder {
    */
   private Dataset<Row> rowVersions(FeatureTables.Snapshot snapshot) {
     FeatureTable table = snapshot.table();
-    if (!"true".equalsIgnoreCase(snapshot.properties().get(FeatureProperties.CHANGE_FEED_PROPERTY))) {
+    if (!"true"
+        .equalsIgnoreCase(snapshot.properties().get(FeatureProperties.CHANGE_FEED_PROPERTY))) {
       throw FeatureErrors.changeFeedOff(table.name(), FeatureProperties.CHANGE_FEED_PROPERTY);
     }
-    return spark.read().format("delta").option("readChangeFeed", "true")
-        .option("startingVersion", 0).option("endingVersion", table.version()).table(table.name())
+    return spark
+        .read()
+        .format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", 0)
+        .option("endingVersion", table.version())
+        .table(table.name())
         .where(col("_change_type").isin("insert", "update_postimage"))
         .withColumn(PointInTimeJoin.COMMIT_TIME, col("_commit_timestamp"))
         .drop("_change_type", "_commit_version", "_commit_timestamp");
   }
 
   /** Keeps feature rows in [earliest label − lookback, latest label]: no later row can match. */
-  private static Dataset<Row> prune(Dataset<Row> labels, Dataset<Row> features, FeatureLookup lookup,
-      String timestampKey, Map<String, TimeRange> ranges) {
+  private static Dataset<Row> prune(
+      Dataset<Row> labels,
+      Dataset<Row> features,
+      FeatureLookup lookup,
+      String timestampKey,
+      Map<String, TimeRange> ranges) {
     String timeColumn = lookup.timestampLookupKey().get();
-    TimeRange range = ranges.containsKey(timeColumn) ? ranges.get(timeColumn)
-        : labelTimeRanges(labels, lookup).get(timeColumn);
+    TimeRange range =
+        ranges.containsKey(timeColumn)
+            ? ranges.get(timeColumn)
+            : labelTimeRanges(labels, lookup).get(timeColumn);
     if (range.latest() == null) {
       return features.limit(0);
     }
@@ -199,14 +227,19 @@ final class TrainingSetBuilder {
       keep = keep.and(col(PointInTimeJoin.COMMIT_TIME).leq(functions.lit(range.latest())));
     }
     if (lookup.lookbackWindow().isPresent()) {
-      Timestamp earliest = Timestamp.from(range.earliest().toInstant().minus(lookup.lookbackWindow().get()));
+      Timestamp earliest =
+          Timestamp.from(range.earliest().toInstant().minus(lookup.lookbackWindow().get()));
       keep = keep.and(featureTime.geq(functions.lit(earliest)));
     }
     return features.where(keep);
   }
 
-  private static Dataset<Row> joinOnKeys(Dataset<Row> labels, Dataset<Row> features,
-      FeatureLookup lookup, FeatureTableSpec spec, List<String> featureColumns) {
+  private static Dataset<Row> joinOnKeys(
+      Dataset<Row> labels,
+      Dataset<Row> features,
+      FeatureLookup lookup,
+      FeatureTableSpec spec,
+      List<String> featureColumns) {
     List<Column> selected = new ArrayList<>();
     for (int i = 0; i < spec.primaryKeys().size(); i++) {
       selected.add(col("`" + spec.primaryKeys().get(i) + "`").as("__lakeops_key_" + i));
@@ -217,8 +250,11 @@ final class TrainingSetBuilder {
     Dataset<Row> right = features.select(selected.toArray(Column[]::new));
     Column condition = functions.lit(true);
     for (int i = 0; i < spec.primaryKeys().size(); i++) {
-      condition = condition.and(labels.col("`" + lookup.lookupKeys().get(i) + "`")
-          .equalTo(right.col("__lakeops_key_" + i)));
+      condition =
+          condition.and(
+              labels
+                  .col("`" + lookup.lookupKeys().get(i) + "`")
+                  .equalTo(right.col("__lakeops_key_" + i)));
     }
     Dataset<Row> joined = labels.join(right, condition, "left");
     List<Column> output = new ArrayList<>();

@@ -7,9 +7,9 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Idempotent Delta writes: each carries Delta's {@code txnAppId} (the step and its target) and {@code
- * txnVersion} (the batch or source version), so Delta skips a write it has already committed. A batch
- * replayed after a crash is therefore written once.
+ * Idempotent Delta writes: each carries Delta's {@code txnAppId} (the step and its target) and
+ * {@code txnVersion} (the batch or source version), so Delta skips a write it has already
+ * committed. A batch replayed after a crash is therefore written once.
  */
 final class DeltaWrites {
 
@@ -20,17 +20,29 @@ final class DeltaWrites {
     return IngestProperties.TXN_APP_PREFIX + step + ":" + target;
   }
 
-  /** Appends {@code rows} to {@code target} unless version {@code txnVersion} of {@code appId} is in. */
+  /**
+   * Appends {@code rows} to {@code target} unless version {@code txnVersion} of {@code appId} is
+   * in.
+   */
   static void append(Dataset<Row> rows, TableName target, String appId, long txnVersion) {
-    writer(rows, appId, txnVersion).mode(SaveMode.Append).option("mergeSchema", "true")
+    writer(rows, appId, txnVersion)
+        .mode(SaveMode.Append)
+        .option("mergeSchema", "true")
         .save(target.location(rows.sparkSession()));
   }
 
-  /** Replaces {@code target} with {@code rows} unless version {@code txnVersion} of {@code appId} is in. */
-  static void overwrite(Dataset<Row> rows, TableName target, String appId, long txnVersion,
+  /**
+   * Replaces {@code target} with {@code rows} unless version {@code txnVersion} of {@code appId} is
+   * in.
+   */
+  static void overwrite(
+      Dataset<Row> rows,
+      TableName target,
+      String appId,
+      long txnVersion,
       String... partitionColumns) {
-    DataFrameWriter<Row> writer = writer(rows, appId, txnVersion).mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true");
+    DataFrameWriter<Row> writer =
+        writer(rows, appId, txnVersion).mode(SaveMode.Overwrite).option("overwriteSchema", "true");
     if (partitionColumns.length > 0) {
       writer = writer.partitionBy(partitionColumns);
     }
@@ -42,12 +54,17 @@ final class DeltaWrites {
     if (!table.exists(spark)) {
       return -1;
     }
-    return io.delta.tables.DeltaTable.forPath(spark, table.location(spark)).history(1)
-        .select("version").first().getLong(0);
+    return io.delta.tables.DeltaTable.forPath(spark, table.location(spark))
+        .history(1)
+        .select("version")
+        .first()
+        .getLong(0);
   }
 
   private static DataFrameWriter<Row> writer(Dataset<Row> rows, String appId, long txnVersion) {
-    return rows.write().format("delta").option("txnAppId", appId)
+    return rows.write()
+        .format("delta")
+        .option("txnAppId", appId)
         .option("txnVersion", Long.toString(txnVersion));
   }
 }

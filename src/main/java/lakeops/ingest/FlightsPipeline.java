@@ -28,11 +28,12 @@ public record FlightsPipeline(String landing, String catalog) {
 
   /** Runs the three steps in order. */
   public Result run(SparkSession spark, LakeOpsHome home) {
-    IngestResult bronzeResult = Ingestion
-        .from(landing, SourceFormat.detect(landing, spark.sessionState().newHadoopConf()))
-        .into(bronze()).run(spark);
-    SilverResult silverResult = SilverRefinement.of(SilverSpec.load(home, "silver.flights"))
-        .into(silver()).run(spark);
+    IngestResult bronzeResult =
+        Ingestion.from(landing, SourceFormat.detect(landing, spark.sessionState().newHadoopConf()))
+            .into(bronze())
+            .run(spark);
+    SilverResult silverResult =
+        SilverRefinement.of(SilverSpec.load(home, "silver.flights")).into(silver()).run(spark);
     GoldResult goldResult = GoldBuild.from(silver()).run(spark);
     return new Result(bronzeResult, silverResult, goldResult);
   }

@@ -25,9 +25,10 @@ final class IngestErrors {
     return invalid("table name '%s'", "expected %s", name, expected);
   }
 
-  static ValidationException catalogNotVisible(TableName table, String catalog, String environment) {
-    return invalid("table %s", "catalog '%s' is not visible in environment %s", table, catalog,
-        environment);
+  static ValidationException catalogNotVisible(
+      TableName table, String catalog, String environment) {
+    return invalid(
+        "table %s", "catalog '%s' is not visible in environment %s", table, catalog, environment);
   }
 
   static ValidationException badFormat(String name) {
@@ -47,8 +48,9 @@ final class IngestErrors {
   }
 
   static ValidationException noFormatToDetect(String source) {
-    return invalid("source %s", "no .parquet, .csv or .json file to tell its format from (give --format)",
-        source);
+    return invalid(
+        "source %s",
+        "no .parquet, .csv or .json file to tell its format from (give --format)", source);
   }
 
   static ValidationException nothingToInfer(String source) {
@@ -56,13 +58,17 @@ final class IngestErrors {
   }
 
   static ValidationException cannotInfer(String source, Exception cause) {
-    return invalid("source %s", "cannot infer its schema (%s); add files or give a schema", source,
+    return invalid(
+        "source %s",
+        "cannot infer its schema (%s); add files or give a schema",
+        source,
         String.valueOf(cause.getMessage()).lines().findFirst().orElse(""));
   }
 
   static ValidationException schemaChanged(TableName table, String fixed, String given) {
-    return invalid("schema for %s", "the table was first ingested with %s, which is enforced; got %s",
-        table, fixed, given);
+    return invalid(
+        "schema for %s",
+        "the table was first ingested with %s, which is enforced; got %s", table, fixed, given);
   }
 
   static ValidationException badMaxFiles(int files) {
@@ -117,12 +123,18 @@ final class IngestErrors {
     return invalid("%s source %s", "the table does not exist (%s)", step, source, hint);
   }
 
-  /** A batch broke {@code fail} expectations ({@code broken}, one text each): nothing was written. */
-  static ExpectationFailedException expectationsFailed(TableName table, long batchId,
-      List<String> broken) {
-    return new ExpectationFailedException(String.format("Cannot write batch %d of %s: %s %s; nothing "
-        + "written", batchId, table, broken.size() == 1 ? "expectation" : "expectations",
-        String.join("; ", broken)));
+  /**
+   * A batch broke {@code fail} expectations ({@code broken}, one text each): nothing was written.
+   */
+  static ExpectationFailedException expectationsFailed(
+      TableName table, long batchId, List<String> broken) {
+    return new ExpectationFailedException(
+        String.format(
+            "Cannot write batch %d of %s: %s %s; nothing " + "written",
+            batchId,
+            table,
+            broken.size() == 1 ? "expectation" : "expectations",
+            String.join("; ", broken)));
   }
 
   /**
@@ -135,8 +147,10 @@ final class IngestErrors {
         return own;
       }
     }
-    String message = error.getMessage() == null ? error.getClass().getName()
-        : error.getMessage().lines().findFirst().orElse("");
+    String message =
+        error.getMessage() == null
+            ? error.getClass().getName()
+            : error.getMessage().lines().findFirst().orElse("");
     return new LakeOpsException("Cannot " + doing + ": " + message, error);
   }
 

@@ -17,7 +17,9 @@ public final class IngestProperties {
   /** Spark's column holding the text of a malformed CSV or JSON record while it is read. */
   public static final String CORRUPT_RECORD_COLUMN = "_corrupt_record";
 
-  /** Suffix of a table's quarantine table, in the same schema: {@code bronze.flights_quarantine}. */
+  /**
+   * Suffix of a table's quarantine table, in the same schema: {@code bronze.flights_quarantine}.
+   */
   public static final String QUARANTINE_SUFFIX = "_quarantine";
 
   /** Quarantine column: the raw record (bronze) or the rules it failed (silver). */
@@ -38,7 +40,9 @@ public final class IngestProperties {
    */
   public static final String CHECKPOINTS_DIR = "_checkpoints";
 
-  /** File of a bronze table's checkpoint folder holding the source schema fixed by the first run. */
+  /**
+   * File of a bronze table's checkpoint folder holding the source schema fixed by the first run.
+   */
   public static final String SCHEMA_FILE = "source-schema.json";
 
   /** Files read per streaming batch at most (Spark's {@code maxFilesPerTrigger}). */
@@ -47,7 +51,10 @@ public final class IngestProperties {
   /** Schema of the data-quality metrics table, in every environment's catalog. */
   public static final String DQ_METRICS_TABLE = "monitoring.dq_metrics";
 
-  /** Folder of {@code conf/} with one expectations file per silver table: {@code silver.flights.yml}. */
+  /**
+   * Folder of {@code conf/} with one expectations file per silver table: {@code
+   * silver.flights.yml}.
+   */
   public static final String EXPECTATIONS_DIR = "expectations";
 
   /** Prefix of the Delta {@code txnAppId} of each step, followed by the target table. */

@@ -9,12 +9,13 @@ package lakeops.ingest;
  * @param rowsIngested rows appended to the bronze table
  * @param rowsQuarantined malformed records appended to the quarantine table
  */
-public record IngestResult(TableName table, long batches, long rowsRead, long rowsIngested,
-    long rowsQuarantined) {
+public record IngestResult(
+    TableName table, long batches, long rowsRead, long rowsIngested, long rowsQuarantined) {
 
   @Override
   public String toString() {
-    return String.format("%s: batches=%d read=%d ingested=%d quarantined=%d", table, batches, rowsRead,
-        rowsIngested, rowsQuarantined);
+    return String.format(
+        "%s: batches=%d read=%d ingested=%d quarantined=%d",
+        table, batches, rowsRead, rowsIngested, rowsQuarantined);
   }
 }

@@ -36,8 +36,8 @@ import org.apache.spark.sql.types.StructType;
  *       Trigger.AvailableNow} and a checkpoint under {@code <root>/_checkpoints/<schema>/<table>}.
  *   <li>The source schema is fixed by the first run (given, or inferred from the files then) and
  *       kept beside the checkpoint; later runs read every file with it.
- *   <li>Malformed CSV and JSON records are never dropped: they go to {@code <table>_quarantine} with
- *       the raw text, the file and the reason.
+ *   <li>Malformed CSV and JSON records are never dropped: they go to {@code <table>_quarantine}
+ *       with the raw text, the file and the reason.
  *   <li>Bronze rows carry {@value IngestProperties#SOURCE_FILE_COLUMN}, {@value
  *       IngestProperties#INGEST_TIME_COLUMN} and {@value IngestProperties#BATCH_COLUMN}.
  *   <li>Each batch is written with Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed
@@ -50,8 +50,8 @@ import org.apache.spark.sql.types.StructType;
  * @param target the bronze table, or null until {@link #into} is called
  * @param maxFilesPerBatch files read per streaming batch at most
  */
-public record Ingestion(String source, SourceFormat format, StructType schema, TableName target,
-    int maxFilesPerBatch) {
+public record Ingestion(
+    String source, SourceFormat format, StructType schema, TableName target, int maxFilesPerBatch) {
 
   private static final String STEP = "ingest";
 
@@ -79,8 +79,9 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
   }
 
   /**
-   * Reads the source with the schema of the Spark DDL {@code ddl} ({@code "date TIMESTAMP_NTZ, delay
-   * BIGINT"}) instead of inferring it (first run only); a null {@code ddl} keeps this ingestion's schema.
+   * Reads the source with the schema of the Spark DDL {@code ddl} ({@code "date TIMESTAMP_NTZ,
+   * delay BIGINT"}) instead of inferring it (first run only); a null {@code ddl} keeps this
+   * ingestion's schema.
    */
   public Ingestion withSchemaDdl(String ddl) {
     if (ddl == null) {
@@ -89,8 +90,11 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
     try {
       return withSchema(StructType.fromDDL(ddl));
     } catch (RuntimeException e) {
-      throw new ValidationException("Invalid --schema '" + ddl + "': expected Spark DDL such as "
-          + "\"date TIMESTAMP_NTZ, delay BIGINT\"");
+      throw new ValidationException(
+          "Invalid --schema '"
+              + ddl
+              + "': expected Spark DDL such as "
+              + "\"date TIMESTAMP_NTZ, delay BIGINT\"");
     }
   }
 
@@ -116,33 +120,47 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
     Counters counters = new Counters();
     StreamingQuery query;
     try {
-      query = read(spark, sourceSchema).writeStream()
-          .queryName("lakeops-ingest-" + table)
-          .trigger(Trigger.AvailableNow())
-          .option("checkpointLocation", table.checkpoint(spark) + "/" + STEP)
-          .foreachBatch(batchWriter(table, counters))
-          .start();
+      query =
+          read(spark, sourceSchema)
+              .writeStream()
+              .queryName("lakeops-ingest-" + table)
+              .trigger(Trigger.AvailableNow())
+              .option("checkpointLocation", table.checkpoint(spark) + "/" + STEP)
+              .foreachBatch(batchWriter(table, counters))
+              .start();
       query.awaitTermination();
-    } catch (java.util.concurrent.TimeoutException | org.apache.spark.sql.streaming.StreamingQueryException e) {
+    } catch (java.util.concurrent.TimeoutException
+        | org.apache.spark.sql.streaming.StreamingQueryException e) {
       throw IngestErrors.stepFailed("ingest " + source + " into " + table, e);
     }
-    return new IngestResult(table, counters.batches.get(), counters.read.get(),
-        counters.ingested.get(), counters.quarantined.get());
+    return new IngestResult(
+        table,
+        counters.batches.get(),
+        counters.read.get(),
+        counters.ingested.get(),
+        counters.quarantined.get());
   }
 
   private Dataset<Row> read(SparkSession spark, StructType sourceSchema) {
-    DataStreamReader reader = spark.readStream().format(format.sparkName())
-        .option("maxFilesPerTrigger", Integer.toString(maxFilesPerBatch));
+    DataStreamReader reader =
+        spark
+            .readStream()
+            .format(format.sparkName())
+            .option("maxFilesPerTrigger", Integer.toString(maxFilesPerBatch));
     StructType readSchema = sourceSchema;
     if (format.isText()) {
       readSchema = sourceSchema.add(IngestProperties.CORRUPT_RECORD_COLUMN, DataTypes.StringType);
-      reader = reader.option("mode", "PERMISSIVE")
-          .option("columnNameOfCorruptRecord", IngestProperties.CORRUPT_RECORD_COLUMN);
+      reader =
+          reader
+              .option("mode", "PERMISSIVE")
+              .option("columnNameOfCorruptRecord", IngestProperties.CORRUPT_RECORD_COLUMN);
     }
     if (format == SourceFormat.CSV) {
       reader = reader.option("header", "true");
     }
-    return reader.schema(readSchema).load(source)
+    return reader
+        .schema(readSchema)
+        .load(source)
         .withColumn(IngestProperties.SOURCE_FILE_COLUMN, col("_metadata.file_path"));
   }
 
@@ -151,14 +169,18 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
     TableName quarantineTable = quarantine();
     String appId = DeltaWrites.appId(STEP, table);
     return (rows, batchId) -> {
-      Dataset<Row> batch = rows.withColumn(IngestProperties.INGEST_TIME_COLUMN, current_timestamp())
-          .withColumn(IngestProperties.BATCH_COLUMN, lit(batchId)).persist();
+      Dataset<Row> batch =
+          rows.withColumn(IngestProperties.INGEST_TIME_COLUMN, current_timestamp())
+              .withColumn(IngestProperties.BATCH_COLUMN, lit(batchId))
+              .persist();
       try {
         Dataset<Row> good = batch;
         long quarantined = 0;
         if (text) {
-          good = batch.where(col(IngestProperties.CORRUPT_RECORD_COLUMN).isNull())
-              .drop(IngestProperties.CORRUPT_RECORD_COLUMN);
+          good =
+              batch
+                  .where(col(IngestProperties.CORRUPT_RECORD_COLUMN).isNull())
+                  .drop(IngestProperties.CORRUPT_RECORD_COLUMN);
           Dataset<Row> bad = malformed(batch);
           quarantined = bad.count();
           DeltaWrites.append(bad, quarantineTable, appId, batchId);
@@ -174,14 +196,19 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
   }
 
   private static Dataset<Row> malformed(Dataset<Row> batch) {
-    return batch.where(col(IngestProperties.CORRUPT_RECORD_COLUMN).isNotNull()).select(
-        col(IngestProperties.CORRUPT_RECORD_COLUMN).as(IngestProperties.RAW_RECORD_COLUMN),
-        lit(IngestProperties.MALFORMED_REASON).as(IngestProperties.REASON_COLUMN),
-        col(IngestProperties.SOURCE_FILE_COLUMN), col(IngestProperties.INGEST_TIME_COLUMN),
-        col(IngestProperties.BATCH_COLUMN));
+    return batch
+        .where(col(IngestProperties.CORRUPT_RECORD_COLUMN).isNotNull())
+        .select(
+            col(IngestProperties.CORRUPT_RECORD_COLUMN).as(IngestProperties.RAW_RECORD_COLUMN),
+            lit(IngestProperties.MALFORMED_REASON).as(IngestProperties.REASON_COLUMN),
+            col(IngestProperties.SOURCE_FILE_COLUMN),
+            col(IngestProperties.INGEST_TIME_COLUMN),
+            col(IngestProperties.BATCH_COLUMN));
   }
 
-  /** The schema of the first run, stored beside the checkpoint; fixes it now if this is the first. */
+  /**
+   * The schema of the first run, stored beside the checkpoint; fixes it now if this is the first.
+   */
   private StructType fixedSchema(SparkSession spark) {
     Path file = new Path(requireTarget().checkpoint(spark), IngestProperties.SCHEMA_FILE);
     try {
@@ -205,8 +232,14 @@ public record Ingestion(String source, SourceFormat format, StructType schema, T
 
   private StructType infer(SparkSession spark) {
     try {
-      StructType inferred = spark.read().format(format.sparkName()).option("header", "true")
-          .option("inferSchema", "true").load(source).schema();
+      StructType inferred =
+          spark
+              .read()
+              .format(format.sparkName())
+              .option("header", "true")
+              .option("inferSchema", "true")
+              .load(source)
+              .schema();
       if (inferred.fields().length == 0) {
         throw IngestErrors.nothingToInfer(source);
       }

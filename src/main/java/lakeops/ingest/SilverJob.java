@@ -3,29 +3,38 @@ package lakeops.ingest;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.jobs.JobMain;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Job main of the silver step, for {@code spark-submit --class lakeops.ingest.SilverJob
- * lakeops-jobs.jar --env dev --table dev.silver.flights}: the arguments and output of {@code lakeops
- * silver}.
+ * lakeops-jobs.jar --env dev --table dev.silver.flights}: the arguments and output of {@code
+ * lakeops silver}.
  */
-@Command(name = "lakeops.ingest.SilverJob",
+@Command(
+    name = "lakeops.ingest.SilverJob",
     description = "Refine new source rows into a silver table under its expectations.")
 public final class SilverJob implements Callable<Integer> {
 
-  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
-      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
-      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "ENV",
+      defaultValue =
+          "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description =
+          "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
   String environment;
 
-  @Option(names = "--table", defaultValue = "silver.flights", paramLabel = "TABLE",
-      description = "Silver table; its spec is conf/expectations/<schema>.<table>.yml "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--table",
+      defaultValue = "silver.flights",
+      paramLabel = "TABLE",
+      description =
+          "Silver table; its spec is conf/expectations/<schema>.<table>.yml "
+              + "(default: ${DEFAULT-VALUE}).")
   String table;
 
   private SilverJob() {}
@@ -38,8 +47,8 @@ public final class SilverJob implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SessionFactory.create(environment);
-    SilverResult result = SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark))
-        .run(spark);
+    SilverResult result =
+        SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark)).run(spark);
     System.out.println(result);
     return 0;
   }

@@ -12,8 +12,13 @@ import java.util.Map;
  * @param rowsQuarantined rows sent to the quarantine table (failed a {@code drop} rule)
  * @param failuresByRule rows failing each expectation, by name (warn and drop rules alike)
  */
-public record SilverResult(TableName table, long batches, long rowsRead, long rowsPassed,
-    long rowsQuarantined, Map<String, Long> failuresByRule) {
+public record SilverResult(
+    TableName table,
+    long batches,
+    long rowsRead,
+    long rowsPassed,
+    long rowsQuarantined,
+    Map<String, Long> failuresByRule) {
 
   /** Copies the failures. */
   public SilverResult {
@@ -22,7 +27,13 @@ public record SilverResult(TableName table, long batches, long rowsRead, long ro
 
   @Override
   public String toString() {
-    return String.format("%s: batches=%d read=%d passed=%d quarantined=%d failures=%s", table, batches,
-        rowsRead, rowsPassed, rowsQuarantined, new java.util.TreeMap<>(failuresByRule));
+    return String.format(
+        "%s: batches=%d read=%d passed=%d quarantined=%d failures=%s",
+        table,
+        batches,
+        rowsRead,
+        rowsPassed,
+        rowsQuarantined,
+        new java.util.TreeMap<>(failuresByRule));
   }
 }

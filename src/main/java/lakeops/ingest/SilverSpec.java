@@ -7,14 +7,15 @@ import lakeops.env.LakeOpsHome;
 
 /**
  * A silver table's definition: the bronze table it reads, its columns as SQL expressions over the
- * source, and the expectations each row must meet. Written in {@code conf/expectations/<schema>.<table>.yml}
- * ({@link SilverSpecLoader}) or built in code.
+ * source, and the expectations each row must meet. Written in {@code
+ * conf/expectations/<schema>.<table>.yml} ({@link SilverSpecLoader}) or built in code.
  *
  * @param source the source table as {@code schema.table}, in the target's catalog
  * @param columns the silver columns in order: name to SQL expression over the source
  * @param expectations the rules, checked in order
  */
-public record SilverSpec(String source, Map<String, String> columns, List<Expectation> expectations) {
+public record SilverSpec(
+    String source, Map<String, String> columns, List<Expectation> expectations) {
 
   /** Refuses a bad source, no columns, or two expectations of one name; copies the rest. */
   public SilverSpec {
@@ -32,10 +33,16 @@ public record SilverSpec(String source, Map<String, String> columns, List<Expect
     }
   }
 
-  /** The spec of {@code table} ({@code schema.table}) from {@code conf/expectations/} of {@code home}. */
+  /**
+   * The spec of {@code table} ({@code schema.table}) from {@code conf/expectations/} of {@code
+   * home}.
+   */
   public static SilverSpec load(LakeOpsHome home, String schemaDotTable) {
-    return new SilverSpecLoader().load(home.confDir().resolve(IngestProperties.EXPECTATIONS_DIR)
-        .resolve(schemaDotTable + ".yml"));
+    return new SilverSpecLoader()
+        .load(
+            home.confDir()
+                .resolve(IngestProperties.EXPECTATIONS_DIR)
+                .resolve(schemaDotTable + ".yml"));
   }
 
   /** This spec with {@code expectations} instead of its own. */

@@ -8,8 +8,8 @@ import lakeops.config.YamlConfig;
 import lakeops.exceptions.ValidationException;
 
 /**
- * Reads one expectations file, {@code conf/expectations/<schema>.<table>.yml}: strict keys, and every
- * error names the file and the key.
+ * Reads one expectations file, {@code conf/expectations/<schema>.<table>.yml}: strict keys, and
+ * every error names the file and the key.
  *
  * <pre>{@code
  * source: bronze.flights
@@ -29,7 +29,8 @@ final class SilverSpecLoader {
     YamlConfig config = YamlConfig.of(file, KIND);
     SpecFile raw = config.bind(config.readMapping("source, columns, expectations"), SpecFile.class);
     config.require("source", raw.source() != null, "is missing");
-    config.require("columns", raw.columns() != null && !raw.columns().isEmpty(), "is missing or empty");
+    config.require(
+        "columns", raw.columns() != null && !raw.columns().isEmpty(), "is missing or empty");
     List<Expectation> expectations = new ArrayList<>();
     List<RuleEntry> entries = raw.expectations() == null ? List.of() : raw.expectations();
     for (int i = 0; i < entries.size(); i++) {
@@ -55,7 +56,8 @@ final class SilverSpecLoader {
   }
 
   /** The file as written. */
-  record SpecFile(String source, LinkedHashMap<String, String> columns, List<RuleEntry> expectations) {}
+  record SpecFile(
+      String source, LinkedHashMap<String, String> columns, List<RuleEntry> expectations) {}
 
   /** One entry of {@code expectations}. */
   record RuleEntry(String name, String rule, String action) {}

@@ -8,7 +8,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** File formats a landing folder may hold. CSV files have a header line; JSON files hold one object a line. */
+/**
+ * File formats a landing folder may hold. CSV files have a header line; JSON files hold one object
+ * a line.
+ */
 public enum SourceFormat {
   /** Parquet files: typed, never malformed. */
   PARQUET("parquet", false),
@@ -44,12 +47,18 @@ public enum SourceFormat {
     }
   }
 
-  /** The format called {@code name} when given, else the format {@link #detect detected} in {@code folder}. */
+  /**
+   * The format called {@code name} when given, else the format {@link #detect detected} in {@code
+   * folder}.
+   */
   public static SourceFormat parseOrDetect(String name, String folder, Configuration hadoopConf) {
     return name == null ? detect(folder, hadoopConf) : parse(name);
   }
 
-  /** The format of the visible files of {@code folder}, from their extension (.parquet, .csv, .json). */
+  /**
+   * The format of the visible files of {@code folder}, from their extension (.parquet, .csv,
+   * .json).
+   */
   public static SourceFormat detect(String folder, Configuration hadoopConf) {
     Path path = new Path(folder);
     try {
@@ -57,10 +66,13 @@ public enum SourceFormat {
       if (!fs.isDirectory(path)) {
         throw IngestErrors.notAFolder(folder);
       }
-      return Arrays.stream(fs.listStatus(path)).filter(FileStatus::isFile)
+      return Arrays.stream(fs.listStatus(path))
+          .filter(FileStatus::isFile)
           .map(status -> status.getPath().getName())
           .filter(name -> !name.startsWith(".") && !name.startsWith("_"))
-          .map(SourceFormat::ofFileName).filter(java.util.Objects::nonNull).findFirst()
+          .map(SourceFormat::ofFileName)
+          .filter(java.util.Objects::nonNull)
+          .findFirst()
           .orElseThrow(() -> IngestErrors.noFormatToDetect(folder));
     } catch (IOException e) {
       throw IngestErrors.cannot("list source " + folder, e);

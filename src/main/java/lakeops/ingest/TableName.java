@@ -1,13 +1,13 @@
 package lakeops.ingest;
 
 import java.util.Locale;
-import lakeops.catalog.CatalogProperties;
 import lakeops.access.AccessControl;
+import lakeops.catalog.CatalogProperties;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A three-part table name {@code catalog.schema.table} and where the table lives: {@code
- * <catalog root>/<schema>/<table>}, as the environment catalogs lay tables out.
+ * A three-part table name {@code catalog.schema.table} and where the table lives: {@code <catalog
+ * root>/<schema>/<table>}, as the environment catalogs lay tables out.
  *
  * @param catalog the environment catalog
  * @param schema the schema (a folder of the catalog's root)
@@ -27,15 +27,14 @@ public record TableName(String catalog, String schema, String table) {
     table = table.toLowerCase(Locale.ROOT);
   }
 
-  /**
-   * Parses {@code catalog.schema.table}, or {@code schema.table} in the session's environment.
-   */
+  /** Parses {@code catalog.schema.table}, or {@code schema.table} in the session's environment. */
   public static TableName parse(String name, SparkSession spark) {
     String[] parts = name == null ? new String[0] : name.split("\\.", -1);
     if (parts.length != 2 && parts.length != 3) {
       throw IngestErrors.badTableName(name, "catalog.schema.table or schema.table");
     }
-    return parts.length == 3 ? new TableName(parts[0], parts[1], parts[2])
+    return parts.length == 3
+        ? new TableName(parts[0], parts[1], parts[2])
         : new TableName(AccessControl.environment(spark), parts[0], parts[1]);
   }
 
@@ -57,8 +56,7 @@ public record TableName(String catalog, String schema, String table) {
   public String catalogRoot(SparkSession spark) {
     String key = "spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT;
     if (!spark.conf().contains(key)) {
-      throw IngestErrors.catalogNotVisible(this, catalog,
-          AccessControl.environment(spark));
+      throw IngestErrors.catalogNotVisible(this, catalog, AccessControl.environment(spark));
     }
     return spark.conf().get(key);
   }

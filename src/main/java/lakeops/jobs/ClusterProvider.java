@@ -24,19 +24,20 @@ interface ClusterProvider {
 
   /** Every task on one master with no extra settings (an existing cluster, or local mode). */
   static ClusterProvider fixed(String master) {
-    return job -> new RunningClusters() {
-      @Override
-      public String master(TaskSpec task) {
-        return master;
-      }
+    return job ->
+        new RunningClusters() {
+          @Override
+          public String master(TaskSpec task) {
+            return master;
+          }
 
-      @Override
-      public Map<String, String> sparkConf(TaskSpec task) {
-        return Map.of();
-      }
+          @Override
+          public Map<String, String> sparkConf(TaskSpec task) {
+            return Map.of();
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
   }
 }

@@ -21,8 +21,8 @@ public final class ConsoleProgress implements RunListener {
   public synchronized void changed(RunRecord r) {
     String when = TIME.format(r.endTime() != null ? r.endTime() : r.startTime());
     String who = r.isJob() ? "job " + r.jobName() + " run " + r.runId() : "  task " + r.taskKey();
-    StringBuilder line = new StringBuilder(when).append(' ').append(who).append(' ')
-        .append(r.lifeCycleState());
+    StringBuilder line =
+        new StringBuilder(when).append(' ').append(who).append(' ').append(r.lifeCycleState());
     if (r.resultState() != null) {
       line.append(' ').append(r.resultState());
     }

@@ -11,7 +11,9 @@ import java.util.Optional;
 import lakeops.exceptions.InvalidConfigException;
 import lakeops.jobs.JobSpec.Schedule;
 
-/** A job's Quartz cron expression in its time zone, parsed by cron-utils: when does it fire next. */
+/**
+ * A job's Quartz cron expression in its time zone, parsed by cron-utils: when does it fire next.
+ */
 final class CronSchedule {
 
   private static final CronParser PARSER =
@@ -32,7 +34,8 @@ final class CronSchedule {
       throw JobErrors.noCronExpression();
     }
     try {
-      return new CronSchedule(ExecutionTime.forCron(PARSER.parse(expression.strip())),
+      return new CronSchedule(
+          ExecutionTime.forCron(PARSER.parse(expression.strip())),
           ZoneId.of(schedule.timezoneId()));
     } catch (IllegalArgumentException e) {
       throw JobErrors.badCronExpression(expression, e.getMessage());
@@ -41,6 +44,8 @@ final class CronSchedule {
 
   /** The first fire time strictly after {@code after}, if the expression fires again. */
   public Optional<Instant> nextAfter(Instant after) {
-    return executionTime.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    return executionTime
+        .nextExecution(ZonedDateTime.ofInstant(after, zone))
+        .map(ZonedDateTime::toInstant);
   }
 }

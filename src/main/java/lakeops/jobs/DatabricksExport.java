@@ -13,10 +13,10 @@ import lakeops.jobs.JobSpec.TaskSpec;
 
 /**
  * A job as Databricks Jobs API 2.1 settings ({@code POST /api/2.1/jobs/create}): every task a
- * {@code spark_jar_task} with the job jar as library, clusters sized by the spec or the environment's
- * {@code job_cluster}, schedule, table-update trigger and job parameters as they are. LakeOps'
- * {@code {{job.environment}}} becomes the environment's name; alert triggers have no Databricks
- * counterpart and are kept as the tag {@code lakeops_alert_trigger}.
+ * {@code spark_jar_task} with the job jar as library, clusters sized by the spec or the
+ * environment's {@code job_cluster}, schedule, table-update trigger and job parameters as they are.
+ * LakeOps' {@code {{job.environment}}} becomes the environment's name; alert triggers have no
+ * Databricks counterpart and are kept as the tag {@code lakeops_alert_trigger}.
  */
 public final class DatabricksExport {
 
@@ -36,7 +36,9 @@ public final class DatabricksExport {
 
     /** The defaults of {@link JobProperties}. */
     public static Target defaults() {
-      return new Target(JobProperties.DATABRICKS_JAR_DEFAULT, JobProperties.DATABRICKS_SPARK_VERSION_DEFAULT,
+      return new Target(
+          JobProperties.DATABRICKS_JAR_DEFAULT,
+          JobProperties.DATABRICKS_SPARK_VERSION_DEFAULT,
           JobProperties.DATABRICKS_NODE_TYPE_DEFAULT);
     }
   }
@@ -46,7 +48,8 @@ public final class DatabricksExport {
   /** The job settings as pretty-printed JSON. */
   public static String toJson(JobSpec job, Environment environment, Target target) {
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(settings(job, environment, target));
+      return JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(settings(job, environment, target));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write job settings of " + job.name(), e);
     }
@@ -62,7 +65,8 @@ public final class DatabricksExport {
     settings.put("max_concurrent_runs", job.maxConcurrentRuns());
     settings.put("timeout_seconds", job.timeoutSeconds());
     ArrayNode parameters = settings.putArray("parameters");
-    job.parameters().forEach((name, value) -> parameters.addObject().put("name", name).put("default", value));
+    job.parameters()
+        .forEach((name, value) -> parameters.addObject().put("name", name).put("default", value));
     ArrayNode tasks = settings.putArray("tasks");
     boolean needsDefault = false;
     for (TaskSpec task : job.tasks()) {
@@ -76,21 +80,35 @@ public final class DatabricksExport {
     if (needsDefault) {
       clusters.add(cluster(DEFAULT_CLUSTER_KEY, null, environment, target));
     }
-    job.schedule().ifPresent(schedule -> settings.putObject("schedule")
-        .put("quartz_cron_expression", schedule.quartzCronExpression())
-        .put("timezone_id", schedule.timezoneId())
-        .put("pause_status", schedule.paused() ? "PAUSED" : "UNPAUSED"));
-    job.trigger().ifPresent(trigger -> {
-      if (!trigger.tableNames().isEmpty()) {
-        ObjectNode node = settings.putObject("trigger");
-        node.put("pause_status", trigger.paused() ? "PAUSED" : "UNPAUSED");
-        ArrayNode names = node.putObject("table_update").putArray("table_names");
-        trigger.tableNames().forEach(t -> names.add(
-            t.chars().filter(c -> c == '.').count() == 1 ? environment.name() + "." + t : t));
-      } else {
-        settings.putObject("tags").put("lakeops_alert_trigger", String.join(",", trigger.alertNames()));
-      }
-    });
+    job.schedule()
+        .ifPresent(
+            schedule ->
+                settings
+                    .putObject("schedule")
+                    .put("quartz_cron_expression", schedule.quartzCronExpression())
+                    .put("timezone_id", schedule.timezoneId())
+                    .put("pause_status", schedule.paused() ? "PAUSED" : "UNPAUSED"));
+    job.trigger()
+        .ifPresent(
+            trigger -> {
+              if (!trigger.tableNames().isEmpty()) {
+                ObjectNode node = settings.putObject("trigger");
+                node.put("pause_status", trigger.paused() ? "PAUSED" : "UNPAUSED");
+                ArrayNode names = node.putObject("table_update").putArray("table_names");
+                trigger
+                    .tableNames()
+                    .forEach(
+                        t ->
+                            names.add(
+                                t.chars().filter(c -> c == '.').count() == 1
+                                    ? environment.name() + "." + t
+                                    : t));
+              } else {
+                settings
+                    .putObject("tags")
+                    .put("lakeops_alert_trigger", String.join(",", trigger.alertNames()));
+              }
+            });
     return settings;
   }
 
@@ -102,7 +120,9 @@ public final class DatabricksExport {
       task.dependsOn().forEach(key -> depends.addObject().put("task_key", key));
       node.put("run_if", task.runIf().name());
     }
-    node.put("job_cluster_key", task.jobClusterKey() == null ? DEFAULT_CLUSTER_KEY : task.jobClusterKey());
+    node.put(
+        "job_cluster_key",
+        task.jobClusterKey() == null ? DEFAULT_CLUSTER_KEY : task.jobClusterKey());
     ObjectNode jar = node.putObject("spark_jar_task");
     jar.put("main_class_name", task.mainClass());
     ArrayNode parameters = jar.putArray("parameters");
@@ -115,15 +135,19 @@ public final class DatabricksExport {
   }
 
   private static String databricksReferences(String parameter, Environment environment) {
-    return parameter.replaceAll("\\{\\{\\s*job\\.environment\\s*}}", environment.name())
+    return parameter
+        .replaceAll("\\{\\{\\s*job\\.environment\\s*}}", environment.name())
         .replaceAll("\\{\\{\\s*task\\.key\\s*}}", "{{task.name}}")
         .replaceAll("\\{\\{\\s*task\\.attempt\\s*}}", "{{task.execution_count}}");
   }
 
-  private static ObjectNode cluster(String key, JobCluster cluster, Environment environment, Target target) {
+  private static ObjectNode cluster(
+      String key, JobCluster cluster, Environment environment, Target target) {
     Environment.JobClusterSpec defaults = environment.jobCluster();
-    int workers = cluster != null && cluster.numWorkers() != null ? cluster.numWorkers()
-        : defaults.workers() == null ? 1 : defaults.workers();
+    int workers =
+        cluster != null && cluster.numWorkers() != null
+            ? cluster.numWorkers()
+            : defaults.workers() == null ? 1 : defaults.workers();
     Map<String, String> conf = new LinkedHashMap<>(environment.spark().conf());
     if (cluster != null) {
       conf.putAll(cluster.sparkConf());
@@ -136,7 +160,9 @@ public final class DatabricksExport {
     newCluster.put("num_workers", workers);
     ObjectNode sparkConf = newCluster.putObject("spark_conf");
     conf.forEach(sparkConf::put);
-    newCluster.putObject("spark_env_vars").put("LAKEOPS_ENV", environment.name().toLowerCase(Locale.ROOT));
+    newCluster
+        .putObject("spark_env_vars")
+        .put("LAKEOPS_ENV", environment.name().toLowerCase(Locale.ROOT));
     return node;
   }
 }

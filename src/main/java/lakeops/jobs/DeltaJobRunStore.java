@@ -24,23 +24,27 @@ import org.apache.spark.sql.types.StructType;
 public final class DeltaJobRunStore implements RunListener {
 
   /** Columns of {@code job_runs}. */
-  public static final StructType SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("job_name", DataTypes.StringType, false)
-      .add("environment", DataTypes.StringType, false)
-      .add("task_key", DataTypes.StringType, true)
-      .add("attempt", DataTypes.IntegerType, false)
-      .add("life_cycle_state", DataTypes.StringType, false)
-      .add("result_state", DataTypes.StringType, true)
-      .add("state_message", DataTypes.StringType, true)
-      .add("start_time", DataTypes.TimestampType, true)
-      .add("end_time", DataTypes.TimestampType, true)
-      .add("duration_ms", DataTypes.LongType, true)
-      .add("trigger", DataTypes.StringType, true)
-      .add("master", DataTypes.StringType, true)
-      .add("parameters", DataTypes.createArrayType(DataTypes.StringType), true)
-      .add("task_values", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true)
-      .add("updated_at", DataTypes.TimestampType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("job_name", DataTypes.StringType, false)
+          .add("environment", DataTypes.StringType, false)
+          .add("task_key", DataTypes.StringType, true)
+          .add("attempt", DataTypes.IntegerType, false)
+          .add("life_cycle_state", DataTypes.StringType, false)
+          .add("result_state", DataTypes.StringType, true)
+          .add("state_message", DataTypes.StringType, true)
+          .add("start_time", DataTypes.TimestampType, true)
+          .add("end_time", DataTypes.TimestampType, true)
+          .add("duration_ms", DataTypes.LongType, true)
+          .add("trigger", DataTypes.StringType, true)
+          .add("master", DataTypes.StringType, true)
+          .add("parameters", DataTypes.createArrayType(DataTypes.StringType), true)
+          .add(
+              "task_values",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType),
+              true)
+          .add("updated_at", DataTypes.TimestampType, false);
 
   private static final int MERGE_ATTEMPTS = 5;
 
@@ -117,11 +121,15 @@ public final class DeltaJobRunStore implements RunListener {
     List<Row> rows = latest.values().stream().map(r -> row(r, now)).toList();
     for (int attempt = 1; ; attempt++) {
       try {
-        DeltaTable.forName(spark, table).as("t")
-            .merge(spark.createDataFrame(rows, SCHEMA).as("s"),
+        DeltaTable.forName(spark, table)
+            .as("t")
+            .merge(
+                spark.createDataFrame(rows, SCHEMA).as("s"),
                 "t.run_id = s.run_id AND t.task_key <=> s.task_key AND t.attempt = s.attempt")
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
+            .whenMatched()
+            .updateAll()
+            .whenNotMatched()
+            .insertAll()
             .execute();
         return;
       } catch (RuntimeException e) {
@@ -134,11 +142,23 @@ public final class DeltaJobRunStore implements RunListener {
   }
 
   private static Row row(RunRecord r, Timestamp now) {
-    return RowFactory.create(r.runId(), r.jobName(), r.environment(), r.taskKey(), r.attempt(),
-        r.lifeCycleState().name(), r.resultState() == null ? null : r.resultState().name(),
-        r.stateMessage(), timestamp(r.startTime()), timestamp(r.endTime()),
-        r.endTime() == null ? null : r.duration().toMillis(), r.trigger(), r.master(),
-        r.parameters(), r.taskValues(), now);
+    return RowFactory.create(
+        r.runId(),
+        r.jobName(),
+        r.environment(),
+        r.taskKey(),
+        r.attempt(),
+        r.lifeCycleState().name(),
+        r.resultState() == null ? null : r.resultState().name(),
+        r.stateMessage(),
+        timestamp(r.startTime()),
+        timestamp(r.endTime()),
+        r.endTime() == null ? null : r.duration().toMillis(),
+        r.trigger(),
+        r.master(),
+        r.parameters(),
+        r.taskValues(),
+        now);
   }
 
   private static Timestamp timestamp(Instant instant) {

@@ -11,11 +11,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@link JobScheduler} of one environment of a project, in the foreground: every job of the
- * project's {@code jobs/}, each run by the environment's {@link Jobs#runner runner}, printed as it goes
- * and recorded in {@code <env>.lakeops.job_runs}; what was acted on is kept in {@code
- * .lakehouse/_jobs/scheduler/<env>.json}. Development environments stay paused unless {@link #unpaused}.
+ * project's {@code jobs/}, each run by the environment's {@link Jobs#runner runner}, printed as it
+ * goes and recorded in {@code <env>.lakeops.job_runs}; what was acted on is kept in {@code
+ * .lakehouse/_jobs/scheduler/<env>.json}. Development environments stay paused unless {@link
+ * #unpaused}.
  *
- * <pre>{@code EnvironmentScheduler.of(home, "prod").runForever(Duration.ofSeconds(10), System.out);}</pre>
+ * <pre>
+ * {@code EnvironmentScheduler.of(home, "prod").runForever(Duration.ofSeconds(10), System.out);}
+ * </pre>
  */
 public final class EnvironmentScheduler {
 
@@ -43,14 +46,16 @@ public final class EnvironmentScheduler {
   }
 
   /**
-   * Looks at every schedule and trigger once, prints the jobs it started to {@code out}, and waits for
-   * their runs to end.
+   * Looks at every schedule and trigger once, prints the jobs it started to {@code out}, and waits
+   * for their runs to end.
    */
   public void runOnce(PrintStream out) throws InterruptedException {
-    run(out, scheduler -> {
-      out.println("started: " + scheduler.tick());
-      scheduler.awaitRuns(ONCE_TIMEOUT);
-    });
+    run(
+        out,
+        scheduler -> {
+          out.println("started: " + scheduler.tick());
+          scheduler.awaitRuns(ONCE_TIMEOUT);
+        });
   }
 
   /** Looks at every schedule and trigger each {@code interval} until the thread is interrupted. */
@@ -71,16 +76,27 @@ public final class EnvironmentScheduler {
     JobRunner runner = Jobs.runner(home, chosen, null);
     SparkSession spark = Jobs.runnerSession(environments, environment);
     ConsoleProgress progress = new ConsoleProgress(out);
-    JobScheduler.JobStarter starter = (job, request) -> {
-      try (RunListener listener = RunListener.all(progress, new DeltaJobRunStore(spark, environment))) {
-        return runner.run(job, request, listener);
-      }
-    };
+    JobScheduler.JobStarter starter =
+        (job, request) -> {
+          try (RunListener listener =
+              RunListener.all(progress, new DeltaJobRunStore(spark, environment))) {
+            return runner.run(job, request, listener);
+          }
+        };
     boolean paused = JobScheduler.pausedByDefault(environment) && !unpause;
-    try (SchedulerState state = SchedulerState.open(
-            Jobs.stateDir(home).resolve("scheduler").resolve(environment + ".json"));
-        JobScheduler scheduler = new JobScheduler(jobs, environment, starter,
-            new SparkTriggerSource(spark, environment), state, paused, Clock.systemUTC(), out)) {
+    try (SchedulerState state =
+            SchedulerState.open(
+                Jobs.stateDir(home).resolve("scheduler").resolve(environment + ".json"));
+        JobScheduler scheduler =
+            new JobScheduler(
+                jobs,
+                environment,
+                starter,
+                new SparkTriggerSource(spark, environment),
+                state,
+                paused,
+                Clock.systemUTC(),
+                out)) {
       use.accept(scheduler);
     }
   }

@@ -12,9 +12,9 @@ import lakeops.jobs.JobSpec.JobCluster;
 import lakeops.jobs.JobSpec.TaskSpec;
 
 /**
- * The clusters of a job run: {@code local} clusters run each task in {@code local[*]} (or
- * {@code local[cores]}), {@code standalone} ones start an ephemeral {@link StandaloneCluster} sized by
- * the spec or the environment's {@code job_cluster}, torn down at the end of the run. With an existing
+ * The clusters of a job run: {@code local} clusters run each task in {@code local[*]} (or {@code
+ * local[cores]}), {@code standalone} ones start an ephemeral {@link StandaloneCluster} sized by the
+ * spec or the environment's {@code job_cluster}, torn down at the end of the run. With an existing
  * master URL ({@code --master}), every task is submitted there as is.
  */
 final class JobClusters implements ClusterProvider {
@@ -29,7 +29,11 @@ final class JobClusters implements ClusterProvider {
    * Clusters of {@code environment}'s runs, with daemons launched from {@code runtime} and state
    * under {@code stateDir}; {@code existingMaster}, when not null, replaces every cluster.
    */
-  JobClusters(LakeOpsHome home, Environment environment, SparkRuntime runtime, Path stateDir,
+  JobClusters(
+      LakeOpsHome home,
+      Environment environment,
+      SparkRuntime runtime,
+      Path stateDir,
       String existingMaster) {
     this.home = home;
     this.environment = environment;
@@ -68,27 +72,39 @@ final class JobClusters implements ClusterProvider {
 
     void start(JobCluster cluster) {
       Environment.JobClusterSpec defaults = environment.jobCluster();
-      int cores = cluster.coresPerWorker() != null ? cluster.coresPerWorker()
-          : defaults.coresPerWorker() == null ? 1 : defaults.coresPerWorker();
+      int cores =
+          cluster.coresPerWorker() != null
+              ? cluster.coresPerWorker()
+              : defaults.coresPerWorker() == null ? 1 : defaults.coresPerWorker();
       if (cluster.kind() == ClusterKind.LOCAL) {
-        masters.put(cluster.key(), cluster.coresPerWorker() == null ? "local[*]" : "local[" + cores + "]");
+        masters.put(
+            cluster.key(), cluster.coresPerWorker() == null ? "local[*]" : "local[" + cores + "]");
         return;
       }
-      int workers = cluster.numWorkers() != null ? cluster.numWorkers()
-          : defaults.workers() == null ? 1 : defaults.workers();
-      String memory = cluster.memoryPerWorker() != null ? cluster.memoryPerWorker()
-          : defaults.memoryPerWorker() == null ? EnvironmentProperties.WORKER_MEMORY_DEFAULT
-          : defaults.memoryPerWorker();
-      Path dir = stateDir.resolve("clusters").resolve(job.name() + "-" + cluster.key() + "-"
-          + System.currentTimeMillis());
-      StandaloneCluster running = StandaloneCluster.start(home, runtime, dir, workers, cores, memory);
+      int workers =
+          cluster.numWorkers() != null
+              ? cluster.numWorkers()
+              : defaults.workers() == null ? 1 : defaults.workers();
+      String memory =
+          cluster.memoryPerWorker() != null
+              ? cluster.memoryPerWorker()
+              : defaults.memoryPerWorker() == null
+                  ? EnvironmentProperties.WORKER_MEMORY_DEFAULT
+                  : defaults.memoryPerWorker();
+      Path dir =
+          stateDir
+              .resolve("clusters")
+              .resolve(job.name() + "-" + cluster.key() + "-" + System.currentTimeMillis());
+      StandaloneCluster running =
+          StandaloneCluster.start(home, runtime, dir, workers, cores, memory);
       standalone.put(cluster.key(), running);
       masters.put(cluster.key(), running.masterUrl());
     }
 
     @Override
     public String master(TaskSpec task) {
-      return task.jobClusterKey() == null ? EnvironmentProperties.MASTER_DEFAULT
+      return task.jobClusterKey() == null
+          ? EnvironmentProperties.MASTER_DEFAULT
           : masters.get(task.jobClusterKey());
     }
 
@@ -102,8 +118,10 @@ final class JobClusters implements ClusterProvider {
       if (cluster.kind() == ClusterKind.STANDALONE) {
         conf.put("spark.driver.host", JobProperties.LOOPBACK);
         conf.put("spark.driver.bindAddress", JobProperties.LOOPBACK);
-        String memory = cluster.memoryPerWorker() != null ? cluster.memoryPerWorker()
-            : environment.jobCluster().memoryPerWorker();
+        String memory =
+            cluster.memoryPerWorker() != null
+                ? cluster.memoryPerWorker()
+                : environment.jobCluster().memoryPerWorker();
         if (memory != null) {
           conf.put("spark.executor.memory", memory);
         }

@@ -10,8 +10,8 @@ import lakeops.exceptions.InvalidConfigException;
 import lakeops.jobs.JobSpec.TaskSpec;
 
 /**
- * The dependency graph of a job's tasks: checked for unknown and duplicate keys and for cycles, with a
- * topological order and each task's upstream tasks.
+ * The dependency graph of a job's tasks: checked for unknown and duplicate keys and for cycles,
+ * with a topological order and each task's upstream tasks.
  */
 final class JobGraph {
 
@@ -23,7 +23,10 @@ final class JobGraph {
     this.order = List.copyOf(order);
   }
 
-  /** The graph of {@code spec}'s tasks; an {@link InvalidConfigException} names a bad key or a cycle. */
+  /**
+   * The graph of {@code spec}'s tasks; an {@link InvalidConfigException} names a bad key or a
+   * cycle.
+   */
   static JobGraph of(JobSpec spec) {
     Map<String, TaskSpec> tasks = new LinkedHashMap<>();
     for (TaskSpec task : spec.tasks()) {
@@ -50,8 +53,13 @@ final class JobGraph {
   }
 
   /** Depth-first visit: 1 = on the current path, 2 = done. A path back to itself is a cycle. */
-  private static void visit(JobSpec spec, String key, Map<String, TaskSpec> tasks,
-      Map<String, Integer> marks, List<String> order, List<String> path) {
+  private static void visit(
+      JobSpec spec,
+      String key,
+      Map<String, TaskSpec> tasks,
+      Map<String, Integer> marks,
+      List<String> order,
+      List<String> path) {
     Integer mark = marks.get(key);
     if (mark != null && mark == 2) {
       return;

@@ -10,11 +10,11 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
- * Runs the main class of a task (a step's job main, or the LakeOps command line) as a picocli command
- * that answers {@code -h}/{@code --help} and takes {@code --verbose}. A failure prints one line {@code
- * Error: <message>} on stderr, the line the runner records as the task's state message (the stack trace
- * follows it under {@code --verbose}), and exits 1; wrong arguments print one line {@code Error:
- * <problem> (see <command> --help)} and exit 2.
+ * Runs the main class of a task (a step's job main, or the LakeOps command line) as a picocli
+ * command that answers {@code -h}/{@code --help} and takes {@code --verbose}. A failure prints one
+ * line {@code Error: <message>} on stderr, the line the runner records as the task's state message
+ * (the stack trace follows it under {@code --verbose}), and exits 1; wrong arguments print one line
+ * {@code Error: <problem> (see <command> --help)} and exit 2.
  */
 public final class JobMain {
 
@@ -40,12 +40,18 @@ public final class JobMain {
     CommandLine commandLine = new CommandLine(command);
     CommandSpec spec = commandLine.getCommandSpec();
     if (!spec.optionsMap().containsKey(HELP_OPTION)) {
-      spec.addOption(OptionSpec.builder("-h", HELP_OPTION).usageHelp(true)
-          .description("Show this help message and exit.").build());
+      spec.addOption(
+          OptionSpec.builder("-h", HELP_OPTION)
+              .usageHelp(true)
+              .description("Show this help message and exit.")
+              .build());
     }
     if (!spec.optionsMap().containsKey(VERBOSE_OPTION)) {
-      spec.addOption(OptionSpec.builder(VERBOSE_OPTION).scopeType(ScopeType.INHERIT)
-          .description("Print stack traces of errors.").build());
+      spec.addOption(
+          OptionSpec.builder(VERBOSE_OPTION)
+              .scopeType(ScopeType.INHERIT)
+              .description("Print stack traces of errors.")
+              .build());
     }
     commandLine.setExecutionExceptionHandler(JobMain::failed);
     commandLine.setParameterExceptionHandler(JobMain::misused);
@@ -65,8 +71,14 @@ public final class JobMain {
   private static int misused(ParameterException error, String[] args) {
     CommandLine command = error.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("Error: " + oneLine(error) + " (see " + command.getCommandSpec().qualifiedName() + " "
-        + HELP_OPTION + ")");
+    err.println(
+        "Error: "
+            + oneLine(error)
+            + " (see "
+            + command.getCommandSpec().qualifiedName()
+            + " "
+            + HELP_OPTION
+            + ")");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
@@ -81,18 +93,22 @@ public final class JobMain {
     return false;
   }
 
-  /** The message of {@code error} as one line: our own messages as they are, others with their type. */
+  /**
+   * The message of {@code error} as one line: our own messages as they are, others with their type.
+   */
   static String oneLine(Throwable error) {
     Throwable shown = error;
     while (firstLine(shown).isEmpty() && shown.getCause() != null) {
       shown = shown.getCause();
     }
     String first = firstLine(shown);
-    boolean selfExplaining = shown instanceof LakeOpsException
-        || shown instanceof ParameterException
-        || shown instanceof org.apache.spark.sql.AnalysisException;
+    boolean selfExplaining =
+        shown instanceof LakeOpsException
+            || shown instanceof ParameterException
+            || shown instanceof org.apache.spark.sql.AnalysisException;
     return selfExplaining && !first.isEmpty()
-        ? first : (shown.getClass().getName() + (first.isEmpty() ? "" : ": " + first));
+        ? first
+        : (shown.getClass().getName() + (first.isEmpty() ? "" : ": " + first));
   }
 
   private static String firstLine(Throwable error) {
@@ -100,6 +116,11 @@ public final class JobMain {
     if (message == null) {
       return "";
     }
-    return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst().orElse("");
+    return message
+        .lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty())
+        .findFirst()
+        .orElse("");
   }
 }

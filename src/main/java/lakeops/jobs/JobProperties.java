@@ -3,8 +3,8 @@ package lakeops.jobs;
 import java.time.Duration;
 
 /**
- * Every setting name and default of the jobs area. YAML keys of {@code jobs/*.yml} are documented in
- * {@code jobs/README.md}.
+ * Every setting name and default of the jobs area. YAML keys of {@code jobs/*.yml} are documented
+ * in {@code jobs/README.md}.
  */
 public final class JobProperties {
 
@@ -23,8 +23,8 @@ public final class JobProperties {
   public static final String ALERTS_SCHEMA = "monitoring";
 
   /**
-   * Table the monitoring step ({@code lakeops.monitoring}) appends fired alerts to:
-   * {@code <env>.monitoring.alerts}; alert triggers read its {@code alert_name} and {@code fired_at}.
+   * Table the monitoring step ({@code lakeops.monitoring}) appends fired alerts to: {@code
+   * <env>.monitoring.alerts}; alert triggers read its {@code alert_name} and {@code fired_at}.
    */
   public static final String ALERTS_TABLE = "alerts";
 
@@ -82,16 +82,23 @@ public final class JobProperties {
   /** Environment variable naming the file a task writes its task values to. */
   public static final String TASK_VALUES_ENV = "LAKEOPS_TASK_VALUES_FILE";
 
-  /** Environment variable holding the job run id, for tasks that record it (training tags its MLflow run). */
+  /**
+   * Environment variable holding the job run id, for tasks that record it (training tags its MLflow
+   * run).
+   */
   public static final String JOB_RUN_ID_ENV = "LAKEOPS_JOB_RUN_ID";
 
-  /** Local run state (task logs, task values, scheduler state), under the home's {@code .lakehouse}. */
+  /**
+   * Local run state (task logs, task values, scheduler state), under the home's {@code .lakehouse}.
+   */
   public static final String STATE_DIR = "_jobs";
 
   /** How often the scheduler looks at schedules and triggers. */
   public static final Duration SCHEDULER_TICK = Duration.ofSeconds(10);
 
-  /** Environments whose schedules and triggers are paused unless asked otherwise (development mode). */
+  /**
+   * Environments whose schedules and triggers are paused unless asked otherwise (development mode).
+   */
   public static final java.util.Set<String> PAUSED_ENVIRONMENTS = java.util.Set.of("dev");
 
   /** Databricks runtime of exported job clusters (Spark 4, Scala 2.13). */
@@ -101,5 +108,6 @@ public final class JobProperties {
   public static final String DATABRICKS_NODE_TYPE_DEFAULT = "i3.xlarge";
 
   /** Where the exported job expects the job jar. */
-  public static final String DATABRICKS_JAR_DEFAULT = "/Volumes/main/lakeops/artifacts/lakeops-jobs.jar";
+  public static final String DATABRICKS_JAR_DEFAULT =
+      "/Volumes/main/lakeops/artifacts/lakeops-jobs.jar";
 }

@@ -42,9 +42,17 @@ final class JobRunExecution {
   private final Map<String, ResultState> results = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> taskValues = new ConcurrentHashMap<>();
 
-  JobRunExecution(JobSpec job, RunRequest request, Map<String, String> parameters, String runId,
-      Path runDir, TaskLauncher launcher, ClusterProvider clusterProvider, RunListener listener,
-      Clock clock, int maxParallelTasks) {
+  JobRunExecution(
+      JobSpec job,
+      RunRequest request,
+      Map<String, String> parameters,
+      String runId,
+      Path runDir,
+      TaskLauncher launcher,
+      ClusterProvider clusterProvider,
+      RunListener listener,
+      Clock clock,
+      int maxParallelTasks) {
     this.job = job;
     this.request = request;
     this.parameters = parameters;
@@ -58,27 +66,64 @@ final class JobRunExecution {
   }
 
   JobRunResult execute() {
-    List<String> shownParameters = parameters.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).toList();
-    RunRecord run = new RunRecord(runId, job.name(), request.environment(), null, 0,
-        LifeCycleState.PENDING, null, "", clock.instant(), null, request.trigger(), "",
-        shownParameters, Map.of());
+    List<String> shownParameters =
+        parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    RunRecord run =
+        new RunRecord(
+            runId,
+            job.name(),
+            request.environment(),
+            null,
+            0,
+            LifeCycleState.PENDING,
+            null,
+            "",
+            clock.instant(),
+            null,
+            request.trigger(),
+            "",
+            shownParameters,
+            Map.of());
     emit(run);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(maxParallelTasks, job.tasks().size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(maxParallelTasks, job.tasks().size()));
     try (RunningClusters clusters = clusterProvider.start(job)) {
-      run = new RunRecord(runId, job.name(), request.environment(), null, 0, LifeCycleState.RUNNING,
-          null, "", run.startTime(), null, request.trigger(), clusters.master(job.tasks().get(0)),
-          shownParameters, Map.of());
+      run =
+          new RunRecord(
+              runId,
+              job.name(),
+              request.environment(),
+              null,
+              0,
+              LifeCycleState.RUNNING,
+              null,
+              "",
+              run.startTime(),
+              null,
+              request.trigger(),
+              clusters.master(job.tasks().get(0)),
+              shownParameters,
+              Map.of());
       emit(run);
       boolean timedOut = schedule(clusters, pool);
-      run = run.next(LifeCycleState.TERMINATED, timedOut ? ResultState.TIMEDOUT : jobResult(),
-          timedOut ? "job timed out after " + job.timeoutSeconds() + " s" : summary(), clock.instant());
+      run =
+          run.next(
+              LifeCycleState.TERMINATED,
+              timedOut ? ResultState.TIMEDOUT : jobResult(),
+              timedOut ? "job timed out after " + job.timeoutSeconds() + " s" : summary(),
+              clock.instant());
     } catch (RuntimeException e) {
-      run = run.next(LifeCycleState.INTERNAL_ERROR, ResultState.FAILED,
-          String.valueOf(e.getMessage()), clock.instant());
+      run =
+          run.next(
+              LifeCycleState.INTERNAL_ERROR,
+              ResultState.FAILED,
+              String.valueOf(e.getMessage()),
+              clock.instant());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      run = run.next(LifeCycleState.TERMINATED, ResultState.CANCELED, "run canceled", clock.instant());
+      run =
+          run.next(
+              LifeCycleState.TERMINATED, ResultState.CANCELED, "run canceled", clock.instant());
     } finally {
       stopTasks(pool);
     }
@@ -87,19 +132,23 @@ final class JobRunExecution {
   }
 
   /** Starts tasks as their dependencies end; returns whether the job's timeout ran out. */
-  private boolean schedule(RunningClusters clusters, ExecutorService pool) throws InterruptedException {
+  private boolean schedule(RunningClusters clusters, ExecutorService pool)
+      throws InterruptedException {
     JobGraph graph = JobGraph.of(job);
     Set<String> pending = new LinkedHashSet<>(graph.order());
     Map<String, Future<String>> running = new HashMap<>();
     CompletionService<String> done = new ExecutorCompletionService<>(pool);
-    long deadline = job.timeoutSeconds() == 0 ? Long.MAX_VALUE
-        : System.nanoTime() + TimeUnit.SECONDS.toNanos(job.timeoutSeconds());
+    long deadline =
+        job.timeoutSeconds() == 0
+            ? Long.MAX_VALUE
+            : System.nanoTime() + TimeUnit.SECONDS.toNanos(job.timeoutSeconds());
     while (true) {
       startReadyTasks(pending, running, done, clusters);
       if (running.isEmpty()) {
         return false;
       }
-      Future<String> finished = done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Future<String> finished =
+          done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (finished == null) {
         running.values().forEach(f -> f.cancel(true));
         stopTasks(pool);
@@ -112,8 +161,11 @@ final class JobRunExecution {
     }
   }
 
-  private void startReadyTasks(Set<String> pending, Map<String, Future<String>> running,
-      CompletionService<String> done, RunningClusters clusters) {
+  private void startReadyTasks(
+      Set<String> pending,
+      Map<String, Future<String>> running,
+      CompletionService<String> done,
+      RunningClusters clusters) {
     boolean progressed = true;
     while (progressed) {
       progressed = false;
@@ -129,8 +181,12 @@ final class JobRunExecution {
           running.put(key, done.submit(() -> runTask(task, clusters), key));
         } else {
           boolean failed = upstream.stream().anyMatch(ResultState::isFailure);
-          skip(task, failed ? ResultState.UPSTREAM_FAILED : ResultState.EXCLUDED,
-              "run_if " + task.runIf().name().toLowerCase(java.util.Locale.ROOT) + " does not hold for "
+          skip(
+              task,
+              failed ? ResultState.UPSTREAM_FAILED : ResultState.EXCLUDED,
+              "run_if "
+                  + task.runIf().name().toLowerCase(java.util.Locale.ROOT)
+                  + " does not hold for "
                   + String.join(", ", task.dependsOn()));
         }
       }
@@ -139,8 +195,22 @@ final class JobRunExecution {
 
   private void skip(TaskSpec task, ResultState result, String message) {
     Instant now = clock.instant();
-    emit(new RunRecord(runId, job.name(), request.environment(), task.taskKey(), 0,
-        LifeCycleState.SKIPPED, result, message, now, now, request.trigger(), "", List.of(), Map.of()));
+    emit(
+        new RunRecord(
+            runId,
+            job.name(),
+            request.environment(),
+            task.taskKey(),
+            0,
+            LifeCycleState.SKIPPED,
+            result,
+            message,
+            now,
+            now,
+            request.trigger(),
+            "",
+            List.of(),
+            Map.of()));
     results.put(task.taskKey(), result);
   }
 
@@ -167,19 +237,55 @@ final class JobRunExecution {
       Map<String, String> values = referenceValues(task, attempt);
       arguments = task.parameters().stream().map(p -> References.resolve(p, values)).toList();
     } catch (ValidationException e) {
-      RunRecord failed = new RunRecord(runId, job.name(), request.environment(), task.taskKey(), attempt,
-          LifeCycleState.INTERNAL_ERROR, ResultState.FAILED, e.getMessage(), clock.instant(),
-          clock.instant(), request.trigger(), master, task.parameters(), Map.of());
+      RunRecord failed =
+          new RunRecord(
+              runId,
+              job.name(),
+              request.environment(),
+              task.taskKey(),
+              attempt,
+              LifeCycleState.INTERNAL_ERROR,
+              ResultState.FAILED,
+              e.getMessage(),
+              clock.instant(),
+              clock.instant(),
+              request.trigger(),
+              master,
+              task.parameters(),
+              Map.of());
       emit(failed);
       return ResultState.FAILED;
     }
     String name = task.taskKey() + "-" + attempt;
-    TaskInvocation invocation = new TaskInvocation(job.name(), runId, request.environment(),
-        task.taskKey(), attempt, task.mainClass(), arguments, master, clusters.sparkConf(task),
-        runDir.resolve(name + ".values.json"), runDir.resolve(name + ".log"));
-    RunRecord record = new RunRecord(runId, job.name(), request.environment(), task.taskKey(), attempt,
-        LifeCycleState.RUNNING, null, "", clock.instant(), null, request.trigger(), master, arguments,
-        Map.of());
+    TaskInvocation invocation =
+        new TaskInvocation(
+            job.name(),
+            runId,
+            request.environment(),
+            task.taskKey(),
+            attempt,
+            task.mainClass(),
+            arguments,
+            master,
+            clusters.sparkConf(task),
+            runDir.resolve(name + ".values.json"),
+            runDir.resolve(name + ".log"));
+    RunRecord record =
+        new RunRecord(
+            runId,
+            job.name(),
+            request.environment(),
+            task.taskKey(),
+            attempt,
+            LifeCycleState.RUNNING,
+            null,
+            "",
+            clock.instant(),
+            null,
+            request.trigger(),
+            master,
+            arguments,
+            Map.of());
     emit(record);
     AttemptEnd end = attempt(invocation, task.timeoutSeconds());
     if (end.result() == ResultState.SUCCESS) {
@@ -197,15 +303,18 @@ final class JobRunExecution {
   private AttemptEnd attempt(TaskInvocation invocation, long timeoutSeconds) {
     AtomicReference<TaskOutcome> outcome = new AtomicReference<>();
     AtomicReference<Throwable> error = new AtomicReference<>();
-    Thread thread = new Thread(() -> {
-      try {
-        outcome.set(launcher.launch(invocation));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Throwable e) {
-        error.set(e);
-      }
-    }, "lakeops-task-" + invocation.taskKey() + "-" + invocation.attempt());
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                outcome.set(launcher.launch(invocation));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (Throwable e) {
+                error.set(e);
+              }
+            },
+            "lakeops-task-" + invocation.taskKey() + "-" + invocation.attempt());
     thread.setDaemon(true);
     thread.start();
     try {
@@ -225,9 +334,11 @@ final class JobRunExecution {
     if (result == null) {
       return new AttemptEnd(ResultState.CANCELED, "task stopped");
     }
-    return result.succeeded() ? new AttemptEnd(ResultState.SUCCESS, "")
-        : new AttemptEnd(ResultState.FAILED, result.message().isBlank()
-            ? "exit code " + result.exitCode() : result.message());
+    return result.succeeded()
+        ? new AttemptEnd(ResultState.SUCCESS, "")
+        : new AttemptEnd(
+            ResultState.FAILED,
+            result.message().isBlank() ? "exit code " + result.exitCode() : result.message());
   }
 
   private static void stop(Thread thread) {
@@ -248,8 +359,9 @@ final class JobRunExecution {
   private Map<String, String> referenceValues(TaskSpec task, int attempt) {
     Map<String, String> values = new HashMap<>();
     parameters.forEach((name, value) -> values.put("job.parameters." + name, value));
-    taskValues.forEach((key, map) -> map.forEach((name, value) ->
-        values.put("tasks." + key + ".values." + name, value)));
+    taskValues.forEach(
+        (key, map) ->
+            map.forEach((name, value) -> values.put("tasks." + key + ".values." + name, value)));
     values.put("job.run_id", runId);
     values.put("job.name", job.name());
     values.put("job.environment", request.environment());
@@ -269,13 +381,17 @@ final class JobRunExecution {
 
   private ResultState jobResult() {
     return results.values().stream().anyMatch(ResultState::isFailure)
-        ? ResultState.FAILED : ResultState.SUCCESS;
+        ? ResultState.FAILED
+        : ResultState.SUCCESS;
   }
 
   private String summary() {
-    List<String> failed = job.tasks().stream().map(TaskSpec::taskKey)
-        .filter(key -> results.containsKey(key) && results.get(key).isFailure())
-        .map(key -> key + " " + results.get(key)).toList();
+    List<String> failed =
+        job.tasks().stream()
+            .map(TaskSpec::taskKey)
+            .filter(key -> results.containsKey(key) && results.get(key).isFailure())
+            .map(key -> key + " " + results.get(key))
+            .toList();
     return failed.isEmpty() ? "" : "failed tasks: " + String.join(", ", failed);
   }
 

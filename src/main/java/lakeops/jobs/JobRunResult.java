@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A finished job run: its final record and every record of its task runs, in the order they happened.
+ * A finished job run: its final record and every record of its task runs, in the order they
+ * happened.
  *
  * @param run the final record of the job run
  * @param records every state change of the run and its task runs
@@ -33,8 +34,10 @@ public record JobRunResult(RunRecord run, List<RunRecord> records) {
 
   /** Attempts task {@code key} made (0 when it was skipped). */
   public int attempts(String key) {
-    return (int) records.stream()
-        .filter(r -> key.equals(r.taskKey()) && r.lifeCycleState() == LifeCycleState.RUNNING).count();
+    return (int)
+        records.stream()
+            .filter(r -> key.equals(r.taskKey()) && r.lifeCycleState() == LifeCycleState.RUNNING)
+            .count();
   }
 
   private Optional<RunRecord> lastOf(String key) {

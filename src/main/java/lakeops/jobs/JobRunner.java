@@ -20,8 +20,8 @@ import java.util.Map;
  *     .run(JobSpecs.load(file), RunRequest.manual("staging", Map.of()), listener);
  * }</pre>
  *
- * <p>The run's result is SUCCESS when no task failed, timed out, was canceled or skipped for a failed
- * upstream task; TIMEDOUT when the job's own timeout ran out; FAILED otherwise.
+ * <p>The run's result is SUCCESS when no task failed, timed out, was canceled or skipped for a
+ * failed upstream task; TIMEDOUT when the job's own timeout ran out; FAILED otherwise.
  */
 public final class JobRunner {
 
@@ -43,7 +43,11 @@ public final class JobRunner {
     this(launcher, clusters, stateDir, JobProperties.MAX_PARALLEL_TASKS_DEFAULT, Clock.systemUTC());
   }
 
-  private JobRunner(TaskLauncher launcher, ClusterProvider clusters, Path stateDir, int maxParallelTasks,
+  private JobRunner(
+      TaskLauncher launcher,
+      ClusterProvider clusters,
+      Path stateDir,
+      int maxParallelTasks,
       Clock clock) {
     if (maxParallelTasks < 1) {
       throw JobErrors.badMaxParallelTasks(maxParallelTasks);
@@ -64,20 +68,31 @@ public final class JobRunner {
   public JobRunResult run(JobSpec job, RunRequest request, RunListener listener) {
     Map<String, String> parameters = resolveParameters(job, request.parameters());
     String runId = newRunId();
-    JobRunExecution execution = new JobRunExecution(job, request, parameters, runId,
-        stateDir.resolve("runs").resolve(runId), launcher, clusters, listener, clock, maxParallelTasks);
+    JobRunExecution execution =
+        new JobRunExecution(
+            job,
+            request,
+            parameters,
+            runId,
+            stateDir.resolve("runs").resolve(runId),
+            launcher,
+            clusters,
+            listener,
+            clock,
+            maxParallelTasks);
     return execution.execute();
   }
 
   /** The spec's defaults overridden by {@code overrides}, which must all be declared parameters. */
   public static Map<String, String> resolveParameters(JobSpec job, Map<String, String> overrides) {
     Map<String, String> parameters = new LinkedHashMap<>(job.parameters());
-    overrides.forEach((name, value) -> {
-      if (!job.parameters().containsKey(name)) {
-        throw JobErrors.undeclaredOverride(job, name);
-      }
-      parameters.put(name, value);
-    });
+    overrides.forEach(
+        (name, value) -> {
+          if (!job.parameters().containsKey(name)) {
+            throw JobErrors.undeclaredOverride(job, name);
+          }
+          parameters.put(name, value);
+        });
     return parameters;
   }
 

@@ -17,21 +17,21 @@ import lakeops.jobs.JobSpec.Schedule;
 import lakeops.jobs.JobSpec.Trigger;
 
 /**
- * Starts jobs of one environment by their cron schedules and triggers. Each {@link #tick()} looks at
- * every job once:
+ * Starts jobs of one environment by their cron schedules and triggers. Each {@link #tick()} looks
+ * at every job once:
  *
  * <ul>
- *   <li>a schedule fires when a cron time passed since the last one acted on (missed times while the
- *       scheduler was down fire once, not once each);
+ *   <li>a schedule fires when a cron time passed since the last one acted on (missed times while
+ *       the scheduler was down fire once, not once each);
  *   <li>a {@code table_update} trigger fires when a table has a newer Delta version than last seen;
  *   <li>an {@code alert} trigger fires when a named alert fired later than the last one seen.
  * </ul>
  *
  * <p>The first look at a schedule or trigger only records where things stand. What was acted on is
- * written to the {@link SchedulerState} before the run starts, so a restart never runs it twice. A job
- * already running {@code max_concurrent_runs} times is skipped for that fire. In development
- * environments ({@link JobProperties#PAUSED_ENVIRONMENTS}) every schedule and trigger is paused unless
- * the scheduler is told otherwise, like Databricks bundles' development mode.
+ * written to the {@link SchedulerState} before the run starts, so a restart never runs it twice. A
+ * job already running {@code max_concurrent_runs} times is skipped for that fire. In development
+ * environments ({@link JobProperties#PAUSED_ENVIRONMENTS}) every schedule and trigger is paused
+ * unless the scheduler is told otherwise, like Databricks bundles' development mode.
  */
 public final class JobScheduler implements AutoCloseable {
 
@@ -56,8 +56,15 @@ public final class JobScheduler implements AutoCloseable {
    * A scheduler of {@code jobs} in {@code environment}; {@code pauseAll} pauses every schedule and
    * trigger (the default of development environments).
    */
-  public JobScheduler(List<JobSpec> jobs, String environment, JobStarter starter, TriggerSource triggers,
-      SchedulerState state, boolean pauseAll, Clock clock, PrintStream log) {
+  public JobScheduler(
+      List<JobSpec> jobs,
+      String environment,
+      JobStarter starter,
+      TriggerSource triggers,
+      SchedulerState state,
+      boolean pauseAll,
+      Clock clock,
+      PrintStream log) {
     this.jobs = List.copyOf(jobs);
     this.environment = environment;
     this.starter = starter;
@@ -81,19 +88,23 @@ public final class JobScheduler implements AutoCloseable {
     }
     Instant now = clock.instant();
     for (JobSpec job : jobs) {
-      job.schedule().filter(s -> !s.paused())
-          .filter(s -> cronDue(job, s, now)).ifPresent(s -> fire(job, "cron", started));
-      job.trigger().filter(t -> !t.paused())
-          .filter(t -> triggered(job, t)).ifPresent(t ->
-              fire(job, t.alertNames().isEmpty() ? "table_update" : "alert", started));
+      job.schedule()
+          .filter(s -> !s.paused())
+          .filter(s -> cronDue(job, s, now))
+          .ifPresent(s -> fire(job, "cron", started));
+      job.trigger()
+          .filter(t -> !t.paused())
+          .filter(t -> triggered(job, t))
+          .ifPresent(t -> fire(job, t.alertNames().isEmpty() ? "table_update" : "alert", started));
     }
     return started;
   }
 
   /** Ticks every {@code interval} until the thread is interrupted. */
   public void runForever(Duration interval) throws InterruptedException {
-    log.printf("scheduler of %s: %d job(s)%s%n", environment, jobs.size(),
-        pauseAll ? ", all paused (development mode)" : "");
+    log.printf(
+        "scheduler of %s: %d job(s)%s%n",
+        environment, jobs.size(), pauseAll ? ", all paused (development mode)" : "");
     while (!Thread.currentThread().isInterrupted()) {
       tick();
       Thread.sleep(interval.toMillis());
@@ -113,7 +124,8 @@ public final class JobScheduler implements AutoCloseable {
       return false;
     }
     Instant due = next.get();
-    for (Optional<Instant> later = cron.nextAfter(due); later.isPresent() && !later.get().isAfter(now);
+    for (Optional<Instant> later = cron.nextAfter(due);
+        later.isPresent() && !later.get().isAfter(now);
         later = cron.nextAfter(due)) {
       due = later.get();
     }
@@ -124,7 +136,8 @@ public final class JobScheduler implements AutoCloseable {
   private boolean triggered(JobSpec job, Trigger trigger) {
     boolean fired = false;
     for (String table : trigger.tableNames()) {
-      String name = table.chars().filter(c -> c == '.').count() == 1 ? environment + "." + table : table;
+      String name =
+          table.chars().filter(c -> c == '.').count() == 1 ? environment + "." + table : table;
       String key = "table:" + job.name() + ":" + name;
       long version = triggers.tableVersion(name).orElse(-1L);
       Optional<String> last = state.get(key);
@@ -148,23 +161,28 @@ public final class JobScheduler implements AutoCloseable {
   private void fire(JobSpec job, String trigger, List<String> started) {
     AtomicInteger running = active.computeIfAbsent(job.name(), k -> new AtomicInteger());
     if (running.get() >= job.maxConcurrentRuns()) {
-      log.printf("%s: %s fire of %s skipped, %d run(s) active (max_concurrent_runs %d)%n",
+      log.printf(
+          "%s: %s fire of %s skipped, %d run(s) active (max_concurrent_runs %d)%n",
           clock.instant(), trigger, job.name(), running.get(), job.maxConcurrentRuns());
       return;
     }
     running.incrementAndGet();
     started.add(job.name());
     log.printf("%s: starting %s (%s)%n", clock.instant(), job.name(), trigger);
-    runs.submit(() -> {
-      try {
-        JobRunResult result = starter.start(job, new RunRequest(environment, Map.of(), trigger));
-        log.printf("%s: %s run %s ended %s%n", clock.instant(), job.name(), result.runId(), result.result());
-      } catch (RuntimeException e) {
-        log.printf("%s: %s could not run: %s%n", clock.instant(), job.name(), e.getMessage());
-      } finally {
-        running.decrementAndGet();
-      }
-    });
+    runs.submit(
+        () -> {
+          try {
+            JobRunResult result =
+                starter.start(job, new RunRequest(environment, Map.of(), trigger));
+            log.printf(
+                "%s: %s run %s ended %s%n",
+                clock.instant(), job.name(), result.runId(), result.result());
+          } catch (RuntimeException e) {
+            log.printf("%s: %s could not run: %s%n", clock.instant(), job.name(), e.getMessage());
+          } finally {
+            running.decrementAndGet();
+          }
+        });
   }
 
   /** Waits for the runs started so far to end. */

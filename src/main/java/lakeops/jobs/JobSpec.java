@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A multi-task job as read from {@code jobs/<name>.yml} and validated, shaped like the Databricks Jobs
- * API: tasks with dependencies, job clusters, a schedule, a trigger and job parameters.
+ * A multi-task job as read from {@code jobs/<name>.yml} and validated, shaped like the Databricks
+ * Jobs API: tasks with dependencies, job clusters, a schedule, a trigger and job parameters.
  *
  * @param name the job name (the file name without {@code .yml})
  * @param file the file it was read from
@@ -41,7 +41,9 @@ public record JobSpec(
 
   /** The task called {@code key}. */
   public TaskSpec task(String key) {
-    return tasks.stream().filter(t -> t.taskKey().equals(key)).findFirst()
+    return tasks.stream()
+        .filter(t -> t.taskKey().equals(key))
+        .findFirst()
         .orElseThrow(() -> JobErrors.noTask(name, key));
   }
 
@@ -77,7 +79,10 @@ public record JobSpec(
   }
 
   /** How a job cluster runs: in the task's own JVM, or as an ephemeral standalone cluster. */
-  public enum ClusterKind { LOCAL, STANDALONE }
+  public enum ClusterKind {
+    LOCAL,
+    STANDALONE
+  }
 
   /**
    * A job cluster. Sizes left out come from the environment's {@code job_cluster}.
@@ -99,8 +104,10 @@ public record JobSpec(
 
     /** Copies the Spark settings, keeping their order. */
     public JobCluster {
-      sparkConf = sparkConf == null ? Map.of()
-          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sparkConf));
+      sparkConf =
+          sparkConf == null
+              ? Map.of()
+              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sparkConf));
     }
   }
 
@@ -116,8 +123,8 @@ public record JobSpec(
   /**
    * Starts a run when a table changes or an alert fires.
    *
-   * @param tableNames tables whose new Delta versions start a run ({@code schema.table} in the run's
-   *     environment, or a three-part name)
+   * @param tableNames tables whose new Delta versions start a run ({@code schema.table} in the
+   *     run's environment, or a three-part name)
    * @param alertNames alerts whose new rows in {@code <env>.monitoring.alerts} start a run
    * @param paused whether the trigger is paused
    */

@@ -13,7 +13,10 @@ public final class JobSpecs {
 
   private JobSpecs() {}
 
-  /** The job in {@code file}, validated; an {@link InvalidConfigException} names file and key otherwise. */
+  /**
+   * The job in {@code file}, validated; an {@link InvalidConfigException} names file and key
+   * otherwise.
+   */
   public static JobSpec load(Path file) {
     return new JobSpecLoader().load(file.toAbsolutePath().normalize());
   }
@@ -25,8 +28,11 @@ public final class JobSpecs {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
-          .sorted().map(JobSpecs::load).toList();
+      return files
+          .filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
+          .sorted()
+          .map(JobSpecs::load)
+          .toList();
     } catch (IOException e) {
       throw JobErrors.cannotListJobs(dir, e);
     }

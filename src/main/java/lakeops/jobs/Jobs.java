@@ -6,7 +6,6 @@ import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.session.SessionFactory;
-import lakeops.exceptions.InvalidConfigException;
 import org.apache.spark.sql.SparkSession;
 
 /** Entry points of the jobs area for a project: finding job files, the runner of an environment. */
@@ -25,8 +24,10 @@ public final class Jobs {
    */
   public static JobRunner runner(LakeOpsHome home, Environment environment, String existingMaster) {
     SparkRuntime runtime = SparkRuntime.of(home);
-    return new JobRunner(new SparkSubmitLauncher(home, runtime),
-        new JobClusters(home, environment, runtime, stateDir(home), existingMaster), stateDir(home));
+    return new JobRunner(
+        new SparkSubmitLauncher(home, runtime),
+        new JobClusters(home, environment, runtime, stateDir(home), existingMaster),
+        stateDir(home));
   }
 
   /**
@@ -45,13 +46,17 @@ public final class Jobs {
   }
 
   /**
-   * The job file {@code name}: a path as given (from the working directory or the home), or the name
-   * of a job in the home's {@code jobs/}.
+   * The job file {@code name}: a path as given (from the working directory or the home), or the
+   * name of a job in the home's {@code jobs/}.
    */
   public static Path find(LakeOpsHome home, String name) {
     Path given = Path.of(name);
-    for (Path candidate : new Path[] {given, home.root().resolve(name),
-        home.root().resolve(JobProperties.JOBS_DIR).resolve(name + ".yml")}) {
+    for (Path candidate :
+        new Path[] {
+          given,
+          home.root().resolve(name),
+          home.root().resolve(JobProperties.JOBS_DIR).resolve(name + ".yml")
+        }) {
       if (Files.isRegularFile(candidate)) {
         return candidate.toAbsolutePath().normalize();
       }

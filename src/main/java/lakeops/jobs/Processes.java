@@ -53,11 +53,15 @@ final class Processes {
       return "";
     }
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-          .map(String::strip).filter(line -> !line.isEmpty()).toList();
+      List<String> lines =
+          Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+              .map(String::strip)
+              .filter(line -> !line.isEmpty())
+              .toList();
       String chosen = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
       for (String line : lines) {
-        if (line.startsWith("Error:") || line.startsWith("Exception in thread")
+        if (line.startsWith("Error:")
+            || line.startsWith("Exception in thread")
             || line.matches("^[\\w.$]+(Exception|Error)(:.*)?$")) {
           chosen = line;
         }

@@ -8,8 +8,8 @@ import lakeops.jobs.JobSpec.TaskSpec;
 
 /**
  * Dynamic value references in task parameters, as in Databricks: {@code {{job.parameters.<name>}}},
- * {@code {{tasks.<task_key>.values.<name>}}} (a task value set by an upstream task),
- * {@code {{job.run_id}}}, {@code {{job.name}}}, {@code {{task.key}}}, {@code {{task.attempt}}}, and
+ * {@code {{tasks.<task_key>.values.<name>}}} (a task value set by an upstream task), {@code
+ * {{job.run_id}}}, {@code {{job.name}}}, {@code {{task.key}}}, {@code {{task.attempt}}}, and
  * LakeOps' {@code {{job.environment}}}.
  */
 final class References {
@@ -56,11 +56,11 @@ final class References {
   }
 
   /**
-   * {@code text} with every reference replaced by its value in {@code values} (keyed by reference name,
-   * such as {@code job.parameters.table}).
+   * {@code text} with every reference replaced by its value in {@code values} (keyed by reference
+   * name, such as {@code job.parameters.table}).
    *
-   * @throws lakeops.exceptions.ValidationException naming a reference that has no value (a task value
-   *     never set)
+   * @throws lakeops.exceptions.ValidationException naming a reference that has no value (a task
+   *     value never set)
    */
   static String resolve(String text, Map<String, String> values) {
     Matcher matcher = REFERENCE.matcher(text);

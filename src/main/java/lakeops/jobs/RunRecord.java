@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One state of a job run (no task key) or of one attempt of a task run: a row of
- * {@code <env>.lakeops.job_runs}, keyed by run id, task key and attempt.
+ * One state of a job run (no task key) or of one attempt of a task run: a row of {@code
+ * <env>.lakeops.job_runs}, keyed by run id, task key and attempt.
  *
  * @param runId the job run
  * @param jobName the job
@@ -54,18 +54,46 @@ public record RunRecord(
 
   /** How long it ran, or zero while it runs. */
   public Duration duration() {
-    return endTime == null || startTime == null ? Duration.ZERO : Duration.between(startTime, endTime);
+    return endTime == null || startTime == null
+        ? Duration.ZERO
+        : Duration.between(startTime, endTime);
   }
 
   /** The same record in a later state. */
   RunRecord next(LifeCycleState state, ResultState result, String message, Instant end) {
-    return new RunRecord(runId, jobName, environment, taskKey, attempt, state, result, message,
-        startTime, end, trigger, master, parameters, taskValues);
+    return new RunRecord(
+        runId,
+        jobName,
+        environment,
+        taskKey,
+        attempt,
+        state,
+        result,
+        message,
+        startTime,
+        end,
+        trigger,
+        master,
+        parameters,
+        taskValues);
   }
 
   /** The same record with the task values a task set. */
   RunRecord withTaskValues(Map<String, String> values) {
-    return new RunRecord(runId, jobName, environment, taskKey, attempt, lifeCycleState, resultState,
-        stateMessage, startTime, endTime, trigger, master, parameters, values);
+    return new RunRecord(
+        runId,
+        jobName,
+        environment,
+        taskKey,
+        attempt,
+        lifeCycleState,
+        resultState,
+        stateMessage,
+        startTime,
+        endTime,
+        trigger,
+        master,
+        parameters,
+        values);
   }
 }

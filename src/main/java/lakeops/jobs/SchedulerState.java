@@ -15,9 +15,9 @@ import java.util.TreeMap;
 
 /**
  * What the scheduler of one environment has already acted on (last cron fire time, last table
- * version, last alert per job), kept in a JSON file that is rewritten atomically before a run starts,
- * so a restarted scheduler never runs the same fire twice. A lock file keeps a second scheduler of the
- * same environment out.
+ * version, last alert per job), kept in a JSON file that is rewritten atomically before a run
+ * starts, so a restarted scheduler never runs the same fire twice. A lock file keeps a second
+ * scheduler of the same environment out.
  */
 public final class SchedulerState implements AutoCloseable {
 
@@ -28,7 +28,8 @@ public final class SchedulerState implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
 
-  private SchedulerState(Path file, Map<String, String> values, FileChannel lockChannel, FileLock lock) {
+  private SchedulerState(
+      Path file, Map<String, String> values, FileChannel lockChannel, FileLock lock) {
     this.file = file;
     this.values = values;
     this.lockChannel = lockChannel;
@@ -39,8 +40,11 @@ public final class SchedulerState implements AutoCloseable {
   public static SchedulerState open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              file.resolveSibling(file.getFileName() + ".lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -51,9 +55,11 @@ public final class SchedulerState implements AutoCloseable {
         channel.close();
         throw JobErrors.schedulerRunning(file);
       }
-      Map<String, String> values = Files.isRegularFile(file)
-          ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}))
-          : new TreeMap<>();
+      Map<String, String> values =
+          Files.isRegularFile(file)
+              ? new TreeMap<>(
+                  JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}))
+              : new TreeMap<>();
       return new SchedulerState(file, values, channel, lock);
     } catch (IOException e) {
       throw JobErrors.cannotSchedulerState("open", file, e);

@@ -38,12 +38,16 @@ record SparkRuntime(Path java, List<String> jvmOptions, List<String> classpath, 
       }
     }
     try {
-      List<String> classpath = Arrays.stream(Files.readString(classpathFile).strip().split(File.pathSeparator))
-          .filter(entry -> !entry.isBlank()).toList();
-      List<String> options = Arrays.stream(Files.readString(optionsFile).strip().split("\\s+"))
-          .filter(option -> !option.isBlank()).toList();
-      return new SparkRuntime(Path.of(System.getProperty("java.home"), "bin", "java"), options,
-          classpath, jar);
+      List<String> classpath =
+          Arrays.stream(Files.readString(classpathFile).strip().split(File.pathSeparator))
+              .filter(entry -> !entry.isBlank())
+              .toList();
+      List<String> options =
+          Arrays.stream(Files.readString(optionsFile).strip().split("\\s+"))
+              .filter(option -> !option.isBlank())
+              .toList();
+      return new SparkRuntime(
+          Path.of(System.getProperty("java.home"), "bin", "java"), options, classpath, jar);
     } catch (IOException e) {
       throw JobErrors.cannotReadRuntime(classpathFile, e);
     }

@@ -2,15 +2,14 @@ package lakeops.jobs;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
 
 /**
- * Launches each task attempt as its own {@code spark-submit} process (Spark's
- * {@code org.apache.spark.deploy.SparkSubmit} from the Spark jars), in client mode, so a crashed task
+ * Launches each task attempt as its own {@code spark-submit} process (Spark's {@code
+ * org.apache.spark.deploy.SparkSubmit} from the Spark jars), in client mode, so a crashed task
  * cannot take the runner down. Output goes to the attempt's log file; the task values file is named
  * by {@value JobProperties#TASK_VALUES_ENV}.
  */
@@ -35,10 +34,11 @@ final class SparkSubmitLauncher implements TaskLauncher {
     Process process;
     try {
       Files.createDirectories(invocation.logFile().getParent());
-      ProcessBuilder builder = new ProcessBuilder(command(invocation))
-          .directory(home.root().toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(invocation.logFile().toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command(invocation))
+              .directory(home.root().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(invocation.logFile().toFile()));
       builder.environment().put(EnvironmentProperties.HOME_ENV, home.root().toString());
       builder.environment().put(JobProperties.TASK_VALUES_ENV, invocation.valuesFile().toString());
       builder.environment().put(JobProperties.JOB_RUN_ID_ENV, invocation.runId());
@@ -50,7 +50,8 @@ final class SparkSubmitLauncher implements TaskLauncher {
     Thread hook = Processes.stopOnExit(process);
     try {
       int exit = process.waitFor();
-      return exit == 0 ? TaskOutcome.success()
+      return exit == 0
+          ? TaskOutcome.success()
           : new TaskOutcome(exit, Processes.failureLine(invocation.logFile()));
     } catch (InterruptedException e) {
       Processes.stopTree(process);
@@ -67,7 +68,8 @@ final class SparkSubmitLauncher implements TaskLauncher {
     command.add("-Xmx" + driverMemory);
     command.addAll(runtime.jvmOptions());
     command.add("-D" + EnvironmentProperties.HOME_PROPERTY + "=" + home.root());
-    command.add("-Dlog4j2.configurationFile=" + home.root().resolve(EnvironmentProperties.LOG4J2_FILE));
+    command.add(
+        "-Dlog4j2.configurationFile=" + home.root().resolve(EnvironmentProperties.LOG4J2_FILE));
     command.add("-cp");
     command.add(runtime.classpathString());
     command.add(JobProperties.SPARK_SUBMIT_CLASS);
@@ -77,10 +79,13 @@ final class SparkSubmitLauncher implements TaskLauncher {
     command.add(invocation.jobName() + "." + invocation.taskKey());
     command.add("--class");
     command.add(invocation.mainClass());
-    invocation.sparkConf().forEach((key, value) -> {
-      command.add("--conf");
-      command.add(key + "=" + value);
-    });
+    invocation
+        .sparkConf()
+        .forEach(
+            (key, value) -> {
+              command.add("--conf");
+              command.add(key + "=" + value);
+            });
     command.add(runtime.jobJar().toString());
     command.addAll(invocation.parameters());
     return command;

@@ -10,9 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Triggers read through a SparkSession: a table's version from {@code DESCRIBE HISTORY}, alerts from
- * {@code <env>.monitoring.alerts} (columns {@code alert_name STRING, fired_at TIMESTAMP} among others,
- * appended by the monitoring step).
+ * Triggers read through a SparkSession: a table's version from {@code DESCRIBE HISTORY}, alerts
+ * from {@code <env>.monitoring.alerts} (columns {@code alert_name STRING, fired_at TIMESTAMP} among
+ * others, appended by the monitoring step).
  */
 public final class SparkTriggerSource implements TriggerSource {
 
@@ -45,17 +45,27 @@ public final class SparkTriggerSource implements TriggerSource {
 
   @Override
   public Optional<Instant> lastAlert(List<String> alertNames) {
-    String names = alertNames.stream().map(n -> "'" + n.replace("'", "''") + "'")
-        .collect(Collectors.joining(", "));
+    String names =
+        alertNames.stream()
+            .map(n -> "'" + n.replace("'", "''") + "'")
+            .collect(Collectors.joining(", "));
     try {
-      Row row = spark.sql("SELECT max(fired_at) FROM " + alertsTable(environment)
-          + " WHERE alert_name IN (" + names + ")").first();
+      Row row =
+          spark
+              .sql(
+                  "SELECT max(fired_at) FROM "
+                      + alertsTable(environment)
+                      + " WHERE alert_name IN ("
+                      + names
+                      + ")")
+              .first();
       return row.isNullAt(0) ? Optional.empty() : Optional.of(((Timestamp) row.get(0)).toInstant());
     } catch (Exception e) {
       if (isMissingTable(e)) {
         return Optional.empty();
       }
-      throw e instanceof RuntimeException runtime ? runtime
+      throw e instanceof RuntimeException runtime
+          ? runtime
           : JobErrors.cannotReadTrigger(alertsTable(environment), e);
     }
   }
@@ -63,8 +73,10 @@ public final class SparkTriggerSource implements TriggerSource {
   private static boolean isMissingTable(Exception e) {
     Throwable cause = e;
     while (cause != null) {
-      if (cause instanceof AnalysisException analysis && String.valueOf(analysis.getMessage())
-          .matches("(?s).*(TABLE_OR_VIEW_NOT_FOUND|SCHEMA_NOT_FOUND|DELTA_TABLE_NOT_FOUND|not a Delta table|does not exist).*")) {
+      if (cause instanceof AnalysisException analysis
+          && String.valueOf(analysis.getMessage())
+              .matches(
+                  "(?s).*(TABLE_OR_VIEW_NOT_FOUND|SCHEMA_NOT_FOUND|DELTA_TABLE_NOT_FOUND|not a Delta table|does not exist).*")) {
         return true;
       }
       cause = cause.getCause();

@@ -17,10 +17,10 @@ import lakeops.env.LakeOpsHome;
 import lakeops.exceptions.LakeOpsException;
 
 /**
- * An ephemeral Spark standalone cluster on loopback: Spark's own {@code Master} and N {@code Worker}s
- * from the Spark jars, on free ports, for the length of one job run. There is no Spark distribution,
- * so the cluster gets a {@code SPARK_HOME} of its own whose {@code jars/} links the classpath's jars
- * (workers build executor command lines from it).
+ * An ephemeral Spark standalone cluster on loopback: Spark's own {@code Master} and N {@code
+ * Worker}s from the Spark jars, on free ports, for the length of one job run. There is no Spark
+ * distribution, so the cluster gets a {@code SPARK_HOME} of its own whose {@code jars/} links the
+ * classpath's jars (workers build executor command lines from it).
  */
 final class StandaloneCluster implements AutoCloseable {
 
@@ -39,27 +39,49 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a master and {@code workers} workers of {@code cores} cores and {@code memory} each, with
-   * state and logs under {@code dir}; returns once every worker has registered.
+   * Starts a master and {@code workers} workers of {@code cores} cores and {@code memory} each,
+   * with state and logs under {@code dir}; returns once every worker has registered.
    */
-  public static StandaloneCluster start(LakeOpsHome home, SparkRuntime runtime, Path dir, int workers,
-      int cores, String memory) {
+  public static StandaloneCluster start(
+      LakeOpsHome home, SparkRuntime runtime, Path dir, int workers, int cores, String memory) {
     int masterPort = freePort();
     int uiPort = freePort();
-    StandaloneCluster cluster = new StandaloneCluster(dir,
-        "spark://" + JobProperties.LOOPBACK + ":" + masterPort, uiPort);
+    StandaloneCluster cluster =
+        new StandaloneCluster(dir, "spark://" + JobProperties.LOOPBACK + ":" + masterPort, uiPort);
     Runtime.getRuntime().addShutdownHook(cluster.stopOnExit);
     try {
       Path sparkHome = sparkHome(home, runtime, dir);
-      cluster.launch(runtime, sparkHome, "master", List.of(JobProperties.MASTER_CLASS,
-          "--host", JobProperties.LOOPBACK, "--port", Integer.toString(masterPort),
-          "--webui-port", Integer.toString(uiPort)));
+      cluster.launch(
+          runtime,
+          sparkHome,
+          "master",
+          List.of(
+              JobProperties.MASTER_CLASS,
+              "--host",
+              JobProperties.LOOPBACK,
+              "--port",
+              Integer.toString(masterPort),
+              "--webui-port",
+              Integer.toString(uiPort)));
       for (int i = 0; i < workers; i++) {
         Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
-        cluster.launch(runtime, sparkHome, "worker-" + i, List.of(JobProperties.WORKER_CLASS,
-            "--host", JobProperties.LOOPBACK, "--webui-port", Integer.toString(freePort()),
-            "--cores", Integer.toString(cores), "--memory", memory,
-            "--work-dir", workDir.toString(), cluster.masterUrl));
+        cluster.launch(
+            runtime,
+            sparkHome,
+            "worker-" + i,
+            List.of(
+                JobProperties.WORKER_CLASS,
+                "--host",
+                JobProperties.LOOPBACK,
+                "--webui-port",
+                Integer.toString(freePort()),
+                "--cores",
+                Integer.toString(cores),
+                "--memory",
+                memory,
+                "--work-dir",
+                workDir.toString(),
+                cluster.masterUrl));
       }
       cluster.awaitWorkers(workers);
       return cluster;
@@ -93,8 +115,11 @@ final class StandaloneCluster implements AutoCloseable {
     command.add("-cp");
     command.add(sparkHome.resolve("jars") + "/*");
     command.addAll(mainAndArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".log").toFile());
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     builder.environment().put("SPARK_LOCAL_IP", JobProperties.LOOPBACK);
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");
@@ -108,8 +133,8 @@ final class StandaloneCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (Process process : processes) {
         if (!process.isAlive()) {
-          throw JobErrors.clusterFailed(dir, "a cluster process exited with code " + process.exitValue(),
-              null);
+          throw JobErrors.clusterFailed(
+              dir, "a cluster process exited with code " + process.exitValue(), null);
         }
       }
       if (aliveWorkers() >= workers) {
@@ -117,15 +142,21 @@ final class StandaloneCluster implements AutoCloseable {
       }
       sleep(500);
     }
-    throw JobErrors.clusterFailed(dir, "the workers did not register within "
-        + JobProperties.CLUSTER_START_TIMEOUT.toSeconds() + " s", null);
+    throw JobErrors.clusterFailed(
+        dir,
+        "the workers did not register within "
+            + JobProperties.CLUSTER_START_TIMEOUT.toSeconds()
+            + " s",
+        null);
   }
 
   private JsonNode masterState() {
     try {
-      HttpURLConnection connection = (HttpURLConnection)
-          URI.create("http://" + JobProperties.LOOPBACK + ":" + masterUiPort + "/json/").toURL()
-              .openConnection();
+      HttpURLConnection connection =
+          (HttpURLConnection)
+              URI.create("http://" + JobProperties.LOOPBACK + ":" + masterUiPort + "/json/")
+                  .toURL()
+                  .openConnection();
       connection.setConnectTimeout(1000);
       connection.setReadTimeout(2000);
       try (InputStream in = connection.getInputStream()) {
@@ -156,8 +187,12 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** A SPARK_HOME for the daemons: {@code jars/} links the runtime's jars, {@code conf/} our logging. */
-  private static Path sparkHome(LakeOpsHome home, SparkRuntime runtime, Path dir) throws IOException {
+  /**
+   * A SPARK_HOME for the daemons: {@code jars/} links the runtime's jars, {@code conf/} our
+   * logging.
+   */
+  private static Path sparkHome(LakeOpsHome home, SparkRuntime runtime, Path dir)
+      throws IOException {
     Path sparkHome = dir.resolve("spark-home");
     Path jars = Files.createDirectories(sparkHome.resolve("jars"));
     for (String entry : runtime.classpath()) {
@@ -178,7 +213,8 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(JobProperties.LOOPBACK))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, java.net.InetAddress.getByName(JobProperties.LOOPBACK))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw JobErrors.noFreePort(JobProperties.LOOPBACK, e);

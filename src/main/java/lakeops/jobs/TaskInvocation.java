@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One attempt of a task, ready to submit: its main class and resolved arguments, the master and Spark
- * settings of its cluster, and the files it writes.
+ * One attempt of a task, ready to submit: its main class and resolved arguments, the master and
+ * Spark settings of its cluster, and the files it writes.
  *
  * @param jobName the job
  * @param runId the job run

@@ -1,8 +1,8 @@
 package lakeops.jobs;
 
 /**
- * Runs one task attempt to its end. The runner enforces timeouts by interrupting the calling thread:
- * a launcher must then stop what it started (kill the process) before it returns or throws.
+ * Runs one task attempt to its end. The runner enforces timeouts by interrupting the calling
+ * thread: a launcher must then stop what it started (kill the process) before it returns or throws.
  */
 interface TaskLauncher {
 

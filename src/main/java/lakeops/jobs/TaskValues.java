@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Values a task passes to the tasks after it, like Databricks' {@code dbutils.jobs.taskValues}: a task
- * calls {@code TaskValues.set("auc", "0.91")}, a downstream task reads
- * {@code {{tasks.train.values.auc}}} in its parameters.
+ * Values a task passes to the tasks after it, like Databricks' {@code dbutils.jobs.taskValues}: a
+ * task calls {@code TaskValues.set("auc", "0.91")}, a downstream task reads {@code
+ * {{tasks.train.values.auc}}} in its parameters.
  *
- * <p>The runner names the file through the environment variable {@value JobProperties#TASK_VALUES_ENV}
- * of the task process; outside a job run {@link #set} does nothing.
+ * <p>The runner names the file through the environment variable {@value
+ * JobProperties#TASK_VALUES_ENV} of the task process; outside a job run {@link #set} does nothing.
  */
 public final class TaskValues {
 

@@ -21,7 +21,9 @@ final class ArtifactStore {
     this.rest = rest;
   }
 
-  /** Uploads every file under {@code localDir} to {@code artifactUri} (a folder URI), keeping paths. */
+  /**
+   * Uploads every file under {@code localDir} to {@code artifactUri} (a folder URI), keeping paths.
+   */
   public void uploadDirectory(Path localDir, String artifactUri) {
     String base = storePath(artifactUri);
     List<Path> files;
@@ -72,7 +74,10 @@ final class ArtifactStore {
     }
   }
 
-  /** The store path of an artifact URI: {@code mlflow-artifacts:/1/abc/artifacts/model} → {@code 1/abc/artifacts/model}. */
+  /**
+   * The store path of an artifact URI: {@code mlflow-artifacts:/1/abc/artifacts/model} → {@code
+   * 1/abc/artifacts/model}.
+   */
   String storePath(String artifactUri) {
     String uri = artifactUri;
     if (uri.startsWith("runs:/")) {
@@ -80,8 +85,12 @@ final class ArtifactStore {
       int slash = rest0.indexOf('/');
       String runId = slash < 0 ? rest0 : rest0.substring(0, slash);
       String sub = slash < 0 ? "" : rest0.substring(slash + 1);
-      String runRoot = rest.get("runs/get", Map.of("run_id", runId)).path("run").path("info")
-          .path("artifact_uri").asText();
+      String runRoot =
+          rest.get("runs/get", Map.of("run_id", runId))
+              .path("run")
+              .path("info")
+              .path("artifact_uri")
+              .asText();
       uri = sub.isEmpty() ? runRoot : join(runRoot, sub);
     }
     if (!uri.startsWith(MlflowProperties.ARTIFACTS_SCHEME)) {

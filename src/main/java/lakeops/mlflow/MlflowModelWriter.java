@@ -28,19 +28,21 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes a Spark ML {@link PipelineModel} as the MLflow model directory Python MLflow reads with
  * {@code mlflow.spark.load_model} and {@code mlflow.pyfunc.load_model}: {@code MLmodel} with the
- * {@code spark} flavor ({@code model_data: sparkml}) and the {@code python_function} flavor
- * ({@code loader_module: mlflow.spark}), the saved pipeline under {@code sparkml/},
- * {@code requirements.txt}, {@code python_env.yaml}, {@code conda.yaml}, a signature and an input
- * example ({@code input_example.json}, pandas "split" orient, and {@code serving_input_example.json}).
+ * {@code spark} flavor ({@code model_data: sparkml}) and the {@code python_function} flavor ({@code
+ * loader_module: mlflow.spark}), the saved pipeline under {@code sparkml/}, {@code
+ * requirements.txt}, {@code python_env.yaml}, {@code conda.yaml}, a signature and an input example
+ * ({@code input_example.json}, pandas "split" orient, and {@code serving_input_example.json}).
  */
 public final class MlflowModelWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      // Python reads an unquoted 3.11 as a float; MLflow expects version strings.
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build();
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          // Python reads an unquoted 3.11 as a float; MLflow expects version strings.
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .build();
   private static final DateTimeFormatter NAIVE_UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CREATED =
@@ -49,8 +51,8 @@ public final class MlflowModelWriter {
   private MlflowModelWriter() {}
 
   /**
-   * Writes {@code model} to {@code dir} (created; must not hold an MLmodel yet) with
-   * {@code inputExample}'s columns as the signature's inputs and its rows as the input example.
+   * Writes {@code model} to {@code dir} (created; must not hold an MLmodel yet) with {@code
+   * inputExample}'s columns as the signature's inputs and its rows as the input example.
    */
   public static void write(PipelineModel model, Dataset<Row> inputExample, Path dir) {
     if (Files.exists(dir.resolve("MLmodel"))) {
@@ -59,7 +61,10 @@ public final class MlflowModelWriter {
     try {
       Files.createDirectories(dir);
       String sparkVersion = inputExample.sparkSession().version();
-      model.write().overwrite().save(dir.resolve(MlflowProperties.SPARK_MODEL_DATA).toUri().toString());
+      model
+          .write()
+          .overwrite()
+          .save(dir.resolve(MlflowProperties.SPARK_MODEL_DATA).toUri().toString());
       List<Row> rows = inputExample.collectAsList();
       writeExample(inputExample.schema(), rows, dir);
       writeEnvironment(dir, sparkVersion);
@@ -98,8 +103,11 @@ public final class MlflowModelWriter {
     mlmodel.put("flavors", Map.of("python_function", pyfunc, "spark", spark));
     mlmodel.put("mlflow_version", MlflowProperties.MLFLOW_PIP_REQUIREMENT.replaceAll(".*==", ""));
     mlmodel.put("model_size_bytes", size(dir));
-    mlmodel.put("model_uuid", UUID.nameUUIDFromBytes(dir.toString().getBytes(StandardCharsets.UTF_8))
-        .toString().replace("-", ""));
+    mlmodel.put(
+        "model_uuid",
+        UUID.nameUUIDFromBytes(dir.toString().getBytes(StandardCharsets.UTF_8))
+            .toString()
+            .replace("-", ""));
     Map<String, Object> example = new LinkedHashMap<>();
     example.put("artifact_path", "input_example.json");
     example.put("pandas_orient", "split");
@@ -108,8 +116,11 @@ public final class MlflowModelWriter {
     mlmodel.put("saved_input_example_info", example);
     Map<String, Object> signature = new LinkedHashMap<>();
     signature.put("inputs", signatureInputs(inputSchema));
-    signature.put("outputs", "[{\"type\": \"double\", \"name\": \"" + MlflowProperties.PREDICTION_COLUMN
-        + "\", \"required\": true}]");
+    signature.put(
+        "outputs",
+        "[{\"type\": \"double\", \"name\": \""
+            + MlflowProperties.PREDICTION_COLUMN
+            + "\", \"required\": true}]");
     signature.put("params", null);
     mlmodel.put("signature", signature);
     mlmodel.put("utc_time_created", CREATED.format(Instant.now()));
@@ -128,7 +139,10 @@ public final class MlflowModelWriter {
   static String signatureInputs(StructType schema) {
     ArrayNode columns = JSON.createArrayNode();
     for (StructField field : schema.fields()) {
-      columns.addObject().put("type", mlflowType(field.dataType())).put("name", field.name())
+      columns
+          .addObject()
+          .put("type", mlflowType(field.dataType()))
+          .put("name", field.name())
           .put("required", !field.nullable());
     }
     return columns.toString();
@@ -141,7 +155,8 @@ public final class MlflowModelWriter {
       return "double";
     } else if (type.equals(DataTypes.FloatType)) {
       return "float";
-    } else if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.ShortType)
+    } else if (type.equals(DataTypes.IntegerType)
+        || type.equals(DataTypes.ShortType)
         || type.equals(DataTypes.ByteType)) {
       return "integer";
     } else if (type.equals(DataTypes.LongType)) {
@@ -150,7 +165,8 @@ public final class MlflowModelWriter {
       return "boolean";
     } else if (type.equals(DataTypes.BinaryType)) {
       return "binary";
-    } else if (type.equals(DataTypes.TimestampType) || type.equals(DataTypes.TimestampNTZType)
+    } else if (type.equals(DataTypes.TimestampType)
+        || type.equals(DataTypes.TimestampNTZType)
         || type.equals(DataTypes.DateType)) {
       return "datetime";
     }
@@ -173,7 +189,8 @@ public final class MlflowModelWriter {
     Files.writeString(dir.resolve("input_example.json"), JSON.writeValueAsString(split));
     ObjectNode serving = JSON.createObjectNode();
     serving.set("dataframe_split", split);
-    Files.writeString(dir.resolve("serving_input_example.json"),
+    Files.writeString(
+        dir.resolve("serving_input_example.json"),
         JSON.writerWithDefaultPrettyPrinter().writeValueAsString(serving));
   }
 
@@ -194,13 +211,19 @@ public final class MlflowModelWriter {
   }
 
   private static void writeEnvironment(Path dir, String sparkVersion) throws IOException {
-    List<String> requirements = List.of(MlflowProperties.MLFLOW_PIP_REQUIREMENT,
-        "pyspark==" + sparkVersion);
+    List<String> requirements =
+        List.of(MlflowProperties.MLFLOW_PIP_REQUIREMENT, "pyspark==" + sparkVersion);
     Files.writeString(dir.resolve("requirements.txt"), String.join("\n", requirements) + "\n");
-    Files.writeString(dir.resolve("python_env.yaml"), "python: \"" + MlflowProperties.PYTHON_VERSION
-        + "\"\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\ndependencies:\n- -r requirements.txt\n");
-    StringBuilder conda = new StringBuilder("channels:\n- conda-forge\ndependencies:\n- python="
-        + MlflowProperties.PYTHON_VERSION + "\n- pip\n- pip:\n");
+    Files.writeString(
+        dir.resolve("python_env.yaml"),
+        "python: \""
+            + MlflowProperties.PYTHON_VERSION
+            + "\"\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\ndependencies:\n- -r requirements.txt\n");
+    StringBuilder conda =
+        new StringBuilder(
+            "channels:\n- conda-forge\ndependencies:\n- python="
+                + MlflowProperties.PYTHON_VERSION
+                + "\n- pip\n- pip:\n");
     requirements.forEach(r -> conda.append("  - ").append(r).append('\n'));
     conda.append("name: mlflow-env\n");
     Files.writeString(dir.resolve("conda.yaml"), conda.toString());

@@ -29,8 +29,8 @@ public final class MlflowProperties {
   public static final int START_TIMEOUT_SECONDS_DEFAULT = 900;
 
   /**
-   * Environment variable: how long a call to the tracking server is retried (seconds) while the server
-   * is down, slow or answers 429/5xx; default {@link #RETRY_BUDGET_DEFAULT}.
+   * Environment variable: how long a call to the tracking server is retried (seconds) while the
+   * server is down, slow or answers 429/5xx; default {@link #RETRY_BUDGET_DEFAULT}.
    */
   public static final String RETRY_SECONDS_ENV = "LAKEOPS_MLFLOW_RETRY_SECONDS";
 

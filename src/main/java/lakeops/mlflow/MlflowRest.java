@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small client of an MLflow server's REST API (tracking, registry, proxied artifacts) on
- * {@code java.net.http} and Jackson. Unlike the Java {@code mlflow-client}, it never retries a 4xx
- * answer (so {@code RESOURCE_ALREADY_EXISTS} comes back at once) and it retries an unreachable, slow
- * or overloaded server (connection errors, timeouts, 429, 5xx) with exponential backoff for the
- * {@link RetryPolicy}'s budget. A bearer token, if any, is sent but never logged.
+ * A small client of an MLflow server's REST API (tracking, registry, proxied artifacts) on {@code
+ * java.net.http} and Jackson. Unlike the Java {@code mlflow-client}, it never retries a 4xx answer
+ * (so {@code RESOURCE_ALREADY_EXISTS} comes back at once) and it retries an unreachable, slow or
+ * overloaded server (connection errors, timeouts, 429, 5xx) with exponential backoff for the {@link
+ * RetryPolicy}'s budget. A bearer token, if any, is sent but never logged.
  */
 public final class MlflowRest {
 
@@ -38,11 +38,17 @@ public final class MlflowRest {
     this.baseUri = baseUri.replaceAll("/+$", "");
     this.token = token;
     this.retry = retry;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
-  /** A client of {@code trackingUri}: token from {@value MlflowProperties#TOKEN_ENV}, default retries. */
+  /**
+   * A client of {@code trackingUri}: token from {@value MlflowProperties#TOKEN_ENV}, default
+   * retries.
+   */
   public static MlflowRest of(String trackingUri) {
     return of(trackingUri, RetryPolicy.fromEnvironment());
   }
@@ -65,59 +71,84 @@ public final class MlflowRest {
 
   /** {@code POST /api/2.0/mlflow/<endpoint>} with a JSON body; returns the JSON answer. */
   public JsonNode post(String endpoint, JsonNode body) {
-    return json(send("POST " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+    return json(
+        send(
+            "POST " + endpoint,
+            () ->
+                request(MlflowProperties.API_PREFIX + endpoint)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
   /** {@code PATCH /api/2.0/mlflow/<endpoint>} with a JSON body. */
   public JsonNode patch(String endpoint, JsonNode body) {
-    return json(send("PATCH " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint)
-        .header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()))));
+    return json(
+        send(
+            "PATCH " + endpoint,
+            () ->
+                request(MlflowProperties.API_PREFIX + endpoint)
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
-  /** {@code DELETE /api/2.0/mlflow/<endpoint>} with a JSON body (the server reads DELETE bodies). */
+  /**
+   * {@code DELETE /api/2.0/mlflow/<endpoint>} with a JSON body (the server reads DELETE bodies).
+   */
   public JsonNode delete(String endpoint, JsonNode body) {
-    return json(send("DELETE " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint)
-        .header("Content-Type", "application/json")
-        .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString()))));
+    return json(
+        send(
+            "DELETE " + endpoint,
+            () ->
+                request(MlflowProperties.API_PREFIX + endpoint)
+                    .header("Content-Type", "application/json")
+                    .method("DELETE", HttpRequest.BodyPublishers.ofString(body.toString()))));
   }
 
   /** {@code GET /api/2.0/mlflow/<endpoint>?query}; returns the JSON answer. */
   public JsonNode get(String endpoint, Map<String, String> query) {
-    return json(send("GET " + endpoint, () -> request(MlflowProperties.API_PREFIX + endpoint
-        + query(query)).GET()));
+    return json(
+        send(
+            "GET " + endpoint,
+            () -> request(MlflowProperties.API_PREFIX + endpoint + query(query)).GET()));
   }
 
   /** Uploads {@code file} to the proxied artifact store at {@code path} (no leading slash). */
   public void putArtifact(String path, Path file) {
-    send("upload artifact " + path, () -> {
-      try {
-        return request(MlflowProperties.ARTIFACTS_PREFIX + "/" + encodePath(path))
-            .header("Content-Type", "application/octet-stream")
-            .PUT(HttpRequest.BodyPublishers.ofFile(file));
-      } catch (java.io.FileNotFoundException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    send(
+        "upload artifact " + path,
+        () -> {
+          try {
+            return request(MlflowProperties.ARTIFACTS_PREFIX + "/" + encodePath(path))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(file));
+          } catch (java.io.FileNotFoundException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
-  /** Lists the proxied artifact folder {@code path}: its {@code files} (path, is_dir, file_size). */
+  /**
+   * Lists the proxied artifact folder {@code path}: its {@code files} (path, is_dir, file_size).
+   */
   public JsonNode listArtifacts(String path) {
-    return json(send("list artifacts " + path, () -> request(MlflowProperties.ARTIFACTS_PREFIX
-        + query(Map.of("path", path))).GET()));
+    return json(
+        send(
+            "list artifacts " + path,
+            () -> request(MlflowProperties.ARTIFACTS_PREFIX + query(Map.of("path", path))).GET()));
   }
 
   /** Downloads the proxied artifact {@code path}. */
   public byte[] getArtifact(String path) {
-    return send("download artifact " + path, () -> request(MlflowProperties.ARTIFACTS_PREFIX + "/"
-        + encodePath(path)).GET()).body();
+    return send(
+            "download artifact " + path,
+            () -> request(MlflowProperties.ARTIFACTS_PREFIX + "/" + encodePath(path)).GET())
+        .body();
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUri + pathAndQuery))
-        .timeout(MlflowProperties.REQUEST_TIMEOUT);
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUri + pathAndQuery))
+            .timeout(MlflowProperties.REQUEST_TIMEOUT);
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
@@ -134,8 +165,8 @@ public final class MlflowRest {
       int status = 0;
       String errorCode = null;
       try {
-        HttpResponse<byte[]> response = http.send(factory.build().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            http.send(factory.build().build(), HttpResponse.BodyHandlers.ofByteArray());
         status = response.statusCode();
         if (status < 300) {
           return response;
@@ -147,7 +178,8 @@ public final class MlflowRest {
           throw MlflowErrors.refused(what, baseUri, failure, status, errorCode);
         }
       } catch (IOException e) {
-        failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        failure =
+            e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         cause = e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -156,10 +188,22 @@ public final class MlflowRest {
       attempt++;
       Duration wait = retry.backoff(attempt);
       if (System.nanoTime() + wait.toNanos() > deadline) {
-        throw MlflowErrors.unreachable(what, baseUri, failure, attempt, retry.budget(),
-            status == 0 || status == 429 || status >= 500 ? 0 : status, errorCode, cause);
+        throw MlflowErrors.unreachable(
+            what,
+            baseUri,
+            failure,
+            attempt,
+            retry.budget(),
+            status == 0 || status == 429 || status >= 500 ? 0 : status,
+            errorCode,
+            cause);
       }
-      LOG.warn("MLflow server {} failed {} ({}); retry {} in {} ms", baseUri, what, failure, attempt,
+      LOG.warn(
+          "MLflow server {} failed {} ({}); retry {} in {} ms",
+          baseUri,
+          what,
+          failure,
+          attempt,
           wait.toMillis());
       sleep(wait, what);
     }
@@ -201,9 +245,10 @@ public final class MlflowRest {
     if (query.isEmpty()) {
       return "";
     }
-    return "?" + query.entrySet().stream()
-        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-        .collect(Collectors.joining("&"));
+    return "?"
+        + query.entrySet().stream()
+            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+            .collect(Collectors.joining("&"));
   }
 
   private static String encode(String value) {
@@ -211,7 +256,8 @@ public final class MlflowRest {
   }
 
   private static String encodePath(String path) {
-    return java.util.Arrays.stream(path.split("/")).map(MlflowRest::encode)
+    return java.util.Arrays.stream(path.split("/"))
+        .map(MlflowRest::encode)
         .collect(Collectors.joining("/"));
   }
 

@@ -11,7 +11,9 @@ public class MlflowRestException extends LakeOpsException {
   private final int statusCode;
   private final String errorCode;
 
-  /** An error of a call: HTTP status (0 when there was no answer), MLflow error code (may be null). */
+  /**
+   * An error of a call: HTTP status (0 when there was no answer), MLflow error code (may be null).
+   */
   public MlflowRestException(String message, int statusCode, String errorCode, Throwable cause) {
     super(message, cause);
     this.statusCode = statusCode;

@@ -29,9 +29,12 @@ public final class MlflowServer {
   public static MlflowServer of(LakeOpsHome home) {
     String port = System.getenv(MlflowProperties.PORT_ENV);
     String dir = System.getenv(MlflowProperties.DIR_ENV);
-    return new MlflowServer(home,
+    return new MlflowServer(
+        home,
         port == null || port.isBlank() ? MlflowProperties.PORT_DEFAULT : port(port),
-        dir == null || dir.isBlank() ? home.resolve(MlflowProperties.DIR_DEFAULT) : home.resolve(dir));
+        dir == null || dir.isBlank()
+            ? home.resolve(MlflowProperties.DIR_DEFAULT)
+            : home.resolve(dir));
   }
 
   private static int port(String value) {
@@ -80,8 +83,9 @@ public final class MlflowServer {
   private int run(String action, boolean statusOnly) {
     Path script = home.installDir().resolve(MlflowProperties.SERVER_SCRIPT);
     // Progress (venv creation, server start) goes to our stderr as it happens; stdout is the URL.
-    ProcessBuilder builder = new ProcessBuilder(List.of("bash", script.toString(), action))
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(List.of("bash", script.toString(), action))
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> env = builder.environment();
     env.put(MlflowProperties.PORT_ENV, Integer.toString(port));
     env.put(MlflowProperties.DIR_ENV, dataDir.toString());
@@ -90,8 +94,8 @@ public final class MlflowServer {
       String output = readAll(process.getInputStream());
       if (!process.waitFor(MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw MlflowErrors.serverTimedOut(action, url(), script,
-            MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT);
+        throw MlflowErrors.serverTimedOut(
+            action, url(), script, MlflowProperties.START_TIMEOUT_SECONDS_DEFAULT);
       }
       int exit = process.exitValue();
       if (exit != 0 && !statusOnly) {

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The MLflow Model Registry over REST: registered models, versions, aliases, stages, tags, search and
- * download. Every write is safe to repeat: creating a model that exists returns it, and creating a
- * version that a run already registered from the same source returns that version.
+ * The MLflow Model Registry over REST: registered models, versions, aliases, stages, tags, search
+ * and download. Every write is safe to repeat: creating a model that exists returns it, and
+ * creating a version that a run already registered from the same source returns that version.
  *
  * <pre>{@code registry.createModel("dev.ml.flight_delay");
  * ModelVersion v = registry.createVersion("dev.ml.flight_delay", source, runId);
@@ -36,7 +36,8 @@ public final class ModelRegistry {
       body.put("description", description);
     }
     try {
-      return RegisteredModel.fromJson(rest.post("registered-models/create", body).path("registered_model"));
+      return RegisteredModel.fromJson(
+          rest.post("registered-models/create", body).path("registered_model"));
     } catch (MlflowRestException e) {
       if (e.is(ALREADY_EXISTS)) {
         return model(name).orElseThrow(() -> e);
@@ -48,8 +49,9 @@ public final class ModelRegistry {
   /** Registered model {@code name}, if it exists. */
   public Optional<RegisteredModel> model(String name) {
     try {
-      return Optional.of(RegisteredModel.fromJson(
-          rest.get("registered-models/get", Map.of("name", name)).path("registered_model")));
+      return Optional.of(
+          RegisteredModel.fromJson(
+              rest.get("registered-models/get", Map.of("name", name)).path("registered_model")));
     } catch (MlflowRestException e) {
       if (e.is(DOES_NOT_EXIST)) {
         return Optional.empty();
@@ -58,7 +60,9 @@ public final class ModelRegistry {
     }
   }
 
-  /** Registered models whose name matches the SQL-like {@code filter} ({@code name LIKE 'dev.%'}). */
+  /**
+   * Registered models whose name matches the SQL-like {@code filter} ({@code name LIKE 'dev.%'}).
+   */
   public List<RegisteredModel> searchModels(String filter) {
     List<RegisteredModel> models = new ArrayList<>();
     String pageToken = "";
@@ -78,28 +82,37 @@ public final class ModelRegistry {
     return models;
   }
 
-  /** Registered models whose name starts with {@code prefix} ({@code dev.ml.}); all when it is empty. */
+  /**
+   * Registered models whose name starts with {@code prefix} ({@code dev.ml.}); all when it is
+   * empty.
+   */
   public List<RegisteredModel> searchModelsByPrefix(String prefix) {
-    return searchModels(prefix.isEmpty() ? null : "name LIKE '" + prefix.replace("'", "\\'") + "%'");
+    return searchModels(
+        prefix.isEmpty() ? null : "name LIKE '" + prefix.replace("'", "\\'") + "%'");
   }
 
   /**
-   * Creates a version of {@code name} from the model directory at {@code source} logged by
-   * {@code runId}; if that run already registered that source (a retried call), returns that version.
+   * Creates a version of {@code name} from the model directory at {@code source} logged by {@code
+   * runId}; if that run already registered that source (a retried call), returns that version.
    */
   public ModelVersion createVersion(String name, String source, String runId) {
-    Optional<ModelVersion> existing = searchVersions(name, runId).stream()
-        .filter(v -> v.source().equals(source)).findFirst();
+    Optional<ModelVersion> existing =
+        searchVersions(name, runId).stream().filter(v -> v.source().equals(source)).findFirst();
     if (existing.isPresent()) {
       return existing.get();
     }
-    ObjectNode body = MlflowRest.object().put("name", name).put("source", source).put("run_id", runId);
+    ObjectNode body =
+        MlflowRest.object().put("name", name).put("source", source).put("run_id", runId);
     return ModelVersion.fromJson(rest.post("model-versions/create", body).path("model_version"));
   }
 
   /** Versions of {@code name}, newest first; only those of {@code runId} unless it is null. */
   public List<ModelVersion> searchVersions(String name, String runId) {
-    String filter = "name = '" + quote(name) + "'" + (runId == null ? "" : " AND run_id = '" + quote(runId) + "'");
+    String filter =
+        "name = '"
+            + quote(name)
+            + "'"
+            + (runId == null ? "" : " AND run_id = '" + quote(runId) + "'");
     List<ModelVersion> versions = new ArrayList<>();
     String pageToken = "";
     do {
@@ -119,18 +132,22 @@ public final class ModelRegistry {
 
   /** Version {@code version} of {@code name}. */
   public ModelVersion version(String name, int version) {
-    return ModelVersion.fromJson(rest.get("model-versions/get",
-        Map.of("name", name, "version", Integer.toString(version))).path("model_version"));
+    return ModelVersion.fromJson(
+        rest.get("model-versions/get", Map.of("name", name, "version", Integer.toString(version)))
+            .path("model_version"));
   }
 
   /** The version {@code alias} points at, if the alias is set. */
   public Optional<ModelVersion> versionByAlias(String name, String alias) {
     try {
-      return Optional.of(ModelVersion.fromJson(rest.get("registered-models/alias",
-          Map.of("name", name, "alias", alias)).path("model_version")));
+      return Optional.of(
+          ModelVersion.fromJson(
+              rest.get("registered-models/alias", Map.of("name", name, "alias", alias))
+                  .path("model_version")));
     } catch (MlflowRestException e) {
       // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "alias … not found".
-      if (e.is(DOES_NOT_EXIST) || e.statusCode() == 404
+      if (e.is(DOES_NOT_EXIST)
+          || e.statusCode() == 404
           || (e.is("INVALID_PARAMETER_VALUE") && e.getMessage().contains("not found"))) {
         return Optional.empty();
       }
@@ -140,14 +157,19 @@ public final class ModelRegistry {
 
   /** Points {@code alias} of {@code name} at {@code version} (moving it if set elsewhere). */
   public void setAlias(String name, String alias, int version) {
-    rest.post("registered-models/alias", MlflowRest.object().put("name", name).put("alias", alias)
-        .put("version", Integer.toString(version)));
+    rest.post(
+        "registered-models/alias",
+        MlflowRest.object()
+            .put("name", name)
+            .put("alias", alias)
+            .put("version", Integer.toString(version)));
   }
 
   /** Removes {@code alias} from {@code name}; nothing happens if it is not set. */
   public void deleteAlias(String name, String alias) {
     try {
-      rest.delete("registered-models/alias", MlflowRest.object().put("name", name).put("alias", alias));
+      rest.delete(
+          "registered-models/alias", MlflowRest.object().put("name", name).put("alias", alias));
     } catch (MlflowRestException e) {
       if (!e.is(DOES_NOT_EXIST) && e.statusCode() != 404) {
         throw e;
@@ -159,29 +181,45 @@ public final class ModelRegistry {
    * Moves {@code version} of {@code name} to {@code stage} (None, Staging, Production, Archived);
    * with {@code archiveExisting} the versions in that stage move to Archived.
    */
-  public ModelVersion transitionStage(String name, int version, String stage, boolean archiveExisting) {
-    String canonical = MlflowProperties.STAGES.stream().filter(s -> s.equalsIgnoreCase(stage))
-        .findFirst().orElseThrow(() -> MlflowErrors.unknownStage(stage));
-    return ModelVersion.fromJson(rest.post("model-versions/transition-stage", MlflowRest.object()
-        .put("name", name).put("version", Integer.toString(version)).put("stage", canonical)
-        .put("archive_existing_versions", archiveExisting)).path("model_version"));
+  public ModelVersion transitionStage(
+      String name, int version, String stage, boolean archiveExisting) {
+    String canonical =
+        MlflowProperties.STAGES.stream()
+            .filter(s -> s.equalsIgnoreCase(stage))
+            .findFirst()
+            .orElseThrow(() -> MlflowErrors.unknownStage(stage));
+    return ModelVersion.fromJson(
+        rest.post(
+                "model-versions/transition-stage",
+                MlflowRest.object()
+                    .put("name", name)
+                    .put("version", Integer.toString(version))
+                    .put("stage", canonical)
+                    .put("archive_existing_versions", archiveExisting))
+            .path("model_version"));
   }
 
   /** Sets tag {@code key} of registered model {@code name}. */
   public void setModelTag(String name, String key, String value) {
-    rest.post("registered-models/set-tag", MlflowRest.object().put("name", name).put("key", key)
-        .put("value", value));
+    rest.post(
+        "registered-models/set-tag",
+        MlflowRest.object().put("name", name).put("key", key).put("value", value));
   }
 
   /** Sets tag {@code key} of {@code version} of {@code name}. */
   public void setVersionTag(String name, int version, String key, String value) {
-    rest.post("model-versions/set-tag", MlflowRest.object().put("name", name)
-        .put("version", Integer.toString(version)).put("key", key).put("value", value));
+    rest.post(
+        "model-versions/set-tag",
+        MlflowRest.object()
+            .put("name", name)
+            .put("version", Integer.toString(version))
+            .put("key", key)
+            .put("value", value));
   }
 
   /**
-   * The version a {@code models:/<name>/<version>} or {@code models:/<name>@<alias>} URI names (also
-   * {@code models:/<name>/<stage>} and {@code models:/<name>/latest}).
+   * The version a {@code models:/<name>/<version>} or {@code models:/<name>@<alias>} URI names
+   * (also {@code models:/<name>/<stage>} and {@code models:/<name>/latest}).
    */
   public ModelVersion resolve(String modelUri) {
     if (modelUri == null || !modelUri.startsWith("models:/")) {
@@ -192,7 +230,8 @@ public final class ModelRegistry {
     if (at > 0) {
       String name = rest.substring(0, at);
       String alias = rest.substring(at + 1);
-      return versionByAlias(name, alias).orElseThrow(() -> MlflowErrors.noAlias(modelUri, name, alias));
+      return versionByAlias(name, alias)
+          .orElseThrow(() -> MlflowErrors.noAlias(modelUri, name, alias));
     }
     int slash = rest.lastIndexOf('/');
     if (slash <= 0) {
@@ -206,15 +245,24 @@ public final class ModelRegistry {
     List<ModelVersion> versions = searchVersions(name, null);
     return versions.stream()
         .filter(v -> which.equalsIgnoreCase("latest") || v.stage().equalsIgnoreCase(which))
-        .findFirst().orElseThrow(() -> MlflowErrors.noVersion(modelUri, name,
-            which.equalsIgnoreCase("latest") ? "at all" : "in stage " + which));
+        .findFirst()
+        .orElseThrow(
+            () ->
+                MlflowErrors.noVersion(
+                    modelUri,
+                    name,
+                    which.equalsIgnoreCase("latest") ? "at all" : "in stage " + which));
   }
 
   /** Downloads the model directory of {@code modelUri} into {@code target}; returns the version. */
   public ModelVersion download(String modelUri, Path target) {
     ModelVersion version = resolve(modelUri);
-    String location = rest.get("model-versions/get-download-uri", Map.of("name", version.name(),
-        "version", Integer.toString(version.version()))).path("artifact_uri").asText(version.source());
+    String location =
+        rest.get(
+                "model-versions/get-download-uri",
+                Map.of("name", version.name(), "version", Integer.toString(version.version())))
+            .path("artifact_uri")
+            .asText(version.source());
     new ArtifactStore(rest).download(location, target);
     return version;
   }

@@ -19,8 +19,16 @@ import java.util.Map;
  * @param tags version tags
  * @param createdAtMillis creation time, epoch milliseconds
  */
-public record ModelVersion(String name, int version, String source, String runId, String stage,
-    String status, List<String> aliases, Map<String, String> tags, long createdAtMillis) {
+public record ModelVersion(
+    String name,
+    int version,
+    String source,
+    String runId,
+    String stage,
+    String status,
+    List<String> aliases,
+    Map<String, String> tags,
+    long createdAtMillis) {
 
   /** Copies the aliases and tags. */
   public ModelVersion {
@@ -38,9 +46,15 @@ public record ModelVersion(String name, int version, String source, String runId
     node.path("aliases").forEach(a -> aliases.add(a.asText()));
     Map<String, String> tags = new LinkedHashMap<>();
     node.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
-    return new ModelVersion(node.path("name").asText(), node.path("version").asInt(),
-        node.path("source").asText(), node.path("run_id").asText(""),
-        node.path("current_stage").asText("None"), node.path("status").asText(""), aliases, tags,
+    return new ModelVersion(
+        node.path("name").asText(),
+        node.path("version").asInt(),
+        node.path("source").asText(),
+        node.path("run_id").asText(""),
+        node.path("current_stage").asText("None"),
+        node.path("status").asText(""),
+        aliases,
+        tags,
         node.path("creation_timestamp").asLong());
   }
 }

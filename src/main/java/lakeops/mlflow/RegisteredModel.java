@@ -13,8 +13,12 @@ import java.util.Map;
  * @param aliases alias → version number
  * @param updatedAtMillis last update, epoch milliseconds
  */
-public record RegisteredModel(String name, String description, Map<String, String> tags,
-    Map<String, Integer> aliases, long updatedAtMillis) {
+public record RegisteredModel(
+    String name,
+    String description,
+    Map<String, String> tags,
+    Map<String, Integer> aliases,
+    long updatedAtMillis) {
 
   /** Copies the tags and aliases. */
   public RegisteredModel {
@@ -26,8 +30,13 @@ public record RegisteredModel(String name, String description, Map<String, Strin
     Map<String, String> tags = new LinkedHashMap<>();
     node.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
     Map<String, Integer> aliases = new LinkedHashMap<>();
-    node.path("aliases").forEach(a -> aliases.put(a.path("alias").asText(), a.path("version").asInt()));
-    return new RegisteredModel(node.path("name").asText(), node.path("description").asText(""), tags,
-        aliases, node.path("last_updated_timestamp").asLong());
+    node.path("aliases")
+        .forEach(a -> aliases.put(a.path("alias").asText(), a.path("version").asInt()));
+    return new RegisteredModel(
+        node.path("name").asText(),
+        node.path("description").asText(""),
+        tags,
+        aliases,
+        node.path("last_updated_timestamp").asLong());
   }
 }

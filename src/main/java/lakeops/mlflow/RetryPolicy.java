@@ -20,8 +20,8 @@ public record RetryPolicy(Duration budget, Duration initialBackoff, Duration max
   }
 
   /**
-   * The default policy: {@value MlflowProperties#RETRY_SECONDS_ENV} seconds (or
-   * {@link MlflowProperties#RETRY_BUDGET_DEFAULT}) of backoff.
+   * The default policy: {@value MlflowProperties#RETRY_SECONDS_ENV} seconds (or {@link
+   * MlflowProperties#RETRY_BUDGET_DEFAULT}) of backoff.
    */
   public static RetryPolicy fromEnvironment() {
     String seconds = System.getenv(MlflowProperties.RETRY_SECONDS_ENV);
@@ -38,8 +38,8 @@ public record RetryPolicy(Duration budget, Duration initialBackoff, Duration max
 
   /** Retries for {@code budget} with the default backoff. */
   public static RetryPolicy of(Duration budget) {
-    return new RetryPolicy(budget, MlflowProperties.RETRY_BACKOFF_INITIAL,
-        MlflowProperties.RETRY_BACKOFF_MAX);
+    return new RetryPolicy(
+        budget, MlflowProperties.RETRY_BACKOFF_INITIAL, MlflowProperties.RETRY_BACKOFF_MAX);
   }
 
   /** The wait before attempt {@code attempt} (1 = the first retry). */

@@ -48,6 +48,12 @@ public record RunRecord(
    * @param profile JSON of the profile ({@code {"num_rows": …}})
    * @param context {@code mlflow.data.context}: training, validation, test or feature_table
    */
-  public record DatasetInput(String name, String digest, String sourceType, String source,
-      String schema, String profile, String context) {}
+  public record DatasetInput(
+      String name,
+      String digest,
+      String sourceType,
+      String source,
+      String schema,
+      String profile,
+      String context) {}
 }

@@ -22,20 +22,23 @@ public final class Tracking {
 
   /** Tracking for {@code environment}, starting the embedded server if it names none. */
   public static Tracking forEnvironment(LakeOpsHome home, Environment environment) {
-    String uri = environment.mlflow().usesEmbeddedServer()
-        ? MlflowServer.of(home).start()
-        : environment.mlflow().trackingUri().replaceAll("/+$", "");
+    String uri =
+        environment.mlflow().usesEmbeddedServer()
+            ? MlflowServer.of(home).start()
+            : environment.mlflow().trackingUri().replaceAll("/+$", "");
     return new Tracking(environment, uri);
   }
 
   /**
-   * Tracking for {@code environment} without starting anything: names and the URI only (the embedded
-   * server's address when the environment names none). For code that must work while the server is down.
+   * Tracking for {@code environment} without starting anything: names and the URI only (the
+   * embedded server's address when the environment names none). For code that must work while the
+   * server is down.
    */
   public static Tracking withoutStarting(LakeOpsHome home, Environment environment) {
-    String uri = environment.mlflow().usesEmbeddedServer()
-        ? MlflowServer.of(home).url()
-        : environment.mlflow().trackingUri().replaceAll("/+$", "");
+    String uri =
+        environment.mlflow().usesEmbeddedServer()
+            ? MlflowServer.of(home).url()
+            : environment.mlflow().trackingUri().replaceAll("/+$", "");
     return new Tracking(environment, uri);
   }
 
@@ -64,7 +67,10 @@ public final class Tracking {
     return prefix == null ? name : prefix + name;
   }
 
-  /** The prefix of this environment's registered-model names ({@code dev.ml.}), empty when it has none. */
+  /**
+   * The prefix of this environment's registered-model names ({@code dev.ml.}), empty when it has
+   * none.
+   */
   public String modelNamePrefix() {
     String prefix = environment.mlflow().modelPrefix();
     return prefix == null ? "" : prefix;
@@ -84,8 +90,8 @@ public final class Tracking {
   }
 
   /**
-   * Gets or creates the experiment called {@link #experimentName(String) experimentName(name)}; safe
-   * when another process creates it at the same time.
+   * Gets or creates the experiment called {@link #experimentName(String) experimentName(name)};
+   * safe when another process creates it at the same time.
    */
   public String experimentId(MlflowClient client, String name) {
     String fullName = experimentName(name);
@@ -105,7 +111,8 @@ public final class Tracking {
     try {
       return client.createExperiment(fullName);
     } catch (MlflowHttpException e) {
-      if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
+      if (e.getStatusCode() == 400
+          && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
         return find(client, fullName).orElseThrow(() -> e);
       }
       throw e;

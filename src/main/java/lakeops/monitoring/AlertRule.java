@@ -3,11 +3,11 @@ package lakeops.monitoring;
 import java.util.Optional;
 
 /**
- * One alert rule over a monitor's metric tables: a metric (a column of the profile or drift table, such
- * as {@code js_distance}, {@code ks_test.statistic}, {@code avg} or {@code accuracy_score}) of one
- * column and slice, compared to a threshold in at least {@code atLeast} of the last {@code ofLast}
- * windows (the rule mlops-stacks uses before it retrains), or outside mean ± {@code sigmas}·σ of its own
- * history (Deequ-style anomaly detection).
+ * One alert rule over a monitor's metric tables: a metric (a column of the profile or drift table,
+ * such as {@code js_distance}, {@code ks_test.statistic}, {@code avg} or {@code accuracy_score}) of
+ * one column and slice, compared to a threshold in at least {@code atLeast} of the last {@code
+ * ofLast} windows (the rule mlops-stacks uses before it retrains), or outside mean ± {@code
+ * sigmas}·σ of its own history (Deequ-style anomaly detection).
  *
  * @param name alert name written to {@code <env>.monitoring.alerts}; jobs trigger on it
  * @param metric metric column, optionally a struct field ({@code chi_squared_test.pvalue})
@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param sliceKey slice key; empty means the whole table
  * @param sliceValue slice value (with {@code sliceKey})
  * @param modelId model version of model metrics ({@code *} = all)
- * @param condition {@code >}, {@code >=}, {@code <}, {@code <=} with {@code threshold}; empty for an
- *     anomaly rule
+ * @param condition {@code >}, {@code >=}, {@code <}, {@code <=} with {@code threshold}; empty for
+ *     an anomaly rule
  * @param threshold the bound of the condition
  * @param atLeast windows that must break the condition
  * @param ofLast windows looked at, the newest ones
@@ -60,7 +60,15 @@ public record AlertRule(
     if (sigmas.isPresent()) {
       return subject + " outside mean ± " + sigmas.get() + "σ of its history";
     }
-    return subject + " " + condition.orElse("?") + " " + threshold.orElse(Double.NaN)
-        + " in " + atLeast + " of last " + ofLast + " window(s)";
+    return subject
+        + " "
+        + condition.orElse("?")
+        + " "
+        + threshold.orElse(Double.NaN)
+        + " in "
+        + atLeast
+        + " of last "
+        + ofLast
+        + " window(s)";
   }
 }

@@ -18,9 +18,10 @@ import org.apache.datasketches.hll.HllSketch;
 
 /**
  * A mergeable count per category of one column in one window, exact up to {@code limit} categories;
- * past twice that, the rarest fold into {@link MonitorProperties#OTHER} and the sketch reports itself
- * {@linkplain #exact() approximate}, and a {@link DistinctCounter} (Spark's HyperLogLog++), seeded
- * with every category seen before the fold, keeps the distinct count. Nulls are not added (the profile counts them).
+ * past twice that, the rarest fold into {@link MonitorProperties#OTHER} and the sketch reports
+ * itself {@linkplain #exact() approximate}, and a {@link DistinctCounter} (Spark's HyperLogLog++),
+ * seeded with every category seen before the fold, keeps the distinct count. Nulls are not added
+ * (the profile counts them).
  */
 final class CategoricalSketch implements Serializable {
 
@@ -33,7 +34,8 @@ final class CategoricalSketch implements Serializable {
   private HashMap<String, Long> counts = new HashMap<>();
   private boolean exact = true;
   private transient DistinctCounter distinct;
-  // A folded sketch of the "LOC2" format read back: its distinct count is an estimate of another hash.
+  // A folded sketch of the "LOC2" format read back: its distinct count is an estimate of another
+  // hash.
   private transient long legacyDistinct = -1;
 
   /** Only for serialization. */
@@ -64,8 +66,9 @@ final class CategoricalSketch implements Serializable {
   public CategoricalSketch merge(CategoricalSketch other) {
     other.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
     if (distinct != null || other.distinct != null) {
-      distinct = (distinct == null ? seeded(counts) : distinct)
-          .merge(other.distinct == null ? seeded(other.counts) : other.distinct);
+      distinct =
+          (distinct == null ? seeded(counts) : distinct)
+              .merge(other.distinct == null ? seeded(other.counts) : other.distinct);
       legacyDistinct = Math.max(legacyDistinct, other.legacyDistinct);
     }
     exact &= other.exact;
@@ -101,9 +104,12 @@ final class CategoricalSketch implements Serializable {
   /** The {@code n} most frequent categories, most frequent first (ties by name). */
   public List<Map.Entry<String, Long>> top(int n) {
     return counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
-            .thenComparing(Map.Entry.comparingByKey()))
-        .limit(n).toList();
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .limit(n)
+        .toList();
   }
 
   private static DistinctCounter seeded(Map<String, Long> categories) {
@@ -119,9 +125,11 @@ final class CategoricalSketch implements Serializable {
     exact = false;
     LinkedHashMap<String, Long> kept = new LinkedHashMap<>();
     long other = counts.getOrDefault(MonitorProperties.OTHER, 0L);
-    List<Map.Entry<String, Long>> sorted = counts.entrySet().stream()
-        .filter(e -> !e.getKey().equals(MonitorProperties.OTHER))
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).toList();
+    List<Map.Entry<String, Long>> sorted =
+        counts.entrySet().stream()
+            .filter(e -> !e.getKey().equals(MonitorProperties.OTHER))
+            .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+            .toList();
     for (int i = 0; i < sorted.size(); i++) {
       if (i < limit - 1) {
         kept.put(sorted.get(i).getKey(), sorted.get(i).getValue());

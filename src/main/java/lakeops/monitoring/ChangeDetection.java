@@ -25,10 +25,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The change-detection step of a refresh: which windows of the monitored table changed since the
  * stored windows were profiled. A first refresh finds every window new, and the profile scan gives
- * their fingerprints; a snapshot is new with each table version. Later refreshes of a time series ask
- * the change data feed which windows changed, when the table has one, the monitor's columns and
+ * their fingerprints; a snapshot is new with each table version. Later refreshes of a time series
+ * ask the change data feed which windows changed, when the table has one, the monitor's columns and
  * settings are those the stored windows were profiled with, and the feed still covers every version
- * since: only those windows are read. Otherwise a fingerprint pass over the table compares them all.
+ * since: only those windows are read. Otherwise a fingerprint pass over the table compares them
+ * all.
  */
 final class ChangeDetection {
 
@@ -64,8 +65,15 @@ final class ChangeDetection {
    * @param changed windows to profile again
    * @param removed windows recorded whose data is gone
    */
-  record Changes(String how, boolean firstRefresh, boolean fromFeed, String layout, String baselineId,
-      boolean baselineChanged, Map<String, String> current, SortedSet<String> changed,
+  record Changes(
+      String how,
+      boolean firstRefresh,
+      boolean fromFeed,
+      String layout,
+      String baselineId,
+      boolean baselineChanged,
+      Map<String, String> current,
+      SortedSet<String> changed,
       SortedSet<String> removed) {
 
     /** Whether the metric tables are up to date already. */
@@ -110,8 +118,16 @@ final class ChangeDetection {
           }
         }
       }
-      return new Changes(how, firstRefresh, fromFeed, layout, baselineId, baselineChanged, nowCurrent,
-          nowChanged, nowRemoved);
+      return new Changes(
+          how,
+          firstRefresh,
+          fromFeed,
+          layout,
+          baselineId,
+          baselineChanged,
+          nowCurrent,
+          nowChanged,
+          nowRemoved);
     }
   }
 
@@ -132,11 +148,17 @@ final class ChangeDetection {
     String baseline = null;
     String fingerprint = ProfileColumn.FINGERPRINT.column();
     String version = ProfileColumn.COMMIT_VERSION.column();
-    for (Row r : spark.table(tables.profile())
-        .where("column_name = ':table' AND fingerprint IS NOT NULL")
-        .select(col(ProfileColumn.LOG_TYPE.column()), col(ProfileColumn.GRANULARITY.column()),
-            col(ProfileColumn.WINDOW.column() + ".start").as("start"), col(fingerprint), col(version))
-        .collectAsList()) {
+    for (Row r :
+        spark
+            .table(tables.profile())
+            .where("column_name = ':table' AND fingerprint IS NOT NULL")
+            .select(
+                col(ProfileColumn.LOG_TYPE.column()),
+                col(ProfileColumn.GRANULARITY.column()),
+                col(ProfileColumn.WINDOW.column() + ".start").as("start"),
+                col(fingerprint),
+                col(version))
+            .collectAsList()) {
       if (WindowKey.BASELINE.equals(r.getAs(ProfileColumn.LOG_TYPE.column()))) {
         baseline = r.getAs(fingerprint);
       } else {
@@ -149,35 +171,51 @@ final class ChangeDetection {
   }
 
   /**
-   * The windows of {@code source} that differ from {@code stored}, {@code scan} giving the monitored
-   * columns and fingerprint terms; {@code baselineId} is the baseline's identity now.
+   * The windows of {@code source} that differ from {@code stored}, {@code scan} giving the
+   * monitored columns and fingerprint terms; {@code baselineId} is the baseline's identity now.
    */
   Changes detect(Source source, ProfileScan scan, Stored stored, String baselineId) {
     boolean snapshot = spec.profileType() == ProfileType.SNAPSHOT;
     String layout = layoutId(scan.monitoredColumns(source.data()));
     boolean firstRefresh = stored.fingerprints().isEmpty() && !snapshot;
-    Set<String> fromFeed = firstRefresh || snapshot || !sameLayout(stored.fingerprints().values(), layout)
-        ? null : windowsChangedSince(source.table(), lastVersion(stored), source.version());
-    String how = firstRefresh ? "first refresh" : snapshot ? "table version"
-        : fromFeed != null ? "change data feed" : "fingerprints";
-    Map<String, String> current = firstRefresh ? new LinkedHashMap<>()
-        : fromFeed != null ? new LinkedHashMap<>(stored.fingerprints())
-        : fingerprints(source, scan, stored.versions(), layout);
+    Set<String> fromFeed =
+        firstRefresh || snapshot || !sameLayout(stored.fingerprints().values(), layout)
+            ? null
+            : windowsChangedSince(source.table(), lastVersion(stored), source.version());
+    String how =
+        firstRefresh
+            ? "first refresh"
+            : snapshot ? "table version" : fromFeed != null ? "change data feed" : "fingerprints";
+    Map<String, String> current =
+        firstRefresh
+            ? new LinkedHashMap<>()
+            : fromFeed != null
+                ? new LinkedHashMap<>(stored.fingerprints())
+                : fingerprints(source, scan, stored.versions(), layout);
     SortedSet<String> changed = new TreeSet<>();
     if (fromFeed != null) {
       changed.addAll(fromFeed);
     } else {
-      current.forEach((id, fp) -> {
-        if (!fp.equals(stored.fingerprints().get(id))) {
-          changed.add(id);
-        }
-      });
+      current.forEach(
+          (id, fp) -> {
+            if (!fp.equals(stored.fingerprints().get(id))) {
+              changed.add(id);
+            }
+          });
     }
     SortedSet<String> removed = new TreeSet<>(stored.fingerprints().keySet());
     removed.removeAll(current.keySet());
     boolean baselineChanged = baselineId != null && !baselineId.equals(stored.baseline());
-    return new Changes(how, firstRefresh, fromFeed != null, layout, baselineId, baselineChanged, current,
-        changed, removed);
+    return new Changes(
+        how,
+        firstRefresh,
+        fromFeed != null,
+        layout,
+        baselineId,
+        baselineChanged,
+        current,
+        changed,
+        removed);
   }
 
   private static long lastVersion(Stored stored) {
@@ -189,8 +227,8 @@ final class ChangeDetection {
    * {@linkplain ProfileScan#fingerprintTerms fingerprint terms}, as the profile scan sums them.
    * Snapshots have one window per table version, new when the version is.
    */
-  private Map<String, String> fingerprints(Source source, ProfileScan scan, Map<String, Long> storedVersions,
-      String layout) {
+  private Map<String, String> fingerprints(
+      Source source, ProfileScan scan, Map<String, Long> storedVersions, String layout) {
     Map<String, String> result = new LinkedHashMap<>();
     if (spec.profileType() == ProfileType.SNAPSHOT) {
       storedVersions.forEach((id, v) -> result.put(id, "version:" + v));
@@ -199,14 +237,21 @@ final class ChangeDetection {
     }
     String ts = spec.timestampColumn().orElseThrow();
     Column[] terms = scan.fingerprintTerms(source.data());
-    List<Row> rows = source.data().where(col("`" + ts + "`").isNotNull())
-        .select(explode(windowStarts(ts)).as("w"), terms[0].as("high"), terms[1].as("low"))
-        .groupBy(col("w.granularity").as("granularity"), col("w.start").as("start"))
-        .agg(count(lit(1)).as("rows"), sum(col("high")).as("high"), sum(col("low")).as("low"))
-        .collectAsList();
+    List<Row> rows =
+        source
+            .data()
+            .where(col("`" + ts + "`").isNotNull())
+            .select(explode(windowStarts(ts)).as("w"), terms[0].as("high"), terms[1].as("low"))
+            .groupBy(col("w.granularity").as("granularity"), col("w.start").as("start"))
+            .agg(count(lit(1)).as("rows"), sum(col("high")).as("high"), sum(col("low")).as("low"))
+            .collectAsList();
     for (Row r : rows) {
-      result.put(r.getAs("granularity") + "@" + r.<Long>getAs("start"), layout + "/"
-          + WindowAccumulator.fingerprint(r.<Long>getAs("rows"), r.<Long>getAs("high"), r.<Long>getAs("low")));
+      result.put(
+          r.getAs("granularity") + "@" + r.<Long>getAs("start"),
+          layout
+              + "/"
+              + WindowAccumulator.fingerprint(
+                  r.<Long>getAs("rows"), r.<Long>getAs("high"), r.<Long>getAs("low")));
     }
     return result;
   }
@@ -216,20 +261,34 @@ final class ChangeDetection {
    * settings. It prefixes every stored fingerprint, so a changed monitor recomputes every window.
    */
   private String layoutId(List<String> columns) {
-    String layout = FINGERPRINT_FORMAT + "|" + String.join("\u0001", columns) + "|" + spec.granularities() + "|"
-        + spec.slicingExpressions() + "|" + spec.inferenceLog() + "|" + settings.sketchSize() + "|"
-        + settings.sketchAccuracy() + "|" + settings.categoryLimit();
+    String layout =
+        FINGERPRINT_FORMAT
+            + "|"
+            + String.join("\u0001", columns)
+            + "|"
+            + spec.granularities()
+            + "|"
+            + spec.slicingExpressions()
+            + "|"
+            + spec.inferenceLog()
+            + "|"
+            + settings.sketchSize()
+            + "|"
+            + settings.sketchAccuracy()
+            + "|"
+            + settings.categoryLimit();
     return Integer.toHexString(layout.hashCode());
   }
 
   private static boolean sameLayout(Collection<String> fingerprints, String layout) {
-    return !fingerprints.isEmpty() && fingerprints.stream().allMatch(fp -> fp.startsWith(layout + "/"));
+    return !fingerprints.isEmpty()
+        && fingerprints.stream().allMatch(fp -> fp.startsWith(layout + "/"));
   }
 
   /**
    * The windows (ids) holding a row that changed in versions ({@code since}, {@code version}] of
-   * {@code table}, from its change data feed: inserted, deleted and both images of updated rows. Null
-   * when the feed cannot tell: not enabled for all those versions, or no longer retained.
+   * {@code table}, from its change data feed: inserted, deleted and both images of updated rows.
+   * Null when the feed cannot tell: not enabled for all those versions, or no longer retained.
    */
   private Set<String> windowsChangedSince(String table, long since, long version) {
     if (since < 0) {
@@ -240,18 +299,32 @@ final class ChangeDetection {
     }
     String ts = spec.timestampColumn().orElseThrow();
     try {
-      Dataset<Row> changes = spark.read().format("delta").option("readChangeFeed", "true")
-          .option("startingVersion", since + 1).option("endingVersion", version).table(table);
+      Dataset<Row> changes =
+          spark
+              .read()
+              .format("delta")
+              .option("readChangeFeed", "true")
+              .option("startingVersion", since + 1)
+              .option("endingVersion", version)
+              .table(table);
       Set<String> ids = new TreeSet<>();
-      for (Row r : changes.where(col("`" + ts + "`").isNotNull())
-          .select(explode(windowStarts(ts)).as("w")).distinct().collectAsList()) {
+      for (Row r :
+          changes
+              .where(col("`" + ts + "`").isNotNull())
+              .select(explode(windowStarts(ts)).as("w"))
+              .distinct()
+              .collectAsList()) {
         Row w = r.getAs("w");
         ids.add(w.getAs("granularity") + "@" + w.<Long>getAs("start"));
       }
       return ids;
     } catch (Exception e) { // AnalysisException is checked for Java, though thrown from Scala
-      LOG.info("Monitor {}: no change data feed of {} for versions {}..{} ({}); comparing fingerprints",
-          spec.name(), table, since + 1, version,
+      LOG.info(
+          "Monitor {}: no change data feed of {} for versions {}..{} ({}); comparing fingerprints",
+          spec.name(),
+          table,
+          since + 1,
+          version,
           e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
       return null;
     }
@@ -262,8 +335,12 @@ final class ChangeDetection {
     List<Column> windows = new ArrayList<>();
     for (Granularity g : spec.granularities()) {
       long s = g.duration().toSeconds();
-      windows.add(struct(lit(g.text()).as("granularity"),
-          expr(String.format("floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s)).as("start")));
+      windows.add(
+          struct(
+              lit(g.text()).as("granularity"),
+              expr(String.format(
+                      "floor(unix_seconds(CAST(`%s` AS TIMESTAMP)) / %d) * %d", ts, s, s))
+                  .as("start")));
     }
     return array(windows.toArray(new Column[0]));
   }

@@ -11,8 +11,8 @@ package lakeops.monitoring;
  * @param count non-null values
  * @param zeros values equal to 0 (numeric)
  * @param nans NaN values (floating point)
- * @param distinct distinct values: exact while the sketch is, else a HyperLogLog++ estimate equal to
- *     Spark's {@code approx_count_distinct(value, 0.0173)} (about 1.6% error)
+ * @param distinct distinct values: exact while the sketch is, else a HyperLogLog++ estimate equal
+ *     to Spark's {@code approx_count_distinct(value, 0.0173)} (about 1.6% error)
  * @param avg mean
  * @param stddev sample standard deviation
  * @param min minimum
@@ -22,9 +22,23 @@ package lakeops.monitoring;
  * @param avgLength mean string length
  * @param sketch the distribution, as bytes
  */
-record ColumnProfile(String column, String dataType, Kind kind, long rows, long count,
-    Long zeros, Long nans, Long distinct, Double avg, Double stddev, Double min, Double max,
-    Integer minLength, Integer maxLength, Double avgLength, byte[] sketch) {
+record ColumnProfile(
+    String column,
+    String dataType,
+    Kind kind,
+    long rows,
+    long count,
+    Long zeros,
+    Long nans,
+    Long distinct,
+    Double avg,
+    Double stddev,
+    Double min,
+    Double max,
+    Integer minLength,
+    Integer maxLength,
+    Double avgLength,
+    byte[] sketch) {
 
   /** How a column is profiled and compared. */
   public enum Kind {

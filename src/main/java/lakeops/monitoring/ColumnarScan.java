@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 import lakeops.monitoring.ColumnProfile.Kind;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,6 +28,11 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.delta.actions.RemoveFile;
+import org.apache.spark.sql.delta.files.TahoeFileIndex;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.FilterExec;
@@ -38,11 +43,6 @@ import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.datasources.FilePartition;
 import org.apache.spark.sql.execution.datasources.FileScanRDD;
 import org.apache.spark.sql.execution.datasources.PartitionedFile;
-import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.actions.Metadata;
-import org.apache.spark.sql.delta.actions.RemoveFile;
-import org.apache.spark.sql.delta.files.TahoeFileIndex;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampType;
@@ -54,13 +54,13 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The profile scan of a table Spark reads as column vectors (Parquet, so Delta, with the vectorized
- * reader): the file scan's batches go straight to the accumulators, which read each monitored column
- * as a vector, a category once per dictionary id, with no row conversion. Only what needs Spark's
- * expressions (slice values, model, model-quality inputs, a timestamp that is not one) is projected
- * per row. {@link #plan} declines, and the row scan takes over, for any plan that is not a plain
- * file scan under filters on the timestamp column alone (a deletion-vector filter, a view, a join),
- * for column types the vectors do not give as the row scan's casts would, and when
- * {@link MonitorProperties#COLUMNAR_SCAN} is off.
+ * reader): the file scan's batches go straight to the accumulators, which read each monitored
+ * column as a vector, a category once per dictionary id, with no row conversion. Only what needs
+ * Spark's expressions (slice values, model, model-quality inputs, a timestamp that is not one) is
+ * projected per row. {@link #plan} declines, and the row scan takes over, for any plan that is not
+ * a plain file scan under filters on the timestamp column alone (a deletion-vector filter, a view,
+ * a join), for column types the vectors do not give as the row scan's casts would, and when {@link
+ * MonitorProperties#COLUMNAR_SCAN} is off.
  */
 final class ColumnarScan {
 
@@ -72,7 +72,11 @@ final class ColumnarScan {
   private final VectorType[] types;
   private final int timeVector;
 
-  private ColumnarScan(FileSourceScanExec scan, List<Expression> keys, int[] vectors, VectorType[] types,
+  private ColumnarScan(
+      FileSourceScanExec scan,
+      List<Expression> keys,
+      int[] vectors,
+      VectorType[] types,
       int timeVector) {
     this.scan = scan;
     this.keys = keys;
@@ -82,14 +86,17 @@ final class ColumnarScan {
   }
 
   /**
-   * The columnar scan of {@code data}'s {@code monitored} columns, or empty when Spark cannot read it
-   * so. {@code keys} gives the layout's projection without the monitored values (only analyzed when
-   * needed), evaluated per row when
-   * {@code needsKeys} or when {@code timestamp} (the window column of a time-series input, else null)
-   * is not a timestamp.
+   * The columnar scan of {@code data}'s {@code monitored} columns, or empty when Spark cannot read
+   * it so. {@code keys} gives the layout's projection without the monitored values (only analyzed
+   * when needed), evaluated per row when {@code needsKeys} or when {@code timestamp} (the window
+   * column of a time-series input, else null) is not a timestamp.
    */
-  static Optional<ColumnarScan> plan(Dataset<Row> data, Supplier<Dataset<Row>> keys, boolean needsKeys,
-      List<String> monitored, String timestamp) {
+  static Optional<ColumnarScan> plan(
+      Dataset<Row> data,
+      Supplier<Dataset<Row>> keys,
+      boolean needsKeys,
+      List<String> monitored,
+      String timestamp) {
     if (!MonitorSettings.of(data.sparkSession().conf()).columnarScan()) {
       return Optional.empty();
     }
@@ -97,8 +104,11 @@ final class ColumnarScan {
     if (wanted.isEmpty()) {
       return Optional.empty();
     }
-    boolean directTime = timestamp != null
-        && field(data, timestamp).filter(f -> f.dataType() instanceof TimestampType).isPresent();
+    boolean directTime =
+        timestamp != null
+            && field(data, timestamp)
+                .filter(f -> f.dataType() instanceof TimestampType)
+                .isPresent();
     Set<String> needed = new LinkedHashSet<>(monitored);
     List<Expression> keyExpressions = null;
     if (needsKeys || (timestamp != null && !directTime)) {
@@ -132,7 +142,10 @@ final class ColumnarScan {
     return Optional.of(new ColumnarScan(scan, keyExpressions, vectors, wanted.get(), timeVector));
   }
 
-  /** How each {@code monitored} column of {@code data} is read from its vector; empty if one cannot be. */
+  /**
+   * How each {@code monitored} column of {@code data} is read from its vector; empty if one cannot
+   * be.
+   */
   private static Optional<VectorType[]> vectorTypes(Dataset<Row> data, List<String> monitored) {
     List<VectorType> types = new ArrayList<>();
     for (String name : monitored) {
@@ -154,10 +167,11 @@ final class ColumnarScan {
   }
 
   /**
-   * The file scan reading the {@code needed} columns of {@code data} as column vectors, when that read
-   * is a {@linkplain #plain plain} file scan outputting nothing else but partition columns.
+   * The file scan reading the {@code needed} columns of {@code data} as column vectors, when that
+   * read is a {@linkplain #plain plain} file scan outputting nothing else but partition columns.
    */
-  private static Optional<FileSourceScanExec> fileScan(Dataset<Row> data, Set<String> needed, String timestamp) {
+  private static Optional<FileSourceScanExec> fileScan(
+      Dataset<Row> data, Set<String> needed, String timestamp) {
     Column[] columns = needed.stream().map(n -> data.col("`" + n + "`")).toArray(Column[]::new);
     SparkPlan plan = data.select(columns).queryExecution().executedPlan();
     List<FileSourceScanExec> scans = new ArrayList<>();
@@ -165,25 +179,41 @@ final class ColumnarScan {
       return Optional.empty();
     }
     FileSourceScanExec scan = scans.get(0);
-    // The file scan always outputs the partition columns; anything else unasked for is something the
+    // The file scan always outputs the partition columns; anything else unasked for is something
+    // the
     // plan filters on, such as Delta's deleted-row flag.
     Set<String> allowed = new HashSet<>(needed);
     allowed.addAll(List.of(scan.relation().partitionSchema().fieldNames()));
-    boolean onlyAllowed = CollectionConverters.asJava(scan.output()).stream().allMatch(a -> allowed.contains(a.name()));
+    boolean onlyAllowed =
+        CollectionConverters.asJava(scan.output()).stream()
+            .allMatch(a -> allowed.contains(a.name()));
     return onlyAllowed ? Optional.of(scan) : Optional.empty();
   }
 
   /**
-   * The tasks' serialized partial accumulators of this scan, as {@link TaskGroups#serialize()} writes
-   * them; the rows of files named in {@code alsoBaseline} (null = none) count for the baseline too.
+   * The tasks' serialized partial accumulators of this scan, as {@link TaskGroups#serialize()}
+   * writes them; the rows of files named in {@code alsoBaseline} (null = none) count for the
+   * baseline too.
    */
-  JavaRDD<byte[]> partials(ScanLayout layout, boolean baseline, boolean sameSeed, Set<String> alsoBaseline) {
+  JavaRDD<byte[]> partials(
+      ScanLayout layout, boolean baseline, boolean sameSeed, Set<String> alsoBaseline) {
     RDD<ColumnarBatch> batches = scan.executeColumnar();
     if (alsoBaseline != null && scan.inputRDD() instanceof FileScanRDD files) {
       batches = heaviestFirst(batches, files, alsoBaseline);
     }
-    return batches.toJavaRDD().mapPartitions(new Profiler(layout, baseline, sameSeed,
-        keys, CollectionConverters.asJava(scan.output()), vectors, types, timeVector, alsoBaseline));
+    return batches
+        .toJavaRDD()
+        .mapPartitions(
+            new Profiler(
+                layout,
+                baseline,
+                sameSeed,
+                keys,
+                CollectionConverters.asJava(scan.output()),
+                vectors,
+                types,
+                timeVector,
+                alsoBaseline));
   }
 
   /**
@@ -191,8 +221,8 @@ final class ColumnarScan {
    * for files that count for the baseline too. Spark packs and orders file partitions by size, so a
    * baseline's small files would come last and leave one core alone with the heaviest task.
    */
-  private static RDD<ColumnarBatch> heaviestFirst(RDD<ColumnarBatch> batches, FileScanRDD files,
-      Set<String> baseline) {
+  private static RDD<ColumnarBatch> heaviestFirst(
+      RDD<ColumnarBatch> batches, FileScanRDD files, Set<String> baseline) {
     List<FilePartition> partitions = CollectionConverters.asJava(files.filePartitions());
     if (partitions.size() != batches.getNumPartitions()) {
       return batches;
@@ -200,28 +230,40 @@ final class ColumnarScan {
     long[] work = new long[partitions.size()];
     for (FilePartition partition : partitions) {
       for (PartitionedFile file : partition.files()) {
-        work[partition.index()] += file.length() * (baseline.contains(name(file.urlEncodedPath())) ? 2 : 1);
+        work[partition.index()] +=
+            file.length() * (baseline.contains(name(file.urlEncodedPath())) ? 2 : 1);
       }
     }
     List<RDD<ColumnarBatch>> ordered = new ArrayList<>();
-    java.util.stream.IntStream.range(0, work.length).boxed()
+    java.util.stream.IntStream.range(0, work.length)
+        .boxed()
         .sorted((a, b) -> Long.compare(work[b], work[a]))
-        .forEach(index -> ordered.add(PartitionPruningRDD.create(batches,
-            (Function1<Object, Object> & Serializable) p -> (Integer) p == index.intValue())));
-    return batches.context().union(CollectionConverters.asScala(ordered).toSeq(),
-        scala.reflect.ClassTag$.MODULE$.apply(ColumnarBatch.class));
+        .forEach(
+            index ->
+                ordered.add(
+                    PartitionPruningRDD.create(
+                        batches,
+                        (Function1<Object, Object> & Serializable)
+                            p -> (Integer) p == index.intValue())));
+    return batches
+        .context()
+        .union(
+            CollectionConverters.asScala(ordered).toSeq(),
+            scala.reflect.ClassTag$.MODULE$.apply(ColumnarBatch.class));
   }
 
   /**
-   * When this scan reads a Delta table whose version {@code version} is wholly part of what it reads,
-   * the names of that version's files, so that their rows count for a baseline at that version
-   * without reading them twice. Empty unless every file of that version is among this scan's files,
-   * none had deleted rows (a deletion vector) then, and the table's schema and partitioning are the
-   * same; also when the log no longer holds every commit up to that version, or more than
-   * {@link MonitorProperties#SHARED_BASELINE_MAX_COMMITS} of them (reading them would cost more).
+   * When this scan reads a Delta table whose version {@code version} is wholly part of what it
+   * reads, the names of that version's files, so that their rows count for a baseline at that
+   * version without reading them twice. Empty unless every file of that version is among this
+   * scan's files, none had deleted rows (a deletion vector) then, and the table's schema and
+   * partitioning are the same; also when the log no longer holds every commit up to that version,
+   * or more than {@link MonitorProperties#SHARED_BASELINE_MAX_COMMITS} of them (reading them would
+   * cost more).
    */
   Optional<Set<String>> filesOfVersion(long version) {
-    if (!(scan.relation().location() instanceof TahoeFileIndex index) || version > index.version()
+    if (!(scan.relation().location() instanceof TahoeFileIndex index)
+        || version > index.version()
         || version >= MonitorProperties.SHARED_BASELINE_MAX_COMMITS) {
       return Optional.empty();
     }
@@ -235,24 +277,29 @@ final class ColumnarScan {
     for (String path : scan.relation().location().inputFiles()) {
       read.add(name(path));
     }
-    boolean sameTable = metadata != null && metadata.schemaString().equals(now.schemaString())
-        && metadata.partitionColumns().equals(now.partitionColumns());
-    return sameTable && read.containsAll(then.get().files()) ? Optional.of(then.get().files()) : Optional.empty();
+    boolean sameTable =
+        metadata != null
+            && metadata.schemaString().equals(now.schemaString())
+            && metadata.partitionColumns().equals(now.partitionColumns());
+    return sameTable && read.containsAll(then.get().files())
+        ? Optional.of(then.get().files())
+        : Optional.empty();
   }
 
   /** The data files (names) and the last metadata of a Delta table's version. */
   private record VersionFiles(Set<String> files, Metadata metadata) {}
 
   /**
-   * Version {@code version} of {@code index}'s table, replayed from its commits 0 to {@code version};
-   * empty when one of them is no longer in the log or a file had deleted rows then.
+   * Version {@code version} of {@code index}'s table, replayed from its commits 0 to {@code
+   * version}; empty when one of them is no longer in the log or a file had deleted rows then.
    */
   private static Optional<VersionFiles> replay(TahoeFileIndex index, long version) {
     Set<String> files = new HashSet<>();
     Metadata metadata = null;
     // failOnDataLoss false: a commit no longer in the log is a gap in the versions, found below.
-    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits = CollectionConverters.asJava(
-        index.deltaLog().getChanges(0L, version, scala.Option.empty(), false));
+    Iterator<Tuple2<Object, scala.collection.immutable.Seq<Action>>> commits =
+        CollectionConverters.asJava(
+            index.deltaLog().getChanges(0L, version, scala.Option.empty(), false));
     long expected = 0;
     while (commits.hasNext()) {
       Tuple2<Object, scala.collection.immutable.Seq<Action>> commit = commits.next();
@@ -272,40 +319,55 @@ final class ColumnarScan {
         }
       }
     }
-    return expected == version + 1 ? Optional.of(new VersionFiles(files, metadata)) : Optional.empty();
+    return expected == version + 1
+        ? Optional.of(new VersionFiles(files, metadata))
+        : Optional.empty();
   }
 
   /** A data file's name, the last segment of its (URI-encoded) path: unique in a Delta table. */
   static String name(String path) {
-    String decoded = java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    String decoded =
+        java.net.URLDecoder.decode(
+            path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     return decoded.substring(decoded.lastIndexOf('/') + 1);
   }
 
-  /** Which vector type a monitored column of {@code type} is read as; the profile's kind must agree. */
+  /**
+   * Which vector type a monitored column of {@code type} is read as; the profile's kind must agree.
+   */
   private static Optional<VectorType> readable(DataType type) {
     Kind kind = ProfileScan.kind(type);
-    return VectorType.of(type).filter(t -> switch (t.code()) {
-      case STRING, BOOLEAN -> kind == Kind.CATEGORICAL;
-      case TIMESTAMP, DATE -> kind == Kind.OTHER;
-      default -> kind == Kind.NUMERIC;
-    });
+    return VectorType.of(type)
+        .filter(
+            t ->
+                switch (t.code()) {
+                  case STRING, BOOLEAN -> kind == Kind.CATEGORICAL;
+                  case TIMESTAMP, DATE -> kind == Kind.OTHER;
+                  default -> kind == Kind.NUMERIC;
+                });
   }
 
   /**
-   * Whether {@code plan} is a file scan under row conversion, code generation, attribute projections
-   * and filters on {@code timestamp} only (those the profile scan adds, which it applies itself).
+   * Whether {@code plan} is a file scan under row conversion, code generation, attribute
+   * projections and filters on {@code timestamp} only (those the profile scan adds, which it
+   * applies itself).
    */
   private static boolean plain(SparkPlan plan, String timestamp, List<FileSourceScanExec> scans) {
     if (plan instanceof FileSourceScanExec s) {
       scans.add(s);
       return true;
     }
-    boolean allowed = plan instanceof WholeStageCodegenExec || plan instanceof InputAdapter
-        || plan instanceof ColumnarToRowExec
-        || (plan instanceof ProjectExec p && CollectionConverters.asJava(p.projectList()).stream()
-            .allMatch(e -> e instanceof Attribute))
-        || (plan instanceof FilterExec f && timestamp != null && CollectionConverters.asJava(
-            f.condition().references().toSeq()).stream().allMatch(a -> a.name().equals(timestamp)));
+    boolean allowed =
+        plan instanceof WholeStageCodegenExec
+            || plan instanceof InputAdapter
+            || plan instanceof ColumnarToRowExec
+            || (plan instanceof ProjectExec p
+                && CollectionConverters.asJava(p.projectList()).stream()
+                    .allMatch(e -> e instanceof Attribute))
+            || (plan instanceof FilterExec f
+                && timestamp != null
+                && CollectionConverters.asJava(f.condition().references().toSeq()).stream()
+                    .allMatch(a -> a.name().equals(timestamp)));
     if (!allowed) {
       return false;
     }
@@ -318,14 +380,17 @@ final class ColumnarScan {
   }
 
   /**
-   * Whether every attribute {@code expressions} reference is one of {@code input} (by expression id),
-   * which is what binding them to the scan's output, as the tasks' projection does, requires.
+   * Whether every attribute {@code expressions} reference is one of {@code input} (by expression
+   * id), which is what binding them to the scan's output, as the tasks' projection does, requires.
    */
   private static boolean binds(List<Expression> expressions, List<Attribute> input) {
     Set<ExprId> available = new HashSet<>();
     input.forEach(a -> available.add(a.exprId()));
-    return expressions.stream().allMatch(e -> CollectionConverters.asJava(e.references().toSeq()).stream()
-        .allMatch(a -> available.contains(a.exprId())));
+    return expressions.stream()
+        .allMatch(
+            e ->
+                CollectionConverters.asJava(e.references().toSeq()).stream()
+                    .allMatch(a -> available.contains(a.exprId())));
   }
 
   private static Optional<StructField> field(Dataset<Row> data, String name) {
@@ -341,7 +406,8 @@ final class ColumnarScan {
    * The task side: per batch, assigns each row to its groups (window from the timestamp vector or
    * the projected keys), then lets every group touched drain its rows' values from the vectors.
    */
-  private static final class Profiler implements FlatMapFunction<Iterator<ColumnarBatch>, byte[]>, Serializable {
+  private static final class Profiler
+      implements FlatMapFunction<Iterator<ColumnarBatch>, byte[]>, Serializable {
     private static final long serialVersionUID = 1L;
     private final ScanLayout layout;
     private final boolean baseline;
@@ -353,8 +419,16 @@ final class ColumnarScan {
     private final int timeVector;
     private final Set<String> alsoBaseline;
 
-    Profiler(ScanLayout layout, boolean baseline, boolean sameSeed, List<Expression> keys,
-        List<Attribute> input, int[] vectors, VectorType[] types, int timeVector, Set<String> alsoBaseline) {
+    Profiler(
+        ScanLayout layout,
+        boolean baseline,
+        boolean sameSeed,
+        List<Expression> keys,
+        List<Attribute> input,
+        int[] vectors,
+        VectorType[] types,
+        int timeVector,
+        Set<String> alsoBaseline) {
       this.layout = layout;
       this.baseline = baseline;
       this.sameSeed = sameSeed;
@@ -369,8 +443,12 @@ final class ColumnarScan {
     @Override
     public Iterator<byte[]> call(Iterator<ColumnarBatch> batches) throws IOException {
       TaskGroups groups = new TaskGroups(layout);
-      UnsafeProjection projection = keys == null ? null : UnsafeProjection.create(
-          CollectionConverters.asScala(keys).toSeq(), CollectionConverters.asScala(input).toSeq());
+      UnsafeProjection projection =
+          keys == null
+              ? null
+              : UnsafeProjection.create(
+                  CollectionConverters.asScala(keys).toSeq(),
+                  CollectionConverters.asScala(input).toSeq());
       if (projection != null) {
         projection.initialize(TaskContext.getPartitionId());
       }
@@ -413,7 +491,8 @@ final class ColumnarScan {
             if (time != null ? time.isNullAt(i) : k.isNullAt(ScanLayout.TIME)) {
               continue;
             }
-            seconds = time != null ? Math.floorDiv(time.getLong(i), MICROS) : k.getLong(ScanLayout.TIME);
+            seconds =
+                time != null ? Math.floorDiv(time.getLong(i), MICROS) : k.getLong(ScanLayout.TIME);
           }
           select(groups.assign(baseline, seconds, k, into), into, i, k, touched);
         }
@@ -425,7 +504,11 @@ final class ColumnarScan {
       return List.of(groups.serialize()).iterator();
     }
 
-    private void select(int found, WindowAccumulator[] into, int row, InternalRow keys,
+    private void select(
+        int found,
+        WindowAccumulator[] into,
+        int row,
+        InternalRow keys,
         List<WindowAccumulator> touched) {
       for (int g = 0; g < found; g++) {
         if (into[g].select(row, keys, layout)) {

@@ -8,12 +8,12 @@ import org.apache.spark.sql.catalyst.util.HyperLogLogPlusPlusHelper;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * An approximate distinct count kept as Spark's {@code approx_count_distinct} keeps it: HyperLogLog++
- * registers of Spark's 64-bit {@code xxhash64} of each value, estimated by Spark's own
- * {@link HyperLogLogPlusPlusHelper} (bias correction, linear counting for small counts). With the
- * same hash and {@link MonitorProperties#DISTINCT_RELATIVE_SD} the estimate equals
- * {@code approx_count_distinct(value, 0.0173)} on the same values, and counters of disjoint parts
- * merge into the counter of the whole. A register update is a shift, a leading-zero count and a max.
+ * An approximate distinct count kept as Spark's {@code approx_count_distinct} keeps it:
+ * HyperLogLog++ registers of Spark's 64-bit {@code xxhash64} of each value, estimated by Spark's
+ * own {@link HyperLogLogPlusPlusHelper} (bias correction, linear counting for small counts). With
+ * the same hash and {@link MonitorProperties#DISTINCT_RELATIVE_SD} the estimate equals {@code
+ * approx_count_distinct(value, 0.0173)} on the same values, and counters of disjoint parts merge
+ * into the counter of the whole. A register update is a shift, a leading-zero count and a max.
  */
 final class DistinctCounter implements Serializable {
 
@@ -59,7 +59,8 @@ final class DistinctCounter implements Serializable {
     Arrays.fill(words, 0L);
     for (int i = 0; i < registers.length; i++) {
       int word = i / REGISTERS_PER_WORD;
-      words[word] = (Long) words[word] | ((long) registers[i] << (REGISTER_BITS * (i % REGISTERS_PER_WORD)));
+      words[word] =
+          (Long) words[word] | ((long) registers[i] << (REGISTER_BITS * (i % REGISTERS_PER_WORD)));
     }
     return ESTIMATOR.query(new GenericInternalRow(words), 0);
   }
@@ -73,8 +74,10 @@ final class DistinctCounter implements Serializable {
   static DistinctCounter fromBytes(byte[] bytes) {
     DistinctCounter counter = new DistinctCounter();
     if (bytes.length != counter.registers.length) {
-      throw new IllegalArgumentException(String.format(
-          "Invalid distinct counter: expected %d registers, got %d bytes", counter.registers.length, bytes.length));
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid distinct counter: expected %d registers, got %d bytes",
+              counter.registers.length, bytes.length));
     }
     System.arraycopy(bytes, 0, counter.registers, 0, bytes.length);
     return counter;

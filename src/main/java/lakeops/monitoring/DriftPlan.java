@@ -20,9 +20,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The drift-planning step of a refresh: which windows to compare, and their drift rows. A changed
- * window drifts against the window before it (consecutive drift) and against the baseline; the window
- * after a changed one drifts against it anew, and every window against a changed baseline. Windows
- * not profiled in this refresh are read back from their stored sketches, only those needed.
+ * window drifts against the window before it (consecutive drift) and against the baseline; the
+ * window after a changed one drifts against it anew, and every window against a changed baseline.
+ * Windows not profiled in this refresh are read back from their stored sketches, only those needed.
  */
 final class DriftPlan {
 
@@ -42,10 +42,15 @@ final class DriftPlan {
   private final Set<String> windows;
 
   /**
-   * The plan of a refresh of {@code spec} into {@code tables} with {@code changes}, {@code storedIds}
-   * being the windows recorded before it.
+   * The plan of a refresh of {@code spec} into {@code tables} with {@code changes}, {@code
+   * storedIds} being the windows recorded before it.
    */
-  DriftPlan(SparkSession spark, MonitorSpec spec, MetricTables tables, Changes changes, Set<String> storedIds) {
+  DriftPlan(
+      SparkSession spark,
+      MonitorSpec spec,
+      MetricTables tables,
+      Changes changes,
+      Set<String> storedIds) {
     this.spark = spark;
     this.spec = spec;
     this.tables = tables;
@@ -64,8 +69,8 @@ final class DriftPlan {
     }
     load.removeAll(changes.changed());
     load.removeAll(changes.removed());
-    Map<WindowKey, Map<String, ColumnProfile>> known = new HashMap<>(
-        loadStored(load, !changes.baselineChanged() && changes.baselineId() != null));
+    Map<WindowKey, Map<String, ColumnProfile>> known =
+        new HashMap<>(loadStored(load, !changes.baselineChanged() && changes.baselineId() != null));
     known.putAll(profiled);
     return pair(known, followers);
   }
@@ -116,7 +121,10 @@ final class DriftPlan {
   }
 
   /** The consecutive drift of window {@code key} against the window before it, if known. */
-  private void consecutive(List<Row> rows, WindowKey key, Map<String, ColumnProfile> columns,
+  private void consecutive(
+      List<Row> rows,
+      WindowKey key,
+      Map<String, ColumnProfile> columns,
       Map<WindowKey, Map<String, ColumnProfile>> known) {
     String previous = shift(key.windowId(), -1);
     if (previous != null) {
@@ -127,8 +135,13 @@ final class DriftPlan {
     }
   }
 
-  private static void drift(List<Row> rows, String type, WindowKey key, Map<String, ColumnProfile> current,
-      WindowKey referenceKey, Map<String, ColumnProfile> reference) {
+  private static void drift(
+      List<Row> rows,
+      String type,
+      WindowKey key,
+      Map<String, ColumnProfile> current,
+      WindowKey referenceKey,
+      Map<String, ColumnProfile> reference) {
     for (ColumnProfile c : current.values()) {
       ColumnProfile r = reference.get(c.column());
       if (r != null && r.kind() == c.kind()) {
@@ -138,9 +151,11 @@ final class DriftPlan {
   }
 
   /** The key of the same slice and model in window {@code id}, if that window has it. */
-  private static WindowKey keyAt(WindowKey key, String id, Map<WindowKey, Map<String, ColumnProfile>> known) {
+  private static WindowKey keyAt(
+      WindowKey key, String id, Map<WindowKey, Map<String, ColumnProfile>> known) {
     for (WindowKey k : known.keySet()) {
-      if (WindowKey.INPUT.equals(k.logType()) && k.windowId().equals(id)
+      if (WindowKey.INPUT.equals(k.logType())
+          && k.windowId().equals(id)
           && Objects.equals(k.sliceKey(), key.sliceKey())
           && Objects.equals(k.sliceValue(), key.sliceValue())
           && Objects.equals(k.modelId(), key.modelId())) {
@@ -152,18 +167,25 @@ final class DriftPlan {
 
   /**
    * The window right before ({@code step} −1) or after (+1) {@code id}: the adjacent window of the
-   * same granularity for time series (only if it has data), the previous or next snapshot for snapshots.
+   * same granularity for time series (only if it has data), the previous or next snapshot for
+   * snapshots.
    */
   private String shift(String id, int step) {
     String granularity = id.substring(0, id.lastIndexOf('@'));
     long start = seconds(id);
     if (spec.profileType() == ProfileType.SNAPSHOT) {
-      return windows.stream().filter(other -> other.startsWith(granularity + "@"))
+      return windows.stream()
+          .filter(other -> other.startsWith(granularity + "@"))
           .filter(other -> step < 0 ? seconds(other) < start : seconds(other) > start)
-          .reduce((a, b) -> (step < 0) == (seconds(a) < seconds(b)) ? b : a).orElse(null);
+          .reduce((a, b) -> (step < 0) == (seconds(a) < seconds(b)) ? b : a)
+          .orElse(null);
     }
-    long length = spec.granularities().stream().filter(g -> g.text().equals(granularity))
-        .findFirst().map(g -> g.duration().toSeconds()).orElseThrow();
+    long length =
+        spec.granularities().stream()
+            .filter(g -> g.text().equals(granularity))
+            .findFirst()
+            .map(g -> g.duration().toSeconds())
+            .orElseThrow();
     String neighbour = WindowKey.id(granularity, new Timestamp((start + step * length) * 1000));
     return windows.contains(neighbour) ? neighbour : null;
   }
@@ -173,7 +195,8 @@ final class DriftPlan {
   }
 
   /** Stored profiles of windows {@code ids} (and of the baseline), by key and column. */
-  private Map<WindowKey, Map<String, ColumnProfile>> loadStored(Set<String> ids, boolean withBaseline) {
+  private Map<WindowKey, Map<String, ColumnProfile>> loadStored(
+      Set<String> ids, boolean withBaseline) {
     Map<WindowKey, Map<String, ColumnProfile>> result = new HashMap<>();
     if (ids.isEmpty() && !withBaseline) {
       return result;
@@ -192,8 +215,9 @@ final class DriftPlan {
     for (Row r : rows) {
       if (!isTableRow(r)) {
         WindowKey key = MetricRows.keyOf(r);
-        ColumnProfile c = MetricRows.fromRow(r,
-            windowRows.getOrDefault(key, r.getLong(ProfileColumn.COUNT.index())));
+        ColumnProfile c =
+            MetricRows.fromRow(
+                r, windowRows.getOrDefault(key, r.getLong(ProfileColumn.COUNT.index())));
         result.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(c.column(), c);
       }
     }
@@ -201,6 +225,7 @@ final class DriftPlan {
   }
 
   private static boolean isTableRow(Row profileRow) {
-    return MonitorProperties.TABLE_COLUMN.equals(MetricRows.string(profileRow, ProfileColumn.COLUMN_NAME));
+    return MonitorProperties.TABLE_COLUMN.equals(
+        MetricRows.string(profileRow, ProfileColumn.COLUMN_NAME));
   }
 }

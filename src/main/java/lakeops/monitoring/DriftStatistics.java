@@ -5,22 +5,30 @@ import java.util.TreeSet;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * The drift statistics between a reference and a current distribution, computed from sketches. Every
- * formula, and the binning of PSI and the numeric JS distance, is documented in
- * {@code conf/monitors/statistics.md}; they equal scipy's on the same data when the sketches are
- * exact (checked by {@code DriftStatisticsScipyTest}).
+ * The drift statistics between a reference and a current distribution, computed from sketches.
+ * Every formula, and the binning of PSI and the numeric JS distance, is documented in {@code
+ * conf/monitors/statistics.md}; they equal scipy's on the same data when the sketches are exact
+ * (checked by {@code DriftStatisticsScipyTest}).
  */
 final class DriftStatistics {
 
   private DriftStatistics() {}
 
   /** Drift of a numeric column; every field is NaN when either side is empty. */
-  public record Numeric(double ksStatistic, double ksPvalue, double populationStabilityIndex,
-      double wassersteinDistance, double jsDistance) {}
+  public record Numeric(
+      double ksStatistic,
+      double ksPvalue,
+      double populationStabilityIndex,
+      double wassersteinDistance,
+      double jsDistance) {}
 
   /** Drift of a categorical column; every field is NaN when either side is empty. */
-  public record Categorical(double chiSquaredStatistic, double chiSquaredPvalue, double tvDistance,
-      double lInfinityDistance, double jsDistance) {}
+  public record Categorical(
+      double chiSquaredStatistic,
+      double chiSquaredPvalue,
+      double tvDistance,
+      double lInfinityDistance,
+      double jsDistance) {}
 
   /** KS, PSI, Wasserstein and JS distance of {@code current} against {@code reference}. */
   public static Numeric numeric(NumericSketch reference, NumericSketch current) {
@@ -100,9 +108,9 @@ final class DriftStatistics {
   }
 
   /**
-   * Pearson's chi-squared test of homogeneity on the 2×k table, as scipy's {@code chi2_contingency}:
-   * Yates' continuity correction when there is one degree of freedom, statistic 0 and p-value 1 when
-   * there are none.
+   * Pearson's chi-squared test of homogeneity on the 2×k table, as scipy's {@code
+   * chi2_contingency}: Yates' continuity correction when there is one degree of freedom, statistic
+   * 0 and p-value 1 when there are none.
    */
   static double[] chiSquared(double[][] observed, double n1, double n2) {
     int k = observed[0].length;
@@ -158,7 +166,8 @@ final class DriftStatistics {
   }
 
   /** Proportions per equal-width bin of [lo, hi], last bin closed, placed as numpy's histogram. */
-  static double[] histogram(double[] values, long[] counts, double lo, double hi, int bins, double n) {
+  static double[] histogram(
+      double[] values, long[] counts, double lo, double hi, int bins, double n) {
     double first = hi > lo ? lo : lo - 0.5;
     double last = hi > lo ? hi : hi + 0.5;
     double[] edges = new double[bins + 1];
@@ -185,8 +194,8 @@ final class DriftStatistics {
   }
 
   /**
-   * P(K > t) of the Kolmogorov distribution (scipy's {@code kstwobign.sf}), the asymptotic two-sided
-   * KS p-value at t = D·√(n₁n₂/(n₁+n₂)).
+   * P(K > t) of the Kolmogorov distribution (scipy's {@code kstwobign.sf}), the asymptotic
+   * two-sided KS p-value at t = D·√(n₁n₂/(n₁+n₂)).
    */
   static double kolmogorovSurvival(double t) {
     if (t <= 0) {

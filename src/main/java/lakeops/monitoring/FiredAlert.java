@@ -15,5 +15,13 @@ import java.sql.Timestamp;
  * @param value the metric's value in that window
  * @param rule what the rule says
  */
-public record FiredAlert(String alertName, Timestamp firedAt, String monitor, String metric,
-    String columnName, Timestamp windowStart, Timestamp windowEnd, double value, String rule) {}
+public record FiredAlert(
+    String alertName,
+    Timestamp firedAt,
+    String monitor,
+    String metric,
+    String columnName,
+    Timestamp windowStart,
+    Timestamp windowEnd,
+    double value,
+    String rule) {}

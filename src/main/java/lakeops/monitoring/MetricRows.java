@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The rows and schemas of the profile and drift metric tables, with the column names and shapes of
- * Databricks Lakehouse Monitoring, plus LakeOps' {@code sketch} (the window's distribution, so drift
- * and later refreshes need no rescan), {@code sketch_exact} and {@code fingerprint} columns.
+ * Databricks Lakehouse Monitoring, plus LakeOps' {@code sketch} (the window's distribution, so
+ * drift and later refreshes need no rescan), {@code sketch_exact} and {@code fingerprint} columns.
  */
 final class MetricRows {
 
@@ -22,21 +22,28 @@ final class MetricRows {
 
   /** Struct and array shapes of the metric tables' columns. */
   private static final class Shapes {
-    static final StructType WINDOW = new StructType()
-        .add("start", DataTypes.TimestampType).add("end", DataTypes.TimestampType);
-    static final StructType AVERAGES = new StructType()
-        .add("macro", DataTypes.DoubleType).add("weighted", DataTypes.DoubleType);
-    static final StructType TEST = new StructType()
-        .add("statistic", DataTypes.DoubleType).add("pvalue", DataTypes.DoubleType);
-    static final DataType FREQUENT_ITEMS = DataTypes.createArrayType(new StructType()
-        .add("item", DataTypes.StringType).add("count", DataTypes.LongType));
-    static final DataType CONFUSION = DataTypes.createArrayType(new StructType()
-        .add("prediction", DataTypes.StringType).add("label", DataTypes.StringType)
-        .add("count", DataTypes.LongType));
+    static final StructType WINDOW =
+        new StructType().add("start", DataTypes.TimestampType).add("end", DataTypes.TimestampType);
+    static final StructType AVERAGES =
+        new StructType().add("macro", DataTypes.DoubleType).add("weighted", DataTypes.DoubleType);
+    static final StructType TEST =
+        new StructType().add("statistic", DataTypes.DoubleType).add("pvalue", DataTypes.DoubleType);
+    static final DataType FREQUENT_ITEMS =
+        DataTypes.createArrayType(
+            new StructType().add("item", DataTypes.StringType).add("count", DataTypes.LongType));
+    static final DataType CONFUSION =
+        DataTypes.createArrayType(
+            new StructType()
+                .add("prediction", DataTypes.StringType)
+                .add("label", DataTypes.StringType)
+                .add("count", DataTypes.LongType));
     static final DataType QUANTILES = DataTypes.createArrayType(DataTypes.DoubleType);
   }
 
-  /** Columns of {@code <monitor>_profile_metrics}, in table order: a row's field index is the ordinal. */
+  /**
+   * Columns of {@code <monitor>_profile_metrics}, in table order: a row's field index is the
+   * ordinal.
+   */
   enum ProfileColumn {
     WINDOW("window", Shapes.WINDOW),
     LOG_TYPE("log_type", DataTypes.StringType),
@@ -101,7 +108,9 @@ final class MetricRows {
     }
   }
 
-  /** Columns of {@code <monitor>_drift_metrics}, in table order: a row's field index is the ordinal. */
+  /**
+   * Columns of {@code <monitor>_drift_metrics}, in table order: a row's field index is the ordinal.
+   */
   enum DriftColumn {
     WINDOW("window", Shapes.WINDOW),
     WINDOW_CMP("window_cmp", Shapes.WINDOW),
@@ -166,7 +175,8 @@ final class MetricRows {
     v[ProfileColumn.LOG_LOSS.index()] = q.logLoss();
     if (q.confusion() != null) {
       List<Row> cells = new ArrayList<>();
-      q.confusion().forEach(c -> cells.add(RowFactory.create(c.prediction(), c.label(), c.count())));
+      q.confusion()
+          .forEach(c -> cells.add(RowFactory.create(c.prediction(), c.label(), c.count())));
       v[ProfileColumn.CONFUSION_MATRIX.index()] = cells;
     }
     v[ProfileColumn.MEAN_ABSOLUTE_ERROR.index()] = q.meanAbsoluteError();
@@ -186,9 +196,11 @@ final class MetricRows {
     v[ProfileColumn.NUM_NULLS.index()] = c.nulls();
     v[ProfileColumn.PERCENT_NULL.index()] = nanToNull(percent(c.nulls(), c.rows()));
     v[ProfileColumn.NUM_ZEROS.index()] = c.zeros();
-    v[ProfileColumn.PERCENT_ZEROS.index()] = c.zeros() == null ? null : nanToNull(percent(c.zeros(), c.count()));
+    v[ProfileColumn.PERCENT_ZEROS.index()] =
+        c.zeros() == null ? null : nanToNull(percent(c.zeros(), c.count()));
     v[ProfileColumn.NUM_NAN.index()] = c.nans();
-    v[ProfileColumn.PERCENT_NAN.index()] = c.nans() == null ? null : nanToNull(percent(c.nans(), c.count()));
+    v[ProfileColumn.PERCENT_NAN.index()] =
+        c.nans() == null ? null : nanToNull(percent(c.nans(), c.count()));
     v[ProfileColumn.DISTINCT_COUNT.index()] = c.distinct();
     v[ProfileColumn.PERCENT_DISTINCT.index()] =
         c.distinct() == null ? null : nanToNull(percent(c.distinct(), c.count()));
@@ -230,7 +242,11 @@ final class MetricRows {
   }
 
   /** A drift row of {@code current} against {@code reference}. */
-  static Row driftRow(String driftType, WindowKey current, WindowKey reference, ColumnProfile cur,
+  static Row driftRow(
+      String driftType,
+      WindowKey current,
+      WindowKey reference,
+      ColumnProfile cur,
       ColumnProfile ref) {
     Object[] v = new Object[DRIFT.size()];
     v[DriftColumn.WINDOW.index()] = window(current);
@@ -243,7 +259,8 @@ final class MetricRows {
     v[DriftColumn.COLUMN_NAME.index()] = cur.column();
     v[DriftColumn.DATA_TYPE.index()] = cur.dataType();
     v[DriftColumn.COUNT_DELTA.index()] = (double) (cur.count() - ref.count());
-    v[DriftColumn.AVG_DELTA.index()] = cur.avg() == null || ref.avg() == null ? null : cur.avg() - ref.avg();
+    v[DriftColumn.AVG_DELTA.index()] =
+        cur.avg() == null || ref.avg() == null ? null : cur.avg() - ref.avg();
     v[DriftColumn.PERCENT_NULL_DELTA.index()] =
         nanToNull(percent(cur.nulls(), cur.rows()) - percent(ref.nulls(), ref.rows()));
     if (cur.zeros() != null && ref.zeros() != null) {
@@ -257,8 +274,10 @@ final class MetricRows {
     if (cur.kind() == Kind.NUMERIC) {
       numericDrift(v, DriftStatistics.numeric(ref.numericSketch(), cur.numericSketch()));
     } else if (cur.kind() == Kind.CATEGORICAL) {
-      categoricalDrift(v, DriftStatistics.categorical(
-          ref.categoricalSketch().counts(), cur.categoricalSketch().counts()));
+      categoricalDrift(
+          v,
+          DriftStatistics.categorical(
+              ref.categoricalSketch().counts(), cur.categoricalSketch().counts()));
     }
     return RowFactory.create(v);
   }
@@ -280,23 +299,39 @@ final class MetricRows {
   /** The profile of a column back from its profile-table row (for drift against stored windows). */
   static ColumnProfile fromRow(Row r, long windowRows) {
     byte[] sketch = (byte[]) get(r, ProfileColumn.SKETCH);
-    Kind kind = sketch == null ? Kind.OTHER
-        : r.isNullAt(ProfileColumn.FREQUENT_ITEMS.index()) ? Kind.NUMERIC : Kind.CATEGORICAL;
-    return new ColumnProfile(string(r, ProfileColumn.COLUMN_NAME), string(r, ProfileColumn.DATA_TYPE), kind,
-        windowRows, r.getLong(ProfileColumn.COUNT.index()), (Long) get(r, ProfileColumn.NUM_ZEROS),
-        (Long) get(r, ProfileColumn.NUM_NAN), (Long) get(r, ProfileColumn.DISTINCT_COUNT),
-        (Double) get(r, ProfileColumn.AVG), (Double) get(r, ProfileColumn.STDDEV),
-        (Double) get(r, ProfileColumn.MIN), (Double) get(r, ProfileColumn.MAX),
-        (Integer) get(r, ProfileColumn.MIN_LENGTH), (Integer) get(r, ProfileColumn.MAX_LENGTH),
-        (Double) get(r, ProfileColumn.AVG_LENGTH), sketch);
+    Kind kind =
+        sketch == null
+            ? Kind.OTHER
+            : r.isNullAt(ProfileColumn.FREQUENT_ITEMS.index()) ? Kind.NUMERIC : Kind.CATEGORICAL;
+    return new ColumnProfile(
+        string(r, ProfileColumn.COLUMN_NAME),
+        string(r, ProfileColumn.DATA_TYPE),
+        kind,
+        windowRows,
+        r.getLong(ProfileColumn.COUNT.index()),
+        (Long) get(r, ProfileColumn.NUM_ZEROS),
+        (Long) get(r, ProfileColumn.NUM_NAN),
+        (Long) get(r, ProfileColumn.DISTINCT_COUNT),
+        (Double) get(r, ProfileColumn.AVG),
+        (Double) get(r, ProfileColumn.STDDEV),
+        (Double) get(r, ProfileColumn.MIN),
+        (Double) get(r, ProfileColumn.MAX),
+        (Integer) get(r, ProfileColumn.MIN_LENGTH),
+        (Integer) get(r, ProfileColumn.MAX_LENGTH),
+        (Double) get(r, ProfileColumn.AVG_LENGTH),
+        sketch);
   }
 
   /** The key of a profile-table row. */
   static WindowKey keyOf(Row r) {
     Row w = (Row) get(r, ProfileColumn.WINDOW);
-    return new WindowKey(string(r, ProfileColumn.LOG_TYPE), string(r, ProfileColumn.GRANULARITY),
-        w == null ? null : w.getTimestamp(WINDOW_START), w == null ? null : w.getTimestamp(WINDOW_END),
-        string(r, ProfileColumn.SLICE_KEY), string(r, ProfileColumn.SLICE_VALUE),
+    return new WindowKey(
+        string(r, ProfileColumn.LOG_TYPE),
+        string(r, ProfileColumn.GRANULARITY),
+        w == null ? null : w.getTimestamp(WINDOW_START),
+        w == null ? null : w.getTimestamp(WINDOW_END),
+        string(r, ProfileColumn.SLICE_KEY),
+        string(r, ProfileColumn.SLICE_VALUE),
         string(r, ProfileColumn.MODEL_ID));
   }
 
@@ -322,7 +357,8 @@ final class MetricRows {
     v[ProfileColumn.DATA_TYPE.index()] = type;
   }
 
-  private static <C> StructType schema(C[] columns, Function<C, String> name, Function<C, DataType> type) {
+  private static <C> StructType schema(
+      C[] columns, Function<C, String> name, Function<C, DataType> type) {
     StructType schema = new StructType();
     for (C c : columns) {
       schema = schema.add(name.apply(c), type.apply(c));

@@ -13,8 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The metric tables of one monitor in one environment: {@code <env>.monitoring.<monitor>_profile_metrics}
- * and {@code <env>.monitoring.<monitor>_drift_metrics}, Delta tables created on first use.
+ * The metric tables of one monitor in one environment: {@code
+ * <env>.monitoring.<monitor>_profile_metrics} and {@code <env>.monitoring.<monitor>_drift_metrics},
+ * Delta tables created on first use.
  */
 final class MetricTables {
 
@@ -43,12 +44,22 @@ final class MetricTables {
 
   /** The profile metrics table. */
   public String profile() {
-    return environment + "." + MonitorProperties.SCHEMA + "." + monitor + MonitorProperties.PROFILE_SUFFIX;
+    return environment
+        + "."
+        + MonitorProperties.SCHEMA
+        + "."
+        + monitor
+        + MonitorProperties.PROFILE_SUFFIX;
   }
 
   /** The drift metrics table. */
   public String drift() {
-    return environment + "." + MonitorProperties.SCHEMA + "." + monitor + MonitorProperties.DRIFT_SUFFIX;
+    return environment
+        + "."
+        + MonitorProperties.SCHEMA
+        + "."
+        + monitor
+        + MonitorProperties.DRIFT_SUFFIX;
   }
 
   /** The alerts table of the environment. */
@@ -84,28 +95,53 @@ final class MetricTables {
   }
 
   /**
-   * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and
-   * {@code removed} windows (and the baseline's, and all baseline drift, when it changed) and the
+   * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and {@code
+   * removed} windows (and the baseline's, and all baseline drift, when it changed) and the
    * consecutive drift of {@code consecutive} windows, then appends the new rows; {@code empty} says
-   * the tables hold no window yet, so nothing is deleted. The drift table's part runs on
-   * {@code background} (null = this thread) while this thread does the profile table's: two tables,
-   * two independent Delta transactions.
+   * the tables hold no window yet, so nothing is deleted. The drift table's part runs on {@code
+   * background} (null = this thread) while this thread does the profile table's: two tables, two
+   * independent Delta transactions.
    */
-  void replace(List<Row> profileRows, List<Row> driftRows, Set<String> changed, Set<String> removed,
-      Set<String> consecutive, boolean baselineChanged, boolean empty, ExecutorService background) {
+  void replace(
+      List<Row> profileRows,
+      List<Row> driftRows,
+      Set<String> changed,
+      Set<String> removed,
+      Set<String> consecutive,
+      boolean baselineChanged,
+      boolean empty,
+      ExecutorService background) {
     String windows = inList(union(changed, removed));
-    Runnable driftPart = () -> {
-      if (!empty) {
-        spark.sql("DELETE FROM " + drift() + " WHERE " + WINDOW_ID + " IN (" + windows
-            + ") OR (drift_type = 'CONSECUTIVE' AND " + WINDOW_ID + " IN (" + inList(consecutive) + "))"
-            + (baselineChanged ? " OR drift_type = 'BASELINE'" : ""));
-      }
-      append(driftRows, MetricRows.DRIFT, drift());
-    };
+    Runnable driftPart =
+        () -> {
+          if (!empty) {
+            spark.sql(
+                "DELETE FROM "
+                    + drift()
+                    + " WHERE "
+                    + WINDOW_ID
+                    + " IN ("
+                    + windows
+                    + ") OR (drift_type = 'CONSECUTIVE' AND "
+                    + WINDOW_ID
+                    + " IN ("
+                    + inList(consecutive)
+                    + "))"
+                    + (baselineChanged ? " OR drift_type = 'BASELINE'" : ""));
+          }
+          append(driftRows, MetricRows.DRIFT, drift());
+        };
     Future<?> drifts = background == null ? null : background.submit(driftPart);
     if (!empty) {
-      spark.sql("DELETE FROM " + profile() + " WHERE " + WINDOW_ID + " IN (" + windows + ")"
-          + (baselineChanged ? " OR log_type = 'BASELINE'" : ""));
+      spark.sql(
+          "DELETE FROM "
+              + profile()
+              + " WHERE "
+              + WINDOW_ID
+              + " IN ("
+              + windows
+              + ")"
+              + (baselineChanged ? " OR log_type = 'BASELINE'" : ""));
     }
     append(profileRows, MetricRows.PROFILE, profile());
     if (drifts == null) {
@@ -118,7 +154,13 @@ final class MetricTables {
   private void append(List<Row> rows, StructType schema, String table) {
     if (!rows.isEmpty()) {
       // One file per refresh: metric tables get many small appends.
-      spark.createDataFrame(rows, schema).coalesce(1).write().format("delta").mode("append").saveAsTable(table);
+      spark
+          .createDataFrame(rows, schema)
+          .coalesce(1)
+          .write()
+          .format("delta")
+          .mode("append")
+          .saveAsTable(table);
     }
   }
 
@@ -132,6 +174,8 @@ final class MetricTables {
     if (ids.isEmpty()) {
       return "NULL";
     }
-    return ids.stream().map(id -> "'" + id.replace("'", "''") + "'").collect(Collectors.joining(", "));
+    return ids.stream()
+        .map(id -> "'" + id.replace("'", "''") + "'")
+        .collect(Collectors.joining(", "));
   }
 }

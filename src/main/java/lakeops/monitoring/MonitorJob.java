@@ -4,27 +4,35 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.jobs.JobMain;
+import lakeops.session.SessionFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Job main of the monitoring step, for {@code spark-submit --class lakeops.monitoring.MonitorJob
- * lakeops-jobs.jar --env prod --monitor flights}: the arguments and output of {@code lakeops monitor
- * run}.
+ * lakeops-jobs.jar --env prod --monitor flights}: the arguments and output of {@code lakeops
+ * monitor run}.
  */
-@Command(name = "lakeops.monitoring.MonitorJob",
+@Command(
+    name = "lakeops.monitoring.MonitorJob",
     description = "Refresh the metric tables (changed windows only) and evaluate alerts.")
 public final class MonitorJob implements Callable<Integer> {
 
-  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
-      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
-      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "ENV",
+      defaultValue =
+          "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description =
+          "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
   String environment;
 
-  @Option(names = "--monitor", required = true, paramLabel = "NAME",
+  @Option(
+      names = "--monitor",
+      required = true,
+      paramLabel = "NAME",
       description = "Monitor of conf/monitors/NAME.yml.")
   String monitor;
 
@@ -42,8 +50,9 @@ public final class MonitorJob implements Callable<Integer> {
     System.out.println(MonitorRefresh.of(spark, environment, spec).execute());
     List<FiredAlert> fired = AlertEvaluation.of(spark, environment, spec).execute();
     for (FiredAlert alert : fired) {
-      System.out.printf("alert %s fired: %s = %s in window %s (%s)%n", alert.alertName(),
-          alert.metric(), alert.value(), alert.windowStart(), alert.rule());
+      System.out.printf(
+          "alert %s fired: %s = %s in window %s (%s)%n",
+          alert.alertName(), alert.metric(), alert.value(), alert.windowStart(), alert.rule());
     }
     System.out.printf("%d alert(s) fired%n", fired.size());
     return 0;

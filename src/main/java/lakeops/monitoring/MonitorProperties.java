@@ -1,12 +1,12 @@
 package lakeops.monitoring;
 
 /**
- * Every setting name and default of the monitoring area, in the style of Iceberg's
- * {@code TableProperties}: a Spark conf key {@code NAME} beside its default {@code NAME_DEFAULT}. The
- * Spark conf keys all start with {@link #CONF_PREFIX}, so {@code spark-submit --conf} passes them on;
- * the names they had before, without {@code spark.} ({@code lakeops.monitoring.*}), are still read
- * for one release, with a deprecation warning. YAML keys of {@code conf/monitors/*.yml} are documented
- * in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
+ * Every setting name and default of the monitoring area, in the style of Iceberg's {@code
+ * TableProperties}: a Spark conf key {@code NAME} beside its default {@code NAME_DEFAULT}. The
+ * Spark conf keys all start with {@link #CONF_PREFIX}, so {@code spark-submit --conf} passes them
+ * on; the names they had before, without {@code spark.} ({@code lakeops.monitoring.*}), are still
+ * read for one release, with a deprecation warning. YAML keys of {@code conf/monitors/*.yml} are
+ * documented in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
  */
 public final class MonitorProperties {
 
@@ -25,8 +25,9 @@ public final class MonitorProperties {
   public static final String DRIFT_SUFFIX = "_drift_metrics";
 
   /**
-   * Suffix of the state table: per window the serialized sketches the drift is computed from, and the
-   * window's fingerprint, so refreshes recompute only changed windows (Deequ's mergeable states).
+   * Suffix of the state table: per window the serialized sketches the drift is computed from, and
+   * the window's fingerprint, so refreshes recompute only changed windows (Deequ's mergeable
+   * states).
    */
   public static final String STATE_SUFFIX = "_profile_state";
 
@@ -44,19 +45,27 @@ public final class MonitorProperties {
 
   /**
    * Prefix the Spark conf keys had before {@link #CONF_PREFIX} (spark-submit drops keys that do not
-   * start with {@code spark.}): still read for one release when the new key is not set, with a warning.
+   * start with {@code spark.}): still read for one release when the new key is not set, with a
+   * warning.
    */
   static final String DEPRECATED_CONF_PREFIX = "lakeops.monitoring.";
 
-  /** Spark conf: distinct values a numeric sketch keeps exactly before it compacts (then approximate). */
+  /**
+   * Spark conf: distinct values a numeric sketch keeps exactly before it compacts (then
+   * approximate).
+   */
   public static final String NUMERIC_SKETCH_SIZE = "spark.lakeops.monitoring.numericSketchSize";
 
-  /** Default of {@link #NUMERIC_SKETCH_SIZE}: exact statistics up to 4096 distinct values per window. */
+  /**
+   * Default of {@link #NUMERIC_SKETCH_SIZE}: exact statistics up to 4096 distinct values per
+   * window.
+   */
   public static final int NUMERIC_SKETCH_SIZE_DEFAULT = 4096;
 
   /**
-   * Spark conf: the relative accuracy of the buckets (DDSketch) a numeric sketch turns into past its
-   * capacity: every value is counted in a bucket whose representative is within this fraction of it.
+   * Spark conf: the relative accuracy of the buckets (DDSketch) a numeric sketch turns into past
+   * its capacity: every value is counted in a bucket whose representative is within this fraction
+   * of it.
    */
   public static final String NUMERIC_SKETCH_ACCURACY =
       "spark.lakeops.monitoring.numericSketchRelativeAccuracy";
@@ -68,8 +77,9 @@ public final class MonitorProperties {
   public static final int HLL_LG_K = 12;
 
   /**
-   * The relative standard deviation Spark's {@code approx_count_distinct} takes for {@link #HLL_LG_K}
-   * bits of register index: distinct counts of numeric and other columns equal its result with it.
+   * The relative standard deviation Spark's {@code approx_count_distinct} takes for {@link
+   * #HLL_LG_K} bits of register index: distinct counts of numeric and other columns equal its
+   * result with it.
    */
   public static final double DISTINCT_RELATIVE_SD = 0.0173;
 
@@ -83,8 +93,8 @@ public final class MonitorProperties {
   public static final boolean COLUMNAR_SCAN_DEFAULT = true;
 
   /**
-   * Commits of the Delta log the columnar scan reads at most to find the files of a baseline that is
-   * an older version of the monitored table, so as to profile it from the same read; past it the
+   * Commits of the Delta log the columnar scan reads at most to find the files of a baseline that
+   * is an older version of the monitored table, so as to profile it from the same read; past it the
    * baseline is read as its own version.
    */
   public static final long SHARED_BASELINE_MAX_COMMITS = 200;
@@ -105,18 +115,24 @@ public final class MonitorProperties {
   public static final int FREQUENT_ITEMS = 10;
 
   /** Quantiles of the {@code quantiles} column of a profile row. */
-  public static final double[] QUANTILES = {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0};
+  public static final double[] QUANTILES = {
+    0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0
+  };
 
   /** Proportion an empty bin is given in PSI (as Evidently), so the logarithm stays finite. */
   public static final double PSI_EMPTY_BIN = 1e-4;
 
-  /** Windows of history an anomaly rule needs before it can fire (mean ± k·σ of the earlier ones). */
+  /**
+   * Windows of history an anomaly rule needs before it can fire (mean ± k·σ of the earlier ones).
+   */
   public static final int ANOMALY_MIN_HISTORY_DEFAULT = 5;
 
   /** Standard deviations of an anomaly rule when its spec does not say. */
   public static final double ANOMALY_SIGMAS_DEFAULT = 3.0;
 
-  /** Columns of {@code alerts.rules[].of_last} when the rule does not say: the newest window alone. */
+  /**
+   * Columns of {@code alerts.rules[].of_last} when the rule does not say: the newest window alone.
+   */
   public static final int OF_LAST_DEFAULT = 1;
 
   /** Default report file, relative to the working directory. */

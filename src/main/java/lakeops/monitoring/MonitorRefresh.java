@@ -26,16 +26,17 @@ import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Refreshes a monitor's metric tables incrementally. A cheap fingerprint pass (row count and a hash sum
- * per window, over the monitored columns) at the table's current Delta version finds the windows whose
- * data changed since they were profiled; only those are profiled again, in one shared Spark job with
- * the baseline when the baseline changed (its table, or version, differs from the one recorded). Drift
- * is computed from the stored sketches of neighbouring windows and of the baseline, so no other window
- * is read again. The Spark jobs carry the job group {@code lakeops-monitor-<name>}.
+ * Refreshes a monitor's metric tables incrementally. A cheap fingerprint pass (row count and a hash
+ * sum per window, over the monitored columns) at the table's current Delta version finds the
+ * windows whose data changed since they were profiled; only those are profiled again, in one shared
+ * Spark job with the baseline when the baseline changed (its table, or version, differs from the
+ * one recorded). Drift is computed from the stored sketches of neighbouring windows and of the
+ * baseline, so no other window is read again. The Spark jobs carry the job group {@code
+ * lakeops-monitor-<name>}.
  *
- * <p>A refresh runs in steps: {@link ChangeDetection} (which windows changed), the scan
- * ({@link ProfileScan}), {@link DriftPlan} (which windows to compare) and the write
- * ({@link MetricTables#replace}).
+ * <p>A refresh runs in steps: {@link ChangeDetection} (which windows changed), the scan ({@link
+ * ProfileScan}), {@link DriftPlan} (which windows to compare) and the write ({@link
+ * MetricTables#replace}).
  */
 public final class MonitorRefresh {
 
@@ -56,8 +57,15 @@ public final class MonitorRefresh {
 
   /** Refreshes the metric tables and returns what was recomputed. */
   public RefreshResult execute() {
-    spark.sparkContext().setJobGroup("lakeops-monitor-" + spec.name(),
-        "monitor " + spec.name() + ": refresh " + MetricTables.qualify(environment, spec.table()), false);
+    spark
+        .sparkContext()
+        .setJobGroup(
+            "lakeops-monitor-" + spec.name(),
+            "monitor "
+                + spec.name()
+                + ": refresh "
+                + MetricTables.qualify(environment, spec.table()),
+            false);
     try {
       return refresh();
     } finally {
@@ -66,11 +74,14 @@ public final class MonitorRefresh {
   }
 
   private RefreshResult refresh() {
-    ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "lakeops-monitor-" + spec.name());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService background =
+        Executors.newFixedThreadPool(
+            2,
+            runnable -> {
+              Thread thread = new Thread(runnable, "lakeops-monitor-" + spec.name());
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       return refresh(background);
     } finally {
@@ -79,9 +90,9 @@ public final class MonitorRefresh {
   }
 
   /**
-   * The refresh; {@code background} runs what does not depend on the input scan's plan alongside it:
-   * creating the metric tables and, on a first refresh, planning the baseline's scan (reading an older
-   * Delta version's snapshot), then writing the two metric tables.
+   * The refresh; {@code background} runs what does not depend on the input scan's plan alongside
+   * it: creating the metric tables and, on a first refresh, planning the baseline's scan (reading
+   * an older Delta version's snapshot), then writing the two metric tables.
    */
   private RefreshResult refresh(ExecutorService background) {
     String table = MetricTables.qualify(environment, spec.table());
@@ -96,30 +107,50 @@ public final class MonitorRefresh {
     if (!created) {
       await(creation); // one of the two may have been missing still
     }
-    ProfileScan scan = new ProfileScan(spec, settings.sketchSize(), settings.sketchAccuracy(),
-        settings.categoryLimit());
+    ProfileScan scan =
+        new ProfileScan(
+            spec, settings.sketchSize(), settings.sketchAccuracy(), settings.categoryLimit());
     OptionalLong sharedVersion = sharedBaselineVersion(table);
-    Future<JavaRDD<byte[]>> plannedBaseline = created ? planBaseline(background, scan, table, sharedVersion) : null;
+    Future<JavaRDD<byte[]>> plannedBaseline =
+        created ? planBaseline(background, scan, table, sharedVersion) : null;
     Source source = read(table);
 
     ChangeDetection detection = new ChangeDetection(spark, spec, settings);
-    Stored stored = created ? Stored.NONE : detection.stored(tables); // tables about to be created hold nothing
+    Stored stored =
+        created ? Stored.NONE : detection.stored(tables); // tables about to be created hold nothing
     Changes changes = detection.detect(source, scan, stored, baselineId(table, source.version()));
     if (changes.none()) {
-      return new RefreshResult(spec.name(), source.version(), List.of(), List.of(), false, 0, 0, changes.how());
+      return new RefreshResult(
+          spec.name(), source.version(), List.of(), List.of(), false, 0, 0, changes.how());
     }
-    Map<WindowKey, WindowProfile> fresh = scan(scan, source, changes, plannedBaseline, sharedVersion);
+    Map<WindowKey, WindowProfile> fresh =
+        scan(scan, source, changes, plannedBaseline, sharedVersion);
     changes = changes.scanned(fresh, stored);
     Profiled profiled = Profiled.of(fresh, changes, source.version());
-    Drift drift = new DriftPlan(spark, spec, tables, changes, stored.fingerprints().keySet())
-        .drift(profiled.columns());
+    Drift drift =
+        new DriftPlan(spark, spec, tables, changes, stored.fingerprints().keySet())
+            .drift(profiled.columns());
 
     await(creation);
-    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta DELETEs.
-    tables.replace(profiled.rows(), drift.rows(), changes.changed(), changes.removed(),
-        drift.consecutiveRedone(), changes.baselineChanged(), stored.empty(), background);
-    return new RefreshResult(spec.name(), source.version(), List.copyOf(changes.changed()),
-        List.copyOf(changes.removed()), changes.baselineChanged(), profiled.rows().size(), drift.rows().size(),
+    // Nothing recorded yet (first refresh): there is nothing to delete, so skip the two Delta
+    // DELETEs.
+    tables.replace(
+        profiled.rows(),
+        drift.rows(),
+        changes.changed(),
+        changes.removed(),
+        drift.consecutiveRedone(),
+        changes.baselineChanged(),
+        stored.empty(),
+        background);
+    return new RefreshResult(
+        spec.name(),
+        source.version(),
+        List.copyOf(changes.changed()),
+        List.copyOf(changes.removed()),
+        changes.baselineChanged(),
+        profiled.rows().size(),
+        drift.rows().size(),
         changes.how());
   }
 
@@ -128,31 +159,38 @@ public final class MonitorRefresh {
    *
    * @param table its qualified name
    * @param version the Delta version read
-   * @param committed that version's commit time when read from the history (a snapshot's window), else null
+   * @param committed that version's commit time when read from the history (a snapshot's window),
+   *     else null
    * @param data the rows of that version
    */
   record Source(String table, long version, Timestamp committed, Dataset<Row> data) {}
 
   /**
-   * {@code table} at its latest version: a snapshot's window is its commit's time, from the history;
-   * time series need only the version, as reading the Delta table resolves it.
+   * {@code table} at its latest version: a snapshot's window is its commit's time, from the
+   * history; time series need only the version, as reading the Delta table resolves it.
    */
   private Source read(String table) {
-    OptionalLong latest = spec.profileType() == ProfileType.SNAPSHOT ? OptionalLong.empty() : latestVersion(table);
-    Row last = latest.isPresent() ? null : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
+    OptionalLong latest =
+        spec.profileType() == ProfileType.SNAPSHOT ? OptionalLong.empty() : latestVersion(table);
+    Row last =
+        latest.isPresent() ? null : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
     long version = latest.isPresent() ? latest.getAsLong() : last.<Long>getAs("version");
     Timestamp committed = last == null ? null : last.getAs("timestamp");
-    return new Source(table, version, committed, spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version));
+    return new Source(
+        table,
+        version,
+        committed,
+        spark.sql("SELECT * FROM " + table + " VERSION AS OF " + version));
   }
 
   /**
-   * On a first refresh the baseline is profiled for sure: its part of the scan is planned (reading the
-   * older version's snapshot) on {@code background} while this thread reads the table's history and
-   * plans the input's part; unless it is an older version of this table, which the input's scan may
-   * read with it. Null when there is no such plan.
+   * On a first refresh the baseline is profiled for sure: its part of the scan is planned (reading
+   * the older version's snapshot) on {@code background} while this thread reads the table's history
+   * and plans the input's part; unless it is an older version of this table, which the input's scan
+   * may read with it. Null when there is no such plan.
    */
-  private Future<JavaRDD<byte[]>> planBaseline(ExecutorService background, ProfileScan scan, String table,
-      OptionalLong sharedVersion) {
+  private Future<JavaRDD<byte[]>> planBaseline(
+      ExecutorService background, ProfileScan scan, String table, OptionalLong sharedVersion) {
     if (spec.baseline().isEmpty() || sharedVersion.isPresent()) {
       return null;
     }
@@ -160,19 +198,30 @@ public final class MonitorRefresh {
   }
 
   /**
-   * The scan step: the changed windows of {@code source} (every window on a first refresh) and, when
-   * it changed, the baseline, profiled in one Spark job.
+   * The scan step: the changed windows of {@code source} (every window on a first refresh) and,
+   * when it changed, the baseline, profiled in one Spark job.
    */
-  private Map<WindowKey, WindowProfile> scan(ProfileScan scan, Source source, Changes changes,
-      Future<JavaRDD<byte[]>> plannedBaseline, OptionalLong sharedVersion) {
+  private Map<WindowKey, WindowProfile> scan(
+      ProfileScan scan,
+      Source source,
+      Changes changes,
+      Future<JavaRDD<byte[]>> plannedBaseline,
+      OptionalLong sharedVersion) {
     if (!changes.inputChanged() && !changes.baselineChanged()) {
       return Map.of();
     }
-    Supplier<JavaRDD<byte[]>> baseline = !changes.baselineChanged() ? null
-        : plannedBaseline != null ? () -> await(plannedBaseline)
-        : () -> scan.baseline(baseline(source.table(), source.data()), source.data());
-    return scan.run(changes.inputChanged() ? source.data() : source.data().limit(0), baseline, sharedVersion,
-        changes.firstRefresh() ? null : changes.changed(), source.committed());
+    Supplier<JavaRDD<byte[]>> baseline =
+        !changes.baselineChanged()
+            ? null
+            : plannedBaseline != null
+                ? () -> await(plannedBaseline)
+                : () -> scan.baseline(baseline(source.table(), source.data()), source.data());
+    return scan.run(
+        changes.inputChanged() ? source.data() : source.data().limit(0),
+        baseline,
+        sharedVersion,
+        changes.firstRefresh() ? null : changes.changed(),
+        source.committed());
   }
 
   /**
@@ -188,8 +237,12 @@ public final class MonitorRefresh {
       Map<WindowKey, Map<String, ColumnProfile>> profiles = new LinkedHashMap<>();
       for (WindowProfile p : fresh.values()) {
         WindowKey key = p.key();
-        String fingerprint = !key.wholeTable() ? null
-            : WindowKey.BASELINE.equals(key.logType()) ? changes.baselineId() : changes.current().get(key.windowId());
+        String fingerprint =
+            !key.wholeTable()
+                ? null
+                : WindowKey.BASELINE.equals(key.logType())
+                    ? changes.baselineId()
+                    : changes.current().get(key.windowId());
         rows.add(MetricRows.tableRow(key, version, p.rows(), p.quality(), fingerprint));
         Map<String, ColumnProfile> columns = new LinkedHashMap<>();
         for (ColumnProfile c : p.columns()) {
@@ -208,7 +261,8 @@ public final class MonitorRefresh {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the monitor refresh's background work", e);
+      throw new IllegalStateException(
+          "Interrupted while waiting for the monitor refresh's background work", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -222,7 +276,8 @@ public final class MonitorRefresh {
 
   /**
    * The baseline's identity: its table and version, recorded to know when it changed. A baseline of
-   * the monitored table itself without a version is the version just read, not another history read.
+   * the monitored table itself without a version is the version just read, not another history
+   * read.
    */
   private String baselineId(String monitored, long monitoredVersion) {
     if (spec.baseline().isEmpty()) {
@@ -230,8 +285,16 @@ public final class MonitorRefresh {
     }
     MonitorSpec.Baseline b = spec.baseline().get();
     String table = MetricTables.qualify(environment, b.table().orElse(spec.table()));
-    long version = b.version().orElseGet(() -> table.equals(monitored) ? monitoredVersion
-        : spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first().<Long>getAs("version"));
+    long version =
+        b.version()
+            .orElseGet(
+                () ->
+                    table.equals(monitored)
+                        ? monitoredVersion
+                        : spark
+                            .sql("DESCRIBE HISTORY " + table + " LIMIT 1")
+                            .first()
+                            .<Long>getAs("version"));
     return table + "@" + version;
   }
 
@@ -242,7 +305,8 @@ public final class MonitorRefresh {
   private OptionalLong latestVersion(String table) {
     LogicalPlan plan = spark.table(table).queryExecution().analyzed();
     for (LogicalPlan leaf : CollectionConverters.asJava(plan.collectLeaves())) {
-      if (leaf instanceof LogicalRelation relation && relation.relation() instanceof HadoopFsRelation files
+      if (leaf instanceof LogicalRelation relation
+          && relation.relation() instanceof HadoopFsRelation files
           && files.location() instanceof TahoeFileIndex index) {
         return OptionalLong.of(index.version());
       }
@@ -250,16 +314,24 @@ public final class MonitorRefresh {
     return OptionalLong.empty();
   }
 
-  /** The baseline's version when it is an older version of the monitored table {@code monitored}. */
+  /**
+   * The baseline's version when it is an older version of the monitored table {@code monitored}.
+   */
   private OptionalLong sharedBaselineVersion(String monitored) {
-    return spec.baseline().filter(b -> b.version().isPresent()
-            && MetricTables.qualify(environment, b.table().orElse(spec.table())).equals(monitored))
-        .map(b -> OptionalLong.of(b.version().get())).orElse(OptionalLong.empty());
+    return spec.baseline()
+        .filter(
+            b ->
+                b.version().isPresent()
+                    && MetricTables.qualify(environment, b.table().orElse(spec.table()))
+                        .equals(monitored))
+        .map(b -> OptionalLong.of(b.version().get()))
+        .orElse(OptionalLong.empty());
   }
 
   /**
-   * The baseline's rows: its version of its table, or the latest; the monitored table {@code monitored}
-   * itself without a version is the version just read ({@code data}; null = the latest too).
+   * The baseline's rows: its version of its table, or the latest; the monitored table {@code
+   * monitored} itself without a version is the version just read ({@code data}; null = the latest
+   * too).
    */
   private Dataset<Row> baseline(String monitored, Dataset<Row> data) {
     MonitorSpec.Baseline b = spec.baseline().orElseThrow();

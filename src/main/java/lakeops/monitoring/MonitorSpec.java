@@ -6,16 +6,16 @@ import java.util.Optional;
 
 /**
  * One monitor, as declared in {@code conf/monitors/<name>.yml}: the monitored table, how it is
- * windowed and sliced, what it is compared to, and the alert rules over its metric tables. Immutable
- * and validated by {@link MonitorSpecs} when read.
+ * windowed and sliced, what it is compared to, and the alert rules over its metric tables.
+ * Immutable and validated by {@link MonitorSpecs} when read.
  *
  * @param name the monitor's name; its metric tables are {@code <env>.monitoring.<name>_*}
  * @param table monitored table, {@code schema.table} in the run's environment or three-part
  * @param profileType how the table is windowed
  * @param timestampColumn the timestamp column of time-series and inference-log monitors
  * @param granularities window lengths ("1 day", "1 week"); one window for snapshots
- * @param slicingExpressions SQL expressions whose values slice the table ({@code origin},
- *     {@code distance_miles > 1000}); the whole table is always a slice too
+ * @param slicingExpressions SQL expressions whose values slice the table ({@code origin}, {@code
+ *     distance_miles > 1000}); the whole table is always a slice too
  * @param columns monitored columns; empty means every column but the timestamp and model columns
  * @param baseline the data drift is measured against, if any
  * @param inferenceLog prediction, label and model-version columns of inference-log monitors
@@ -42,8 +42,8 @@ public record MonitorSpec(
   }
 
   /**
-   * The baseline: a table (e.g. the training set) and/or a Delta version of it; a version alone means
-   * the monitored table as of that version.
+   * The baseline: a table (e.g. the training set) and/or a Delta version of it; a version alone
+   * means the monitored table as of that version.
    */
   public record Baseline(Optional<String> table, Optional<Long> version) {}
 

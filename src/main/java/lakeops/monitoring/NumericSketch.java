@@ -1,5 +1,12 @@
 package lakeops.monitoring;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,31 +17,25 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import org.apache.datasketches.hll.HllSketch;
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
-import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
-import com.datadoghq.sketch.ddsketch.store.Bin;
-import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
-import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
-import com.datadoghq.sketch.ddsketch.store.Store;
 import java.util.Iterator;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * A mergeable distribution of one numeric column in one window: distinct values with their counts,
  * exact up to {@code capacity} distinct values. Past it the sketch turns into a DDSketch (Datadog's
- * relative-error quantile sketch: logarithmic buckets, each value counted in the bucket that holds it
- * within the relative {@code accuracy}) plus a {@link DistinctCounter} (HyperLogLog++ as Spark's
- * {@code approx_count_distinct}), and reports itself {@linkplain #exact() approximate}. The buckets are fixed by the value alone, so a
- * reference and a current window that share a distribution share their bucket counts too: bucketing
- * coarsens both sides alike and adds no drift of its own. Nulls and NaN are not added (the profile
- * counts them).
+ * relative-error quantile sketch: logarithmic buckets, each value counted in the bucket that holds
+ * it within the relative {@code accuracy}) plus a {@link DistinctCounter} (HyperLogLog++ as Spark's
+ * {@code approx_count_distinct}), and reports itself {@linkplain #exact() approximate}. The buckets
+ * are fixed by the value alone, so a reference and a current window that share a distribution share
+ * their bucket counts too: bucketing coarsens both sides alike and adds no drift of its own. Nulls
+ * and NaN are not added (the profile counts them).
  */
 final class NumericSketch implements Serializable {
 
   private static final long serialVersionUID = 2L;
   private static final int BUFFER = 8192;
-  // Sketches of small groups (a window × slice × model seen a few times) stay small: the buffer grows.
+  // Sketches of small groups (a window × slice × model seen a few times) stay small: the buffer
+  // grows.
   private static final int INITIAL_BUFFER = 64;
   // "LON3": DDSketch and HyperLogLog++ registers; "LON2" had an Apache DataSketches HLL instead.
   private static final int FORMAT = 0x4C4F4E33;
@@ -57,12 +58,17 @@ final class NumericSketch implements Serializable {
   private transient int[] indexes;
   private transient long[] viewCounts;
 
-  /** An empty sketch keeping {@code capacity} distinct values exactly, then the default accuracy. */
+  /**
+   * An empty sketch keeping {@code capacity} distinct values exactly, then the default accuracy.
+   */
   public NumericSketch(int capacity) {
     this(capacity, MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT);
   }
 
-  /** An empty sketch keeping {@code capacity} distinct values exactly, then buckets of {@code accuracy}. */
+  /**
+   * An empty sketch keeping {@code capacity} distinct values exactly, then buckets of {@code
+   * accuracy}.
+   */
   public NumericSketch(int capacity, double accuracy) {
     this.capacity = capacity;
     this.accuracy = accuracy;
@@ -172,8 +178,9 @@ final class NumericSketch implements Serializable {
    */
   public long distinctCount() {
     flush();
-    return buckets == null ? size : legacyDistinct >= 0 ? Math.max(legacyDistinct, distinct.estimate())
-        : distinct.estimate();
+    return buckets == null
+        ? size
+        : legacyDistinct >= 0 ? Math.max(legacyDistinct, distinct.estimate()) : distinct.estimate();
   }
 
   /** The {@code q}-quantile (lower value, as {@code percentile_disc}); NaN when empty. */
@@ -243,9 +250,10 @@ final class NumericSketch implements Serializable {
 
   /**
    * Counts the first {@code n} of {@code batch} (NaN skipped) into the buckets and the distinct
-   * counter. Positive values, the usual bulk, are counted per bucket index in a local array first and
-   * then added to the DDSketch store once per bucket: the store then grows its range once per batch,
-   * not once per new extreme value. Same buckets and counts as {@code DDSketch.accept} value by value.
+   * counter. Positive values, the usual bulk, are counted per bucket index in a local array first
+   * and then added to the DDSketch store once per bucket: the store then grows its range once per
+   * batch, not once per new extreme value. Same buckets and counts as {@code DDSketch.accept} value
+   * by value.
    */
   private void bucketAll(double[] batch, int n) {
     IndexMapping mapping = buckets.getIndexMapping();
@@ -302,8 +310,10 @@ final class NumericSketch implements Serializable {
     if (viewValues != null) {
       return;
     }
-    int n = buckets.getNegativeValueStore().getStream().mapToInt(bin -> 1).sum()
-        + buckets.getPositiveValueStore().getStream().mapToInt(bin -> 1).sum() + 1;
+    int n =
+        buckets.getNegativeValueStore().getStream().mapToInt(bin -> 1).sum()
+            + buckets.getPositiveValueStore().getStream().mapToInt(bin -> 1).sum()
+            + 1;
     double[] v = new double[n];
     long[] c = new long[n];
     int size = 0;
@@ -313,8 +323,11 @@ final class NumericSketch implements Serializable {
       v[size] = -buckets.getIndexMapping().value(bin.getIndex());
       c[size++] = Math.round(bin.getCount());
     }
-    long zeros = Math.round(buckets.getCount() - buckets.getNegativeValueStore().getTotalCount()
-        - buckets.getPositiveValueStore().getTotalCount());
+    long zeros =
+        Math.round(
+            buckets.getCount()
+                - buckets.getNegativeValueStore().getTotalCount()
+                - buckets.getPositiveValueStore().getTotalCount());
     if (zeros > 0) {
       v[size] = 0;
       c[size++] = zeros;
@@ -336,7 +349,8 @@ final class NumericSketch implements Serializable {
     int j = 0;
     int n = 0;
     while (i < size || j < otherSize) {
-      double next = j >= otherSize || (i < size && values[i] <= otherValues[j]) ? values[i] : otherValues[j];
+      double next =
+          j >= otherSize || (i < size && values[i] <= otherValues[j]) ? values[i] : otherValues[j];
       long count = 0;
       while (i < size && values[i] == next) {
         count += counts[i++];
@@ -381,7 +395,9 @@ final class NumericSketch implements Serializable {
     }
   }
 
-  /** The sketch {@link #toBytes()} wrote (also the format before KLL: pairs, approximate ones too). */
+  /**
+   * The sketch {@link #toBytes()} wrote (also the format before KLL: pairs, approximate ones too).
+   */
   public static NumericSketch fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int first = in.readInt();
@@ -392,8 +408,10 @@ final class NumericSketch implements Serializable {
       if (in.readBoolean()) {
         sketch.readPairs(in);
       } else {
-        sketch.buckets = DDSketch.decode(ByteArrayInput.wrap(readBlock(in)),
-            () -> new CollapsingLowestDenseStore(MAX_BUCKETS));
+        sketch.buckets =
+            DDSketch.decode(
+                ByteArrayInput.wrap(readBlock(in)),
+                () -> new CollapsingLowestDenseStore(MAX_BUCKETS));
         byte[] counter = readBlock(in);
         if (first == FORMAT) {
           sketch.distinct = DistinctCounter.fromBytes(counter);

@@ -12,10 +12,11 @@ import org.apache.spark.sql.Column;
 
 /**
  * Model-quality metrics of one window of an inference log, from sums and sketches the profile scan
- * computes in the same job. Classification: accuracy, precision/recall/F1 (macro: mean over the labels
- * and predictions seen; weighted: by each true label's share, as Spark's and scikit-learn's), ROC AUC
- * and log loss of a binary probability column, confusion matrix. Regression: MAE, MSE, RMSE, R²
- * (1 − SSE/SST), MAPE (mean |y − ŷ|/|y| over y ≠ 0). Null where labels are absent.
+ * computes in the same job. Classification: accuracy, precision/recall/F1 (macro: mean over the
+ * labels and predictions seen; weighted: by each true label's share, as Spark's and
+ * scikit-learn's), ROC AUC and log loss of a binary probability column, confusion matrix.
+ * Regression: MAE, MSE, RMSE, R² (1 − SSE/SST), MAPE (mean |y − ŷ|/|y| over y ≠ 0). Null where
+ * labels are absent.
  *
  * @param accuracy share of correct predictions
  * @param precisionMacro unweighted mean of per-class precision
@@ -33,10 +34,22 @@ import org.apache.spark.sql.Column;
  * @param r2 coefficient of determination
  * @param meanAbsolutePercentageError MAPE, a fraction
  */
-record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWeighted,
-    Double recallMacro, Double recallWeighted, Double f1Macro, Double f1Weighted, Double rocAuc,
-    Double logLoss, List<Cell> confusion, Double meanAbsoluteError, Double meanSquaredError,
-    Double rootMeanSquaredError, Double r2, Double meanAbsolutePercentageError) {
+record QualityMetrics(
+    Double accuracy,
+    Double precisionMacro,
+    Double precisionWeighted,
+    Double recallMacro,
+    Double recallWeighted,
+    Double f1Macro,
+    Double f1Weighted,
+    Double rocAuc,
+    Double logLoss,
+    List<Cell> confusion,
+    Double meanAbsoluteError,
+    Double meanSquaredError,
+    Double rootMeanSquaredError,
+    Double r2,
+    Double meanAbsolutePercentageError) {
 
   private static final String SEPARATOR = "\u0001";
 
@@ -44,29 +57,43 @@ record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWe
   public record Cell(String prediction, String label, long count) {}
 
   /** No quality metrics (no labels, or not an inference log). */
-  public static final QualityMetrics NONE = new QualityMetrics(null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null, null);
+  public static final QualityMetrics NONE =
+      new QualityMetrics(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** The (prediction, label) pair of a labelled row, as {@link #classification} reads it. */
   static Column pair(InferenceLog log) {
-    Column labelled = col("`" + log.labelColumn().orElseThrow() + "`").isNotNull()
-        .and(col("`" + log.predictionColumn() + "`").isNotNull());
-    return when(labelled, concat(asClass(log.predictionColumn()), lit(SEPARATOR),
-        asClass(log.labelColumn().get())));
+    Column labelled =
+        col("`" + log.labelColumn().orElseThrow() + "`")
+            .isNotNull()
+            .and(col("`" + log.predictionColumn() + "`").isNotNull());
+    return when(
+        labelled,
+        concat(asClass(log.predictionColumn()), lit(SEPARATOR), asClass(log.labelColumn().get())));
   }
 
-  /** A class as a string: numbers as doubles, so labels 1 and predictions 1.0 are the same class. */
+  /**
+   * A class as a string: numbers as doubles, so labels 1 and predictions 1.0 are the same class.
+   */
   private static Column asClass(String column) {
-    return expr(String.format("coalesce(CAST(try_cast(`%s` AS DOUBLE) AS STRING), CAST(`%s` AS STRING))",
-        column, column));
+    return expr(
+        String.format(
+            "coalesce(CAST(try_cast(`%s` AS DOUBLE) AS STRING), CAST(`%s` AS STRING))",
+            column, column));
   }
 
   /**
    * Regression metrics from the sums over labelled rows: {@code n} rows, Σ|e|, Σe², Σy, Σy², and
    * Σ|e|/|y| over the {@code nonZero} rows with y ≠ 0.
    */
-  static QualityMetrics regression(long n, double sumAbsolute, double sumSquared, double sumY,
-      double sumY2, double sumPercentage, long nonZero) {
+  static QualityMetrics regression(
+      long n,
+      double sumAbsolute,
+      double sumSquared,
+      double sumY,
+      double sumY2,
+      double sumPercentage,
+      long nonZero) {
     if (n == 0) {
       return NONE;
     }
@@ -74,16 +101,34 @@ record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWe
     double mse = sumSquared / n;
     double sst = sumY2 - sumY * sumY / n;
     Double mape = nonZero == 0 ? null : sumPercentage / nonZero;
-    return new QualityMetrics(null, null, null, null, null, null, null, null, null, null, mae, mse,
-        Math.sqrt(mse), sst == 0 ? null : 1 - sumSquared / sst, mape);
+    return new QualityMetrics(
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        mae,
+        mse,
+        Math.sqrt(mse),
+        sst == 0 ? null : 1 - sumSquared / sst,
+        mape);
   }
 
   /**
    * Classification metrics from (prediction, label) pair counts and, with a probability column, the
    * score sketches of positive and negative rows and the log-loss sum over {@code scored} rows.
    */
-  static QualityMetrics classification(Map<String, Long> pairs, NumericSketch positives,
-      NumericSketch negatives, double logLossSum, long scored) {
+  static QualityMetrics classification(
+      Map<String, Long> pairs,
+      NumericSketch positives,
+      NumericSketch negatives,
+      double logLossSum,
+      long scored) {
     if (pairs.isEmpty()) {
       return NONE;
     }
@@ -106,13 +151,17 @@ record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWe
       cells.add(new Cell(parts[0], parts[1], e.getValue()));
       total += e.getValue();
     }
-    cells.sort((a, b) -> a.label().equals(b.label()) ? a.prediction().compareTo(b.prediction())
-        : a.label().compareTo(b.label()));
+    cells.sort(
+        (a, b) ->
+            a.label().equals(b.label())
+                ? a.prediction().compareTo(b.prediction())
+                : a.label().compareTo(b.label()));
     double correct = 0;
     double[] sums = new double[6];
     for (String c : classes) {
       long tp = matrix.getOrDefault(c, Map.of()).getOrDefault(c, 0L);
-      long actual = matrix.getOrDefault(c, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      long actual =
+          matrix.getOrDefault(c, Map.of()).values().stream().mapToLong(Long::longValue).sum();
       long predicted = matrix.values().stream().mapToLong(m -> m.getOrDefault(c, 0L)).sum();
       double precision = predicted == 0 ? 0 : (double) tp / predicted;
       double recall = actual == 0 ? 0 : (double) tp / actual;
@@ -127,8 +176,22 @@ record QualityMetrics(Double accuracy, Double precisionMacro, Double precisionWe
       sums[5] += f1 * weight;
     }
     int k = classes.size();
-    return new QualityMetrics(correct / total, sums[0] / k, sums[1], sums[2] / k, sums[3],
-        sums[4] / k, sums[5], auc, logLoss, cells, null, null, null, null, null);
+    return new QualityMetrics(
+        correct / total,
+        sums[0] / k,
+        sums[1],
+        sums[2] / k,
+        sums[3],
+        sums[4] / k,
+        sums[5],
+        auc,
+        logLoss,
+        cells,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** P(score of a positive > score of a negative) + ½·P(equal): the area under the ROC curve. */

@@ -16,8 +16,14 @@ import java.util.List;
  * @param changes how changed windows were found: {@code first refresh}, {@code change data feed},
  *     {@code fingerprints} (a pass over the table) or {@code table version} (snapshots)
  */
-public record RefreshResult(String monitor, long tableVersion, List<String> recomputedWindows,
-    List<String> removedWindows, boolean baselineRecomputed, long profileRows, long driftRows,
+public record RefreshResult(
+    String monitor,
+    long tableVersion,
+    List<String> recomputedWindows,
+    List<String> removedWindows,
+    boolean baselineRecomputed,
+    long profileRows,
+    long driftRows,
     String changes) {
 
   /** Canonical constructor: copies the lists. */
@@ -28,9 +34,16 @@ public record RefreshResult(String monitor, long tableVersion, List<String> reco
 
   @Override
   public String toString() {
-    return String.format("monitor %s: table version %d, %d window(s) recomputed, %d removed%s, "
-        + "%d profile row(s), %d drift row(s) (changes from %s)", monitor, tableVersion,
-        recomputedWindows.size(), removedWindows.size(), baselineRecomputed ? ", baseline recomputed" : "",
-        profileRows, driftRows, changes);
+    return String.format(
+        "monitor %s: table version %d, %d window(s) recomputed, %d removed%s, "
+            + "%d profile row(s), %d drift row(s) (changes from %s)",
+        monitor,
+        tableVersion,
+        recomputedWindows.size(),
+        removedWindows.size(),
+        baselineRecomputed ? ", baseline recomputed" : "",
+        profileRows,
+        driftRows,
+        changes);
   }
 }

@@ -25,9 +25,19 @@ import lakeops.monitoring.ColumnProfile.Kind;
  * @param sketchAccuracy the relative accuracy of approximate numeric sketches
  * @param categoryLimit categories a categorical sketch keeps exactly
  */
-record ScanLayout(List<Kind> kinds, int slices, boolean byModel, long[] windowSeconds,
-    Long snapshotSeconds, List<Set<Long>> changed, ProblemType quality, boolean hasProbability,
-    int sketchSize, double sketchAccuracy, int categoryLimit) implements Serializable {
+record ScanLayout(
+    List<Kind> kinds,
+    int slices,
+    boolean byModel,
+    long[] windowSeconds,
+    Long snapshotSeconds,
+    List<Set<Long>> changed,
+    ProblemType quality,
+    boolean hasProbability,
+    int sketchSize,
+    double sketchAccuracy,
+    int categoryLimit)
+    implements Serializable {
 
   static final int LOG = 0;
   static final int TIME = 1;

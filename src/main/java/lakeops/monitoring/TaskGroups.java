@@ -12,13 +12,15 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The groups one task of the profile scan accumulates into: one {@link WindowAccumulator} per (log
- * type, granularity, window, slice, model). Consecutive rows mostly fall into the same groups, so each
- * (granularity, slice, model) slot remembers its last groups and only a change of window, slice value
- * or model looks one up in the map.
+ * type, granularity, window, slice, model). Consecutive rows mostly fall into the same groups, so
+ * each (granularity, slice, model) slot remembers its last groups and only a change of window,
+ * slice value or model looks one up in the map.
  */
 final class TaskGroups {
 
-  /** A group of the scan: log type, granularity index, window start, slice index (−1 = none), model. */
+  /**
+   * A group of the scan: log type, granularity index, window start, slice index (−1 = none), model.
+   */
   record GroupKey(int log, int granularity, long start, int slice, String sliceValue, String model)
       implements Serializable {}
 
@@ -41,15 +43,18 @@ final class TaskGroups {
     }
   }
 
-  /** Most accumulators one row can fall into: one per granularity, slice (or none) and model (or all). */
+  /**
+   * Most accumulators one row can fall into: one per granularity, slice (or none) and model (or
+   * all).
+   */
   int maxGroupsPerRow() {
     return Math.max(1, layout.granularities()) * slices * models;
   }
 
   /**
-   * Puts into {@code into} the accumulators of a row at epoch second {@code seconds} (ignored for the
-   * baseline and snapshots) whose slice values and model {@code keys} holds at the layout's positions
-   * (null when the monitor has neither), and returns how many.
+   * Puts into {@code into} the accumulators of a row at epoch second {@code seconds} (ignored for
+   * the baseline and snapshots) whose slice values and model {@code keys} holds at the layout's
+   * positions (null when the monitor has neither), and returns how many.
    */
   int assign(boolean baseline, long seconds, InternalRow keys, WindowAccumulator[] into) {
     int found = 0;
@@ -63,14 +68,21 @@ final class TaskGroups {
       }
       for (int s = 0; s < slices; s++) {
         int slicePosition = ScanLayout.FIRST_SLICE + s - 1;
-        UTF8String slice = s == 0 || keys.isNullAt(slicePosition) ? null : keys.getUTF8String(slicePosition);
+        UTF8String slice =
+            s == 0 || keys.isNullAt(slicePosition) ? null : keys.getUTF8String(slicePosition);
         for (int m = 0; m < models; m++) {
           UTF8String model = m == 0 ? ALL : keys.getUTF8String(ScanLayout.MODEL);
           Recent slot = recent[(g * slices + s) * models + m];
           WindowAccumulator accumulator = slot.find(start, slice, model);
           if (accumulator == null) {
-            GroupKey key = new GroupKey(baseline ? 1 : 0, g, start, s - 1,
-                slice == null ? null : slice.toString(), model.toString());
+            GroupKey key =
+                new GroupKey(
+                    baseline ? 1 : 0,
+                    g,
+                    start,
+                    s - 1,
+                    slice == null ? null : slice.toString(),
+                    model.toString());
             boolean whole = !baseline && s == 0 && m == 0;
             accumulator = groups.computeIfAbsent(key, k -> new WindowAccumulator(layout, whole));
             slot.remember(start, slice, model, accumulator);
@@ -102,7 +114,8 @@ final class TaskGroups {
 
   /**
    * The last few groups one (granularity, slice, model) slot saw, searched before the map: rows of
-   * a few interleaved windows (or slice values) then cost a short scan, not a key and a hash lookup.
+   * a few interleaved windows (or slice values) then cost a short scan, not a key and a hash
+   * lookup.
    */
   private static final class Recent {
     private static final int SIZE = 16;

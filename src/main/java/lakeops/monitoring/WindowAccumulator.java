@@ -20,10 +20,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * the scan's column vectors ({@link #select}, then {@link #drain}), so values are never boxed or
  * decoded into Java strings; partial accumulators of the tasks merge on the driver.
  *
- * <p>The fingerprint of a window sums, over its rows and monitored columns, Spark's
- * {@code xxhash64(seed, value)} of each projected value (the seed hashes the row's slice values and
- * model, so moving a value between slices counts as a change), in two 32-bit halves so the sums
- * cannot overflow; {@link ProfileScan#fingerprintTerms} is the same sum in Spark SQL.
+ * <p>The fingerprint of a window sums, over its rows and monitored columns, Spark's {@code
+ * xxhash64(seed, value)} of each projected value (the seed hashes the row's slice values and model,
+ * so moving a value between slices counts as a change), in two 32-bit halves so the sums cannot
+ * overflow; {@link ProfileScan#fingerprintTerms} is the same sum in Spark SQL.
  */
 final class WindowAccumulator implements Serializable {
 
@@ -38,16 +38,19 @@ final class WindowAccumulator implements Serializable {
   private transient int[] selection;
   private transient int selected;
 
-  /** An empty accumulator; {@code fingerprinted} ones (whole windows) also sum the values' hashes. */
+  /**
+   * An empty accumulator; {@code fingerprinted} ones (whole windows) also sum the values' hashes.
+   */
   WindowAccumulator(ScanLayout layout, boolean fingerprinted) {
     this.fingerprinted = fingerprinted;
     columns = new ColumnAccumulator[layout.kinds().size()];
     for (int i = 0; i < columns.length; i++) {
-      columns[i] = switch (layout.kinds().get(i)) {
-        case NUMERIC -> new NumericColumn(layout.sketchSize(), layout.sketchAccuracy());
-        case CATEGORICAL -> new CategoricalColumn(layout.categoryLimit());
-        case OTHER -> new OtherColumn();
-      };
+      columns[i] =
+          switch (layout.kinds().get(i)) {
+            case NUMERIC -> new NumericColumn(layout.sketchSize(), layout.sketchAccuracy());
+            case CATEGORICAL -> new CategoricalColumn(layout.categoryLimit());
+            case OTHER -> new OtherColumn();
+          };
     }
     quality = layout.quality() == null ? null : new QualityAccumulator(layout);
   }
@@ -69,8 +72,8 @@ final class WindowAccumulator implements Serializable {
   /**
    * Columnar scan: takes row {@code row} of the current batch, whose {@code keys} (the layout's
    * projection without the monitored columns, or null when the monitor needs none) hold the
-   * model-quality inputs and their fingerprint terms; its monitored values come with {@link #drain}.
-   * Returns true for the batch's first row of this accumulator.
+   * model-quality inputs and their fingerprint terms; its monitored values come with {@link
+   * #drain}. Returns true for the batch's first row of this accumulator.
    */
   boolean select(int row, InternalRow keys, ScanLayout layout) {
     rows++;
@@ -91,14 +94,16 @@ final class WindowAccumulator implements Serializable {
   }
 
   /**
-   * Columnar scan: adds the monitored values of the rows {@link #select}ed from {@code batch}, whose
-   * vector {@code vectors[i]} of type {@code types[i]} ({@link VectorType}) holds monitored column i;
-   * {@code seeds} are the rows' fingerprint seeds.
+   * Columnar scan: adds the monitored values of the rows {@link #select}ed from {@code batch},
+   * whose vector {@code vectors[i]} of type {@code types[i]} ({@link VectorType}) holds monitored
+   * column i; {@code seeds} are the rows' fingerprint seeds.
    */
-  void drain(ColumnarBatch batch, int[] vectors, VectorType[] types, long[] seeds, Scratch scratch) {
+  void drain(
+      ColumnarBatch batch, int[] vectors, VectorType[] types, long[] seeds, Scratch scratch) {
     Sums fingerprint = fingerprinted ? hash : null;
     for (int i = 0; i < columns.length; i++) {
-      columns[i].add(batch.column(vectors[i]), types[i], selection, selected, seeds, fingerprint, scratch);
+      columns[i].add(
+          batch.column(vectors[i]), types[i], selection, selected, seeds, fingerprint, scratch);
     }
     selected = 0;
   }
@@ -131,7 +136,9 @@ final class WindowAccumulator implements Serializable {
     return rows;
   }
 
-  /** The window's fingerprint: row count and the sums of the high and low halves of the row hashes. */
+  /**
+   * The window's fingerprint: row count and the sums of the high and low halves of the row hashes.
+   */
   String fingerprint() {
     return fingerprint(rows, hash.high, hash.low);
   }
@@ -159,12 +166,19 @@ final class WindowAccumulator implements Serializable {
     abstract void add(InternalRow row, int position);
 
     /**
-     * Adds the values of {@code rows[0..n)} of {@code vector}; sums their hashes into {@code fingerprint}.
-     * Each kind has its own loop, so that nothing is a virtual call per value.
+     * Adds the values of {@code rows[0..n)} of {@code vector}; sums their hashes into {@code
+     * fingerprint}. Each kind has its own loop, so that nothing is a virtual call per value.
      */
-    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+    void add(
+        ColumnVector vector,
+        VectorType type,
+        int[] rows,
+        int n,
+        long[] seeds,
+        Sums fingerprint,
         Scratch scratch) {
-      throw new IllegalStateException("Cannot profile " + getClass().getSimpleName() + " from column vectors");
+      throw new IllegalStateException(
+          "Cannot profile " + getClass().getSimpleName() + " from column vectors");
     }
 
     abstract void merge(ColumnAccumulator other);
@@ -209,7 +223,13 @@ final class WindowAccumulator implements Serializable {
     }
 
     @Override
-    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+    void add(
+        ColumnVector vector,
+        VectorType type,
+        int[] rows,
+        int n,
+        long[] seeds,
+        Sums fingerprint,
         Scratch scratch) {
       boolean nulls = vector.hasNull();
       for (int k = 0; k < n; k++) {
@@ -273,7 +293,12 @@ final class WindowAccumulator implements Serializable {
       batched = 0;
     }
 
-    private void fold(long n, double otherSum, double otherMean, double otherM2, double otherMin,
+    private void fold(
+        long n,
+        double otherSum,
+        double otherMean,
+        double otherM2,
+        double otherMin,
         double otherMax) {
       double total = finite + n;
       double delta = otherMean - mean;
@@ -303,17 +328,30 @@ final class WindowAccumulator implements Serializable {
     ColumnProfile profile(String name, String type, long rows) {
       complete();
       boolean any = finite > 0;
-      return new ColumnProfile(name, type, Kind.NUMERIC, rows, count, zeros, nans,
-          sketch.distinctCount() + (nans > 0 ? 1 : 0), any ? sum / finite : null,
-          finite > 1 ? Math.sqrt(m2 / (finite - 1)) : null, any ? min : null, any ? max : null,
-          null, null, null, sketch.toBytes());
+      return new ColumnProfile(
+          name,
+          type,
+          Kind.NUMERIC,
+          rows,
+          count,
+          zeros,
+          nans,
+          sketch.distinctCount() + (nans > 0 ? 1 : 0),
+          any ? sum / finite : null,
+          finite > 1 ? Math.sqrt(m2 / (finite - 1)) : null,
+          any ? min : null,
+          any ? max : null,
+          null,
+          null,
+          null,
+          sketch.toBytes());
     }
   }
 
   /**
    * Strings: counted per distinct value in a map keyed by Spark's own UTF-8 strings, moved into the
-   * {@link CategoricalSketch} (and the length statistics) when the map grows past twice the category
-   * limit and when the task ends.
+   * {@link CategoricalSketch} (and the length statistics) when the map grows past twice the
+   * category limit and when the task ends.
    */
   private static final class CategoricalColumn extends ColumnAccumulator {
     private static final long serialVersionUID = 1L;
@@ -340,7 +378,13 @@ final class WindowAccumulator implements Serializable {
     }
 
     @Override
-    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+    void add(
+        ColumnVector vector,
+        VectorType type,
+        int[] rows,
+        int n,
+        long[] seeds,
+        Sums fingerprint,
         Scratch scratch) {
       if (vector instanceof WritableColumnVector w && w.hasDictionary()) {
         addEncoded(w, rows, n, seeds, fingerprint, scratch);
@@ -365,11 +409,16 @@ final class WindowAccumulator implements Serializable {
     }
 
     /**
-     * Dictionary-encoded strings (Parquet's usual encoding of categories): counts per dictionary id,
-     * then decodes each id seen once.
+     * Dictionary-encoded strings (Parquet's usual encoding of categories): counts per dictionary
+     * id, then decodes each id seen once.
      */
-    private void addEncoded(WritableColumnVector vector, int[] rows, int n, long[] seeds,
-        Sums fingerprint, Scratch scratch) {
+    private void addEncoded(
+        WritableColumnVector vector,
+        int[] rows,
+        int n,
+        long[] seeds,
+        Sums fingerprint,
+        Scratch scratch) {
       WritableColumnVector ids = vector.getDictionaryIds();
       boolean nulls = vector.hasNull();
       int distinct = 0;
@@ -457,9 +506,23 @@ final class WindowAccumulator implements Serializable {
     ColumnProfile profile(String name, String type, long rows) {
       complete();
       boolean any = count > 0;
-      return new ColumnProfile(name, type, Kind.CATEGORICAL, rows, count, null, null,
-          sketch.distinctCount(), null, null, null, null, any ? minLength : null,
-          any ? maxLength : null, any ? (double) totalLength / count : null, sketch.toBytes());
+      return new ColumnProfile(
+          name,
+          type,
+          Kind.CATEGORICAL,
+          rows,
+          count,
+          null,
+          null,
+          sketch.distinctCount(),
+          null,
+          null,
+          null,
+          null,
+          any ? minLength : null,
+          any ? maxLength : null,
+          any ? (double) totalLength / count : null,
+          sketch.toBytes());
     }
 
     Map<String, Long> counts() {
@@ -485,7 +548,13 @@ final class WindowAccumulator implements Serializable {
     }
 
     @Override
-    void add(ColumnVector vector, VectorType type, int[] rows, int n, long[] seeds, Sums fingerprint,
+    void add(
+        ColumnVector vector,
+        VectorType type,
+        int[] rows,
+        int n,
+        long[] seeds,
+        Sums fingerprint,
         Scratch scratch) {
       boolean nulls = vector.hasNull();
       for (int k = 0; k < n; k++) {
@@ -518,8 +587,23 @@ final class WindowAccumulator implements Serializable {
 
     @Override
     ColumnProfile profile(String name, String type, long rows) {
-      return new ColumnProfile(name, type, Kind.OTHER, rows, count, null, null,
-          distinct.estimate(), null, null, null, null, null, null, null, null);
+      return new ColumnProfile(
+          name,
+          type,
+          Kind.OTHER,
+          rows,
+          count,
+          null,
+          null,
+          distinct.estimate(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
   }
 
@@ -594,10 +678,15 @@ final class WindowAccumulator implements Serializable {
 
     QualityMetrics metrics(ScanLayout layout) {
       if (layout.quality() == ProblemType.REGRESSION) {
-        return QualityMetrics.regression(counts[0], sums[0], sums[1], sums[2], sums[3], sums[4], counts[1]);
+        return QualityMetrics.regression(
+            counts[0], sums[0], sums[1], sums[2], sums[3], sums[4], counts[1]);
       }
-      return QualityMetrics.classification(pairs.counts(), layout.hasProbability() ? positives : null,
-          layout.hasProbability() ? negatives : null, sums[0], counts[0]);
+      return QualityMetrics.classification(
+          pairs.counts(),
+          layout.hasProbability() ? positives : null,
+          layout.hasProbability() ? negatives : null,
+          sums[0],
+          counts[0]);
     }
   }
 
@@ -632,7 +721,9 @@ final class WindowAccumulator implements Serializable {
       this.sameSeed = sameSeed;
     }
 
-    /** The count of dictionary id {@code id} so far in this batch, growing the arrays to hold it. */
+    /**
+     * The count of dictionary id {@code id} so far in this batch, growing the arrays to hold it.
+     */
     long count(int id) {
       if (id >= counts.length) {
         int size = Math.max(id + 1, counts.length * 2);

@@ -8,7 +8,6 @@ import lakeops.catalog.Catalogs;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
 import lakeops.features.ComputedFeatureTable;
 import lakeops.features.FeatureProperties;
 import lakeops.features.FeatureSpecs;
@@ -17,18 +16,20 @@ import lakeops.features.FeatureTable;
 import lakeops.ingest.FlightsPipeline;
 import lakeops.mlflow.Tracking;
 import lakeops.sample.SampleData;
+import lakeops.session.SessionFactory;
 import lakeops.training.ModelTraining;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mlflow.tracking.MlflowClient;
 
 /**
- * The main job end to end on embedded defaults, as {@code lakeops quickstart} runs it. Provisions the
- * catalogs of every environment, writes and reads a Delta table by three-part name in the chosen
- * environment, fetches the real flights sample (or generates synthetic flights) and builds bronze →
- * silver → gold from it, computes the feature tables of {@code conf/features}, logs an MLflow run to the
- * environment's tracking server, and trains, logs and registers the flight-delay model ({@value
- * #MODEL_FILE}; alias champion if the model has none). Every step reports what it did.
+ * The main job end to end on embedded defaults, as {@code lakeops quickstart} runs it. Provisions
+ * the catalogs of every environment, writes and reads a Delta table by three-part name in the
+ * chosen environment, fetches the real flights sample (or generates synthetic flights) and builds
+ * bronze → silver → gold from it, computes the feature tables of {@code conf/features}, logs an
+ * MLflow run to the environment's tracking server, and trains, logs and registers the flight-delay
+ * model ({@value #MODEL_FILE}; alias champion if the model has none). Every step reports what it
+ * did.
  *
  * <pre>{@code Quickstart.of(home, "dev").syntheticRows(2000).run(System.out);}</pre>
  */
@@ -53,12 +54,18 @@ public final class Quickstart {
     this.syntheticRows = syntheticRows;
   }
 
-  /** The quickstart of {@code home} in the environment called {@code environment}, on the real flights. */
+  /**
+   * The quickstart of {@code home} in the environment called {@code environment}, on the real
+   * flights.
+   */
   public static Quickstart of(LakeOpsHome home, String environment) {
     return new Quickstart(home, environment, 0);
   }
 
-  /** Builds the pipeline from {@code rows} synthetic flights instead of the real file (0: the real file). */
+  /**
+   * Builds the pipeline from {@code rows} synthetic flights instead of the real file (0: the real
+   * file).
+   */
   public Quickstart syntheticRows(long rows) {
     return new Quickstart(home, environment, rows);
   }
@@ -76,19 +83,24 @@ public final class Quickstart {
     computeFeatures(spark, chosen, out);
     logRun(chosen, table, summary, pipeline, out);
     trainFlightDelay(spark, chosen, out);
-    out.printf("%nQuickstart done in %.1f s (environment %s).%n", (System.nanoTime() - started) / 1e9,
-        chosen.name());
-    out.println("Try: bin/lakeops sql --env " + chosen.name()
-        + " \"SELECT origin, sum(flights), avg(mean_delay_minutes) FROM " + chosen.name()
-        + ".gold.airport_daily GROUP BY origin ORDER BY 2 DESC LIMIT 10\"");
+    out.printf(
+        "%nQuickstart done in %.1f s (environment %s).%n",
+        (System.nanoTime() - started) / 1e9, chosen.name());
+    out.println(
+        "Try: bin/lakeops sql --env "
+            + chosen.name()
+            + " \"SELECT origin, sum(flights), avg(mean_delay_minutes) FROM "
+            + chosen.name()
+            + ".gold.airport_daily GROUP BY origin ORDER BY 2 DESC LIMIT 10\"");
   }
 
-  private static void provisionCatalogs(SparkSession spark, Environments environments,
-      Environment chosen, PrintStream out) {
+  private static void provisionCatalogs(
+      SparkSession spark, Environments environments, Environment chosen, PrintStream out) {
     step(out, "Catalogs");
     for (Environment each : environments.all().values()) {
       if (!chosen.canWrite(each.name())) {
-        out.printf("  %-8s %s  (read-only from %s: its own sessions provision it)%n",
+        out.printf(
+            "  %-8s %s  (read-only from %s: its own sessions provision it)%n",
             each.name(), each.storageRoot(), chosen.name());
         continue;
       }
@@ -102,30 +114,43 @@ public final class Quickstart {
 
   private static TableSummary writeAndReadTable(SparkSession spark, String table, PrintStream out) {
     step(out, "Delta table " + table);
-    spark.sql("CREATE OR REPLACE TABLE " + table + " AS "
-        + "SELECT id, id % 7 AS bucket, rand(42) AS score FROM range(1000)");
+    spark.sql(
+        "CREATE OR REPLACE TABLE "
+            + table
+            + " AS "
+            + "SELECT id, id % 7 AS bucket, rand(42) AS score FROM range(1000)");
     Row read = spark.sql("SELECT count(*) AS rows, avg(score) AS mean_score FROM " + table).first();
     long version = spark.sql("DESCRIBE HISTORY " + table).first().getLong(0);
     TableSummary summary = new TableSummary(read.getLong(0), read.getDouble(1), version);
-    out.printf("  rows=%d mean_score=%.4f delta_version=%d%n", summary.rows(), summary.meanScore(),
-        summary.version());
+    out.printf(
+        "  rows=%d mean_score=%.4f delta_version=%d%n",
+        summary.rows(), summary.meanScore(), summary.version());
     return summary;
   }
 
-  private FlightsPipeline.Result flightsPipeline(SparkSession spark, Environment chosen, PrintStream out) {
+  private FlightsPipeline.Result flightsPipeline(
+      SparkSession spark, Environment chosen, PrintStream out) {
     long started = System.nanoTime();
-    step(out, syntheticRows > 0 ? "Sample data: " + syntheticRows + " synthetic flights"
-        : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
-    Path landing = syntheticRows > 0
-        ? SampleData.syntheticFlights(home, spark, syntheticRows)
-        : SampleData.fetchFlights(home).getParent();
+    step(
+        out,
+        syntheticRows > 0
+            ? "Sample data: " + syntheticRows + " synthetic flights"
+            : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
+    Path landing =
+        syntheticRows > 0
+            ? SampleData.syntheticFlights(home, spark, syntheticRows)
+            : SampleData.fetchFlights(home).getParent();
     out.printf("  landing=%s%n", landing);
     FlightsPipeline pipeline = new FlightsPipeline(landing.toString(), chosen.name());
     step(out, "Bronze, silver, gold in " + chosen.name());
     FlightsPipeline.Result result = pipeline.run(spark, home);
-    out.printf("  bronze %s%n  silver %s%n  gold   %s%n", result.bronze(), result.silver(), result.gold());
-    out.printf("  gold flights rows=%d airport_daily rows=%d pipeline_seconds=%.1f%n",
-        result.gold().flightRows(), result.gold().airportDayRows(), (System.nanoTime() - started) / 1e9);
+    out.printf(
+        "  bronze %s%n  silver %s%n  gold   %s%n", result.bronze(), result.silver(), result.gold());
+    out.printf(
+        "  gold flights rows=%d airport_daily rows=%d pipeline_seconds=%.1f%n",
+        result.gold().flightRows(),
+        result.gold().airportDayRows(),
+        (System.nanoTime() - started) / 1e9);
     return result;
   }
 
@@ -138,14 +163,19 @@ public final class Quickstart {
       long started = System.nanoTime();
       FeatureTable table = store.compute(computed);
       long rows = spark.table(table.name()).count();
-      out.printf("  %-40s rows=%d version=%d seconds=%.1f%n", table.name(), rows, table.version(),
-          (System.nanoTime() - started) / 1e9);
+      out.printf(
+          "  %-40s rows=%d version=%d seconds=%.1f%n",
+          table.name(), rows, table.version(), (System.nanoTime() - started) / 1e9);
     }
   }
 
   /** Logs a run of the table's and the pipeline's figures to the environment's tracking server. */
-  private void logRun(Environment chosen, String table, TableSummary summary,
-      FlightsPipeline.Result pipeline, PrintStream out) {
+  private void logRun(
+      Environment chosen,
+      String table,
+      TableSummary summary,
+      FlightsPipeline.Result pipeline,
+      PrintStream out) {
     step(out, "MLflow run");
     Tracking tracking = Tracking.forEnvironment(home, chosen);
     MlflowClient client = tracking.client();
@@ -160,8 +190,9 @@ public final class Quickstart {
     client.logMetric(runId, "silver_rows_quarantined", pipeline.silver().rowsQuarantined());
     client.logMetric(runId, "gold_flight_rows", pipeline.gold().flightRows());
     client.setTerminated(runId);
-    out.printf("  experiment=%s run=%s%n  open %s%n", tracking.experimentName(EXPERIMENT), runId,
-        tracking.runUrl(experimentId, runId));
+    out.printf(
+        "  experiment=%s run=%s%n  open %s%n",
+        tracking.experimentName(EXPERIMENT), runId, tracking.runUrl(experimentId, runId));
   }
 
   /** Trains, logs and registers the flight-delay model, or says why it is skipped. */
@@ -175,8 +206,12 @@ public final class Quickstart {
     ModelTraining training = ModelTraining.of(spark, home, chosen);
     List<String> missing = training.missingTables(modelFile);
     if (!missing.isEmpty()) {
-      out.println("  skipped: missing tables " + missing
-          + " (compute the feature tables first: lakeops features compute --env " + chosen.name() + ")");
+      out.println(
+          "  skipped: missing tables "
+              + missing
+              + " (compute the feature tables first: lakeops features compute --env "
+              + chosen.name()
+              + ")");
       return;
     }
     out.print(training.trainAndPublish(modelFile).summary());

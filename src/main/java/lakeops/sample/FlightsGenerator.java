@@ -10,8 +10,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.UUID;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,15 +21,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Synthetic flights of the same shape as the real data set ({@value SampleProperties#FLIGHTS_SCHEMA}),
- * deterministic for a seed whatever the partitioning, of any size. Drift and bad rows are opt-in:
+ * Synthetic flights of the same shape as the real data set ({@value
+ * SampleProperties#FLIGHTS_SCHEMA}), deterministic for a seed whatever the partitioning, of any
+ * size. Drift and bad rows are opt-in:
  *
  * <pre>{@code
  * FlightsGenerator.flights(10_000).seed(7).shiftDelay(15).originSkew(4).nullDelays(0.02)
  *     .invalidRows(0.01).malformedRows(0.01).write(spark, landing, "csv", 3);
  * }</pre>
  *
- * <p>Every value is a hash of (seed, row id, column), so the same settings always give the same rows.
+ * <p>Every value is a hash of (seed, row id, column), so the same settings always give the same
+ * rows.
  *
  * @param rows rows to generate
  * @param seed seed of every random choice
@@ -43,14 +45,21 @@ import org.apache.spark.sql.SparkSession;
  *     is not a number); Parquet has no malformed rows
  */
 public record FlightsGenerator(
-    long rows, long seed, int days, double delayShift, double originSkew, double nullDelayFraction,
-    double invalidFraction, double malformedFraction) {
+    long rows,
+    long seed,
+    int days,
+    double delayShift,
+    double originSkew,
+    double nullDelayFraction,
+    double invalidFraction,
+    double malformedFraction) {
 
   /** Airports, busiest first, for the origin mix. */
-  public static final List<String> AIRPORTS = List.of(
-      "ATL", "ORD", "DFW", "LAX", "PHX", "IAH", "LAS", "DEN", "DTW", "MSP", "SFO", "EWR", "STL",
-      "CLT", "SLC", "BOS", "SEA", "MCO", "PHL", "LGA", "CVG", "BWI", "MDW", "SAN", "TPA", "MIA",
-      "PIT", "DCA", "MCI", "OAK");
+  public static final List<String> AIRPORTS =
+      List.of(
+          "ATL", "ORD", "DFW", "LAX", "PHX", "IAH", "LAS", "DEN", "DTW", "MSP", "SFO", "EWR", "STL",
+          "CLT", "SLC", "BOS", "SEA", "MCO", "PHL", "LGA", "CVG", "BWI", "MDW", "SAN", "TPA", "MIA",
+          "PIT", "DCA", "MCI", "OAK");
 
   /** The code given to invalid rows' origin: not three capital letters. */
   public static final String INVALID_AIRPORT = "X1";
@@ -73,50 +82,78 @@ public record FlightsGenerator(
 
   /** {@code rows} clean flights with the default seed, period and mix. */
   public static FlightsGenerator flights(long rows) {
-    return new FlightsGenerator(rows, SampleProperties.SEED_DEFAULT, SampleProperties.DAYS_DEFAULT, 0,
-        SampleProperties.ORIGIN_SKEW_DEFAULT, 0, 0, 0);
+    return new FlightsGenerator(
+        rows,
+        SampleProperties.SEED_DEFAULT,
+        SampleProperties.DAYS_DEFAULT,
+        0,
+        SampleProperties.ORIGIN_SKEW_DEFAULT,
+        0,
+        0,
+        0);
   }
 
   /** The same flights from another seed. */
   public FlightsGenerator seed(long newSeed) {
-    return new FlightsGenerator(rows, newSeed, days, delayShift, originSkew, nullDelayFraction,
-        invalidFraction, malformedFraction);
+    return new FlightsGenerator(
+        rows,
+        newSeed,
+        days,
+        delayShift,
+        originSkew,
+        nullDelayFraction,
+        invalidFraction,
+        malformedFraction);
   }
 
   /** The same flights spread over {@code newDays} days. */
   public FlightsGenerator days(int newDays) {
-    return new FlightsGenerator(rows, seed, newDays, delayShift, originSkew, nullDelayFraction,
-        invalidFraction, malformedFraction);
+    return new FlightsGenerator(
+        rows,
+        seed,
+        newDays,
+        delayShift,
+        originSkew,
+        nullDelayFraction,
+        invalidFraction,
+        malformedFraction);
   }
 
   /** Drift: adds {@code minutes} to every delay. */
   public FlightsGenerator shiftDelay(double minutes) {
-    return new FlightsGenerator(rows, seed, days, minutes, originSkew, nullDelayFraction,
-        invalidFraction, malformedFraction);
+    return new FlightsGenerator(
+        rows,
+        seed,
+        days,
+        minutes,
+        originSkew,
+        nullDelayFraction,
+        invalidFraction,
+        malformedFraction);
   }
 
   /** Drift: changes the origin mix (1 = uniform, higher = more flights from the big hubs). */
   public FlightsGenerator originSkew(double skew) {
-    return new FlightsGenerator(rows, seed, days, delayShift, skew, nullDelayFraction,
-        invalidFraction, malformedFraction);
+    return new FlightsGenerator(
+        rows, seed, days, delayShift, skew, nullDelayFraction, invalidFraction, malformedFraction);
   }
 
   /** Drift: this share of delays is null. */
   public FlightsGenerator nullDelays(double fraction) {
-    return new FlightsGenerator(rows, seed, days, delayShift, originSkew, fraction,
-        invalidFraction, malformedFraction);
+    return new FlightsGenerator(
+        rows, seed, days, delayShift, originSkew, fraction, invalidFraction, malformedFraction);
   }
 
   /** Bad rows: this share breaks the silver expectations. */
   public FlightsGenerator invalidRows(double fraction) {
-    return new FlightsGenerator(rows, seed, days, delayShift, originSkew, nullDelayFraction,
-        fraction, malformedFraction);
+    return new FlightsGenerator(
+        rows, seed, days, delayShift, originSkew, nullDelayFraction, fraction, malformedFraction);
   }
 
   /** Bad rows: this share is written malformed in CSV and JSON. */
   public FlightsGenerator malformedRows(double fraction) {
-    return new FlightsGenerator(rows, seed, days, delayShift, originSkew, nullDelayFraction,
-        invalidFraction, fraction);
+    return new FlightsGenerator(
+        rows, seed, days, delayShift, originSkew, nullDelayFraction, invalidFraction, fraction);
   }
 
   /** The flights, typed as the real data set. */
@@ -130,9 +167,10 @@ public record FlightsGenerator(
   }
 
   /**
-   * Writes the flights as {@code files} new files of {@code format} (parquet; csv with a header; json
-   * with one object a line) into {@code folder}, beside what is there; returns the rows written. Files
-   * are written elsewhere first and then moved in, so a reader of the folder never sees half a file.
+   * Writes the flights as {@code files} new files of {@code format} (parquet; csv with a header;
+   * json with one object a line) into {@code folder}, beside what is there; returns the rows
+   * written. Files are written elsewhere first and then moved in, so a reader of the folder never
+   * sees half a file.
    */
   public long write(SparkSession spark, String folder, String format, int files) {
     if (files < 1) {
@@ -140,8 +178,8 @@ public record FlightsGenerator(
     }
     String extension = format.toLowerCase(Locale.ROOT);
     Path target = new Path(folder);
-    Path staging = new Path(target.getParent(),
-        "." + target.getName() + "-generating-" + UUID.randomUUID());
+    Path staging =
+        new Path(target.getParent(), "." + target.getName() + "-generating-" + UUID.randomUUID());
     Dataset<Row> flights = generate(spark, files);
     switch (extension) {
       case "parquet" -> flights.drop("_malformed").write().parquet(staging.toString());
@@ -160,7 +198,8 @@ public record FlightsGenerator(
       for (FileStatus part : fs.listStatus(staging)) {
         String name = part.getPath().getName();
         if (name.startsWith("part-")) {
-          String base = name.substring(0, name.indexOf('.') < 0 ? name.length() : name.indexOf('.'));
+          String base =
+              name.substring(0, name.indexOf('.') < 0 ? name.length() : name.indexOf('.'));
           fs.rename(part.getPath(), new Path(target, base + "." + extension));
         }
       }
@@ -172,27 +211,44 @@ public record FlightsGenerator(
 
   private Dataset<Row> generate(SparkSession spark, int partitions) {
     int airports = AIRPORTS.size();
-    String airportArray = "array(" + String.join(", ",
-        AIRPORTS.stream().map(code -> "'" + code + "'").toList()) + ")";
-    return spark.range(0, rows, 1, partitions)
-        .withColumn("_o", sql("CAST(FLOOR(POW(%s, %s) * %d) AS INT)", uniform(1), originSkew, airports))
-        .withColumn("_d", sql("pmod(_o + 1 + CAST(FLOOR(%s * %d) AS INT), %d)", uniform(2),
-            airports - 1, airports))
+    String airportArray =
+        "array("
+            + String.join(", ", AIRPORTS.stream().map(code -> "'" + code + "'").toList())
+            + ")";
+    return spark
+        .range(0, rows, 1, partitions)
+        .withColumn(
+            "_o", sql("CAST(FLOOR(POW(%s, %s) * %d) AS INT)", uniform(1), originSkew, airports))
+        .withColumn(
+            "_d",
+            sql(
+                "pmod(_o + 1 + CAST(FLOOR(%s * %d) AS INT), %d)",
+                uniform(2), airports - 1, airports))
         .withColumn("origin", sql("element_at(%s, _o + 1)", airportArray))
         .withColumn("destination", sql("element_at(%s, _d + 1)", airportArray))
-        .withColumn("date", sql("TIMESTAMP_NTZ '%s 00:00:00' + make_dt_interval(0, 0, "
-            + "CAST(FLOOR(%s * %d) AS INT), 0)", SampleProperties.START_DATE_DEFAULT, uniform(3),
-            days * 24 * 60))
+        .withColumn(
+            "date",
+            sql(
+                "TIMESTAMP_NTZ '%s 00:00:00' + make_dt_interval(0, 0, "
+                    + "CAST(FLOOR(%s * %d) AS INT), 0)",
+                SampleProperties.START_DATE_DEFAULT, uniform(3), days * 24 * 60))
         .withColumn("distance", expr("CAST(100 + pmod(hash(origin, destination), 2400) AS BIGINT)"))
-        .withColumn("delay", sql("CASE WHEN %s < %s THEN CAST(NULL AS BIGINT) ELSE "
-            + "CAST(ROUND(-8 + 22 * -LN(1 - %s) + 12 * (%s + %s - 1) + %s) AS BIGINT) END",
-            uniform(7), nullDelayFraction, uniform(4), uniform(5), uniform(6), delayShift))
+        .withColumn(
+            "delay",
+            sql(
+                "CASE WHEN %s < %s THEN CAST(NULL AS BIGINT) ELSE "
+                    + "CAST(ROUND(-8 + 22 * -LN(1 - %s) + 12 * (%s + %s - 1) + %s) AS BIGINT) END",
+                uniform(7), nullDelayFraction, uniform(4), uniform(5), uniform(6), delayShift))
         .withColumn("_invalid", sql("%s < %s", uniform(8), invalidFraction))
         .withColumn("_half", sql("%s < 0.5", uniform(9)))
-        .withColumn("distance", when(col("_invalid").and(col("_half")), col("distance").multiply(-1))
-            .otherwise(col("distance")))
-        .withColumn("origin", when(col("_invalid").and(col("_half").unary_$bang()),
-            lit(INVALID_AIRPORT)).otherwise(col("origin")))
+        .withColumn(
+            "distance",
+            when(col("_invalid").and(col("_half")), col("distance").multiply(-1))
+                .otherwise(col("distance")))
+        .withColumn(
+            "origin",
+            when(col("_invalid").and(col("_half").unary_$bang()), lit(INVALID_AIRPORT))
+                .otherwise(col("origin")))
         .withColumn("_malformed", sql("%s < %s", uniform(10), malformedFraction))
         .select("date", "delay", "distance", "origin", "destination", "_malformed");
   }
@@ -203,23 +259,36 @@ public record FlightsGenerator(
 
   /** A uniform number in [0, 1) from the seed, the row id and a column number: SQL text. */
   private String uniform(int column) {
-    return String.format(Locale.ROOT, "(pmod(xxhash64(CAST(%d AS BIGINT), %d, id), 1000000007) / 1000000007.0)",
-        seed, column);
+    return String.format(
+        Locale.ROOT,
+        "(pmod(xxhash64(CAST(%d AS BIGINT), %d, id), 1000000007) / 1000000007.0)",
+        seed,
+        column);
   }
 
   private static Dataset<Row> asText(Dataset<Row> flights) {
     return flights.select(
         date_format(col("date"), "yyyy-MM-dd'T'HH:mm:ss").as("date"),
         when(col("_malformed"), lit(SampleProperties.MALFORMED_VALUE))
-            .otherwise(col("delay").cast("string")).as("delay"),
-        col("distance").cast("string").as("distance"), col("origin"), col("destination"));
+            .otherwise(col("delay").cast("string"))
+            .as("delay"),
+        col("distance").cast("string").as("distance"),
+        col("origin"),
+        col("destination"));
   }
 
   private static Column asJson(Dataset<Row> flights) {
     Column date = date_format(col("date"), "yyyy-MM-dd'T'HH:mm:ss").as("date");
-    Column good = to_json(struct(date, col("delay"), col("distance"), col("origin"), col("destination")));
-    Column bad = to_json(struct(date, lit(SampleProperties.MALFORMED_VALUE).as("delay"),
-        col("distance"), col("origin"), col("destination")));
+    Column good =
+        to_json(struct(date, col("delay"), col("distance"), col("origin"), col("destination")));
+    Column bad =
+        to_json(
+            struct(
+                date,
+                lit(SampleProperties.MALFORMED_VALUE).as("delay"),
+                col("distance"),
+                col("origin"),
+                col("destination")));
     return when(col("_malformed"), bad).otherwise(good);
   }
 

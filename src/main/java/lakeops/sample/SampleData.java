@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import lakeops.env.LakeOpsHome;
 
 /**
- * The real sample data: {@code flights-3m.parquet} from the npm package {@code vega-datasets@3.2.1},
- * fetched and verified by {@value SampleProperties#FETCH_SCRIPT} into the home's landing folder.
+ * The real sample data: {@code flights-3m.parquet} from the npm package {@code
+ * vega-datasets@3.2.1}, fetched and verified by {@value SampleProperties#FETCH_SCRIPT} into the
+ * home's landing folder.
  */
 public final class SampleData {
 
@@ -24,10 +25,11 @@ public final class SampleData {
 
   /**
    * The landing folder of {@code rows} synthetic flights in {@code home} ({@value
-   * SampleProperties#SYNTHETIC_LANDING}), generated with the default seed unless it already holds files.
+   * SampleProperties#SYNTHETIC_LANDING}), generated with the default seed unless it already holds
+   * files.
    */
-  public static Path syntheticFlights(LakeOpsHome home, org.apache.spark.sql.SparkSession spark,
-      long rows) {
+  public static Path syntheticFlights(
+      LakeOpsHome home, org.apache.spark.sql.SparkSession spark, long rows) {
     Path landing = home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING);
     if (!hasFiles(landing)) {
       FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
@@ -46,26 +48,33 @@ public final class SampleData {
     }
   }
 
-  /** Fetches the real flights file into {@link #flightsLanding} unless it is there; returns its path. */
+  /**
+   * Fetches the real flights file into {@link #flightsLanding} unless it is there; returns its
+   * path.
+   */
   public static Path fetchFlights(LakeOpsHome home) {
     Path landing = flightsLanding(home);
     Path script = home.installDir().resolve(SampleProperties.FETCH_SCRIPT);
     try {
       Path log = Files.createTempFile("lakeops-fetch", ".log");
-      ProcessBuilder builder = new ProcessBuilder(script.toString())
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(script.toString())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(log.toFile());
       builder.environment().put(SampleProperties.LANDING_DIR_ENV, landing.toString());
       Process process = builder.start();
       if (!process.waitFor(FETCH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw SampleErrors.cannotFetch(script, "it ran over " + FETCH_TIMEOUT_MINUTES + " minutes", null);
+        throw SampleErrors.cannotFetch(
+            script, "it ran over " + FETCH_TIMEOUT_MINUTES + " minutes", null);
       }
       String errors = Files.readString(log, StandardCharsets.UTF_8).strip();
       Files.deleteIfExists(log);
       if (process.exitValue() != 0) {
-        throw SampleErrors.cannotFetch(script,
-            errors.lines().reduce((first, last) -> last).orElse("exit " + process.exitValue()), null);
+        throw SampleErrors.cannotFetch(
+            script,
+            errors.lines().reduce((first, last) -> last).orElse("exit " + process.exitValue()),
+            null);
       }
     } catch (IOException e) {
       throw SampleErrors.cannotFetch(script, e.getMessage(), e);

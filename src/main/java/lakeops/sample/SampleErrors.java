@@ -16,7 +16,8 @@ final class SampleErrors {
 
   /** {@code setting} has {@code value}, where {@code expected} is allowed. */
   static ValidationException invalid(String setting, Object value, String expected) {
-    return new ValidationException(String.format("Invalid %s %s: expected %s", setting, value, expected));
+    return new ValidationException(
+        String.format("Invalid %s %s: expected %s", setting, value, expected));
   }
 
   static ValidationException badFormat(String format) {
@@ -24,8 +25,8 @@ final class SampleErrors {
   }
 
   static UncheckedIOException cannotMove(org.apache.hadoop.fs.Path target, IOException cause) {
-    return new UncheckedIOException("Cannot move generated files into " + target + ": "
-        + cause.getMessage(), cause);
+    return new UncheckedIOException(
+        "Cannot move generated files into " + target + ": " + cause.getMessage(), cause);
   }
 
   static LakeOpsException cannotList(Path folder, IOException cause) {
@@ -33,7 +34,7 @@ final class SampleErrors {
   }
 
   static LakeOpsException cannotFetch(Path script, String reason, Exception cause) {
-    return new LakeOpsException(String.format("Cannot fetch sample data with %s: %s", script, reason),
-        cause);
+    return new LakeOpsException(
+        String.format("Cannot fetch sample data with %s: %s", script, reason), cause);
   }
 }

@@ -34,12 +34,16 @@ public final class SampleProperties {
   public static final double ORIGIN_SKEW_DEFAULT = 2.0;
 
   /**
-   * Environment variable: when a positive number, {@code lakeops quickstart} builds the pipeline from
-   * that many synthetic flights instead of fetching the real file (tests use it to stay small).
+   * Environment variable: when a positive number, {@code lakeops quickstart} builds the pipeline
+   * from that many synthetic flights instead of fetching the real file (tests use it to stay
+   * small).
    */
   public static final String QUICKSTART_SYNTHETIC_ROWS_ENV = "LAKEOPS_QUICKSTART_SYNTHETIC_ROWS";
 
-  /** Landing folder of the quickstart's synthetic flights, relative to the home's {@code .lakehouse/}. */
+  /**
+   * Landing folder of the quickstart's synthetic flights, relative to the home's {@code
+   * .lakehouse/}.
+   */
   public static final String SYNTHETIC_LANDING = "landing/flights-synthetic";
 
   /** Text written in place of a number in malformed CSV and JSON rows. */

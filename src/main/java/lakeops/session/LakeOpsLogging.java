@@ -1,16 +1,15 @@
 package lakeops.session;
 
-import lakeops.env.EnvironmentProperties;
-import lakeops.env.LakeOpsHome;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 
 /**
- * Points log4j2 at the project's {@code conf/log4j2.properties} so every LakeOps process, CLI and job
- * alike, logs the same quiet way, unless the JVM was started with its own configuration.
+ * Points log4j2 at the project's {@code conf/log4j2.properties} so every LakeOps process, CLI and
+ * job alike, logs the same quiet way, unless the JVM was started with its own configuration.
  */
 final class LakeOpsLogging {
 

@@ -22,17 +22,19 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one place that turns an environment into a Spark session. Builds the {@link SparkSession} of an
- * environment: Delta, one catalog per environment it may see,
- * {@code conf/spark-defaults.conf}, the environment's overrides, and quiet logging.
+ * The one place that turns an environment into a Spark session. Builds the {@link SparkSession} of
+ * an environment: Delta, one catalog per environment it may see, {@code conf/spark-defaults.conf},
+ * the environment's overrides, and quiet logging.
  *
- * <p>Precedence, lowest first: {@code conf/spark-defaults.conf}, the environment's {@code spark.conf},
- * then anything spark-submit set (so a cluster's {@code --master} wins). The catalog wiring is never
- * overridden.
+ * <p>Precedence, lowest first: {@code conf/spark-defaults.conf}, the environment's {@code
+ * spark.conf}, then anything spark-submit set (so a cluster's {@code --master} wins). The catalog
+ * wiring is never overridden.
  */
 public final class SessionFactory {
 
-  /** Session conf key holding the environment a session belongs to (as the access layer names it). */
+  /**
+   * Session conf key holding the environment a session belongs to (as the access layer names it).
+   */
   private static final String ENVIRONMENT_CONF = AccessProperties.ENVIRONMENT;
 
   /** Session conf key holding the project folder the session was built from. */
@@ -61,13 +63,14 @@ public final class SessionFactory {
     Map<String, String> conf = sparkConf(environments, env);
     org.apache.spark.sql.classic.SparkSession.Builder builder =
         org.apache.spark.sql.classic.SparkSession.builder().appName("lakeops-" + env.name());
-    conf.forEach((key, value) -> {
-      if (key.equals(EXTENSIONS)) {
-        builder.config(key, withSubmitted(submitted.get(key, ""), value));
-      } else if (!submitted.contains(key) || isWiring(key)) {
-        builder.config(key, value);
-      }
-    });
+    conf.forEach(
+        (key, value) -> {
+          if (key.equals(EXTENSIONS)) {
+            builder.config(key, withSubmitted(submitted.get(key, ""), value));
+          } else if (!submitted.contains(key) || isWiring(key)) {
+            builder.config(key, value);
+          }
+        });
     builder.withExtensions(sessionExtension(environments, env, conf));
     SparkSession session = builder.getOrCreate();
     if (!AccessControl.environment(session).equals(env.name())) {
@@ -91,19 +94,22 @@ public final class SessionFactory {
   }
 
   /** The access extension of {@code env}'s sessions, with the settings that wire them. */
-  private static scala.Function1<org.apache.spark.sql.SparkSessionExtensions, scala.runtime.BoxedUnit>
+  private static scala.Function1<
+          org.apache.spark.sql.SparkSessionExtensions, scala.runtime.BoxedUnit>
       sessionExtension(Environments environments, Environment env, Map<String, String> conf) {
     Map<String, String> wiring = new LinkedHashMap<>();
-    conf.forEach((key, value) -> {
-      if (isWiring(key)) {
-        wiring.put(key, value);
-      } else if (key.startsWith(HADOOP_PREFIX + "fs.") && key.endsWith(".impl")
-          || key.endsWith(".impl.disable.cache")) {
-        // File-system classes in the session's own conf too, so each of its Hadoop confs has them
-        // even on a SparkContext started without them.
-        wiring.put(key.substring(HADOOP_PREFIX.length()), value);
-      }
-    });
+    conf.forEach(
+        (key, value) -> {
+          if (isWiring(key)) {
+            wiring.put(key, value);
+          } else if (key.startsWith(HADOOP_PREFIX + "fs.") && key.endsWith(".impl")
+              || key.endsWith(".impl.disable.cache")) {
+            // File-system classes in the session's own conf too, so each of its Hadoop confs has
+            // them
+            // even on a SparkContext started without them.
+            wiring.put(key.substring(HADOOP_PREFIX.length()), value);
+          }
+        });
     java.util.Set<String> removed = new java.util.LinkedHashSet<>();
     for (String catalog : environments.all().keySet()) {
       if (!env.visibleCatalogs().contains(catalog)) {
@@ -117,19 +123,28 @@ public final class SessionFactory {
   /** Every Spark setting LakeOps gives an environment's session, before spark-submit's. */
   public static Map<String, String> sparkConf(Environments environments, Environment env) {
     Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.master", env.spark().master() == null
-        ? EnvironmentProperties.MASTER_DEFAULT : env.spark().master());
+    conf.put(
+        "spark.master",
+        env.spark().master() == null ? EnvironmentProperties.MASTER_DEFAULT : env.spark().master());
     conf.putAll(sparkDefaults(environments.home()));
     conf.putAll(env.spark().conf());
-    conf.put("spark.sql.warehouse.dir",
-        environments.home().lakehouseDir().resolve("_spark").resolve("warehouse").toUri().toString());
+    conf.put(
+        "spark.sql.warehouse.dir",
+        environments
+            .home()
+            .lakehouseDir()
+            .resolve("_spark")
+            .resolve("warehouse")
+            .toUri()
+            .toString());
     conf.putAll(s3Conf(env.storage().s3()));
     conf.putAll(AccessControl.sparkConf(environments, env));
     conf.put(EXTENSIONS, DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
     conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
     for (String catalog : env.visibleCatalogs()) {
       conf.put("spark.sql.catalog." + catalog, EnvironmentCatalog.class.getName());
-      conf.put("spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT,
+      conf.put(
+          "spark.sql.catalog." + catalog + "." + CatalogProperties.ROOT,
           environments.storageRoot(catalog));
     }
     conf.put("spark.sql.defaultCatalog", env.name());
@@ -151,8 +166,10 @@ public final class SessionFactory {
 
   /** The settings that make a session its environment's: catalogs, access, environment, home. */
   private static boolean isWiring(String key) {
-    return key.startsWith("spark.sql.catalog.") || key.equals("spark.sql.defaultCatalog")
-        || key.startsWith(AccessProperties.PREFIX) || key.equals(ENVIRONMENT_CONF)
+    return key.startsWith("spark.sql.catalog.")
+        || key.equals("spark.sql.defaultCatalog")
+        || key.startsWith(AccessProperties.PREFIX)
+        || key.equals(ENVIRONMENT_CONF)
         || key.equals(HOME_CONF);
   }
 
@@ -166,9 +183,11 @@ public final class SessionFactory {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidConfigException("Invalid Spark defaults file " + file + ": " + e.getMessage(), e);
+      throw new InvalidConfigException(
+          "Invalid Spark defaults file " + file + ": " + e.getMessage(), e);
     }
-    properties.stringPropertyNames().stream().sorted()
+    properties.stringPropertyNames().stream()
+        .sorted()
         .forEach(key -> conf.put(key, properties.getProperty(key).strip()));
     return conf;
   }

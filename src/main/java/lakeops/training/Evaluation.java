@@ -27,7 +27,8 @@ final class Evaluation {
 
   /** Metric names of {@code task}. */
   public static List<String> metrics(String task) {
-    return task.equals("regression") ? REGRESSION
+    return task.equals("regression")
+        ? REGRESSION
         : java.util.stream.Stream.concat(BINARY.stream(), MULTICLASS.stream()).toList();
   }
 
@@ -38,18 +39,22 @@ final class Evaluation {
   /** The evaluator of {@code metric}. */
   public static Evaluator evaluator(String metric) {
     if (BINARY.contains(metric)) {
-      return new BinaryClassificationEvaluator().setLabelCol(TrainingProperties.LABEL_COLUMN)
+      return new BinaryClassificationEvaluator()
+          .setLabelCol(TrainingProperties.LABEL_COLUMN)
           .setMetricName(metric);
     } else if (MULTICLASS.contains(metric)) {
-      return new MulticlassClassificationEvaluator().setLabelCol(TrainingProperties.LABEL_COLUMN)
+      return new MulticlassClassificationEvaluator()
+          .setLabelCol(TrainingProperties.LABEL_COLUMN)
           .setMetricName(metric);
     }
-    return new RegressionEvaluator().setLabelCol(TrainingProperties.LABEL_COLUMN).setMetricName(metric);
+    return new RegressionEvaluator()
+        .setLabelCol(TrainingProperties.LABEL_COLUMN)
+        .setMetricName(metric);
   }
 
   /** {@code <prefix>_<metric>} → value of every metric on {@code predictions}. */
-  public static Map<String, Double> evaluate(List<String> metrics, Dataset<Row> predictions,
-      String prefix) {
+  public static Map<String, Double> evaluate(
+      List<String> metrics, Dataset<Row> predictions, String prefix) {
     Map<String, Double> values = new LinkedHashMap<>();
     for (String metric : metrics) {
       values.put(prefix + "_" + metric, evaluator(metric).evaluate(predictions));

@@ -40,7 +40,9 @@ final class MllibAutolog {
     return names;
   }
 
-  /** The params of {@code pipeline} with {@code overrides} applied, named as pyspark autolog does. */
+  /**
+   * The params of {@code pipeline} with {@code overrides} applied, named as pyspark autolog does.
+   */
   public static Map<String, String> params(Pipeline pipeline, ParamMap overrides) {
     Map<String, String> names = stageNames(pipeline);
     Map<String, String> params = new LinkedHashMap<>();
@@ -75,7 +77,8 @@ final class MllibAutolog {
     Map<String, String> out = new LinkedHashMap<>();
     for (ParamPair<?> pair : scala.jdk.javaapi.CollectionConverters.asJava(map.toSeq())) {
       Param<?> param = pair.param();
-      out.put(names.getOrDefault(param.parent(), param.parent()) + "." + param.name(),
+      out.put(
+          names.getOrDefault(param.parent(), param.parent()) + "." + param.name(),
           python(pair.value()));
     }
     return out;

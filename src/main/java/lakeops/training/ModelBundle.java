@@ -13,14 +13,16 @@ import lakeops.env.LakeOpsHome;
 import lakeops.mlflow.RunRecord;
 
 /**
- * A trained model kept on local disk, so nothing is lost when the tracking server is down: the MLflow
- * model ({@code model/}), the run's other artifacts ({@code artifacts/}) and {@value
- * TrainingProperties#BUNDLE_FILE} with the run record and, once logged, where it was published. Lives
- * under {@code .lakehouse/_models/<env>/<model>/<time>/}; {@code lakeops models relog DIR} logs it again.
+ * A trained model kept on local disk, so nothing is lost when the tracking server is down: the
+ * MLflow model ({@code model/}), the run's other artifacts ({@code artifacts/}) and {@value
+ * TrainingProperties#BUNDLE_FILE} with the run record and, once logged, where it was published.
+ * Lives under {@code .lakehouse/_models/<env>/<model>/<time>/}; {@code lakeops models relog DIR}
+ * logs it again.
  */
 public final class ModelBundle {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
   private final Path dir;
@@ -39,8 +41,13 @@ public final class ModelBundle {
    * @param run the run to log
    * @param published where it was logged, null until it was
    */
-  public record Manifest(String environment, String registeredModel, String description,
-      Map<String, Long> tableVersions, RunRecord run, Published published) {
+  public record Manifest(
+      String environment,
+      String registeredModel,
+      String description,
+      Map<String, Long> tableVersions,
+      RunRecord run,
+      Published published) {
 
     /** This manifest, published as {@code published}. */
     public Manifest withPublished(Published published) {
@@ -57,13 +64,17 @@ public final class ModelBundle {
    * @param version registered version
    * @param alias alias set on it (champion or challenger)
    */
-  public record Published(String trackingUri, String experimentId, String runId, int version,
-      String alias) {}
+  public record Published(
+      String trackingUri, String experimentId, String runId, int version, String alias) {}
 
   /** A new, empty bundle for {@code registeredModel} trained in {@code environment}. */
   public static ModelBundle create(LakeOpsHome home, String environment, String registeredModel) {
-    Path dir = home.lakehouseDir().resolve(TrainingProperties.BUNDLES_DIR).resolve(environment)
-        .resolve(registeredModel).resolve(STAMP.format(LocalDateTime.now(ZoneOffset.UTC)));
+    Path dir =
+        home.lakehouseDir()
+            .resolve(TrainingProperties.BUNDLES_DIR)
+            .resolve(environment)
+            .resolve(registeredModel)
+            .resolve(STAMP.format(LocalDateTime.now(ZoneOffset.UTC)));
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -72,7 +83,10 @@ public final class ModelBundle {
     return new ModelBundle(dir);
   }
 
-  /** The bundle at {@code dir}; fails unless it holds {@value TrainingProperties#BUNDLE_FILE} and a model. */
+  /**
+   * The bundle at {@code dir}; fails unless it holds {@value TrainingProperties#BUNDLE_FILE} and a
+   * model.
+   */
   public static ModelBundle open(Path dir) {
     if (!Files.isRegularFile(dir.resolve(TrainingProperties.BUNDLE_FILE))
         || !Files.isRegularFile(dir.resolve("model").resolve("MLmodel"))) {

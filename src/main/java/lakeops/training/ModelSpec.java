@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * A model config file ({@code conf/models/<name>.yml}) as written: what to predict from which label
  * rows, which feature lookups join them, the MLlib pipeline, tuning, split and metrics. Keys are
- * documented in {@code conf/models/README.md}. Read one with {@link #load}, or build one in code and
- * train it with {@link ModelTraining#train(ModelSpec)}, which checks it as a file is checked.
+ * documented in {@code conf/models/README.md}. Read one with {@link #load}, or build one in code
+ * and train it with {@link ModelTraining#train(ModelSpec)}, which checks it as a file is checked.
  *
  * @param name model name; registered as {@code <env>.ml.<name>}
  * @param description what the model predicts
@@ -40,14 +40,16 @@ public record ModelSpec(
   /**
    * Label rows.
    *
-   * @param table table of the label rows ({@code gold.flights}; two-part names are in the environment's catalog)
+   * @param table table of the label rows ({@code gold.flights}; two-part names are in the
+   *     environment's catalog)
    * @param label SQL expression of the label ({@code CAST(delay_minutes > 15 AS DOUBLE)})
-   * @param timestamp column of the time each label is known at: lookups are as of it, the split follows it
+   * @param timestamp column of the time each label is known at: lookups are as of it, the split
+   *     follows it
    * @param columns columns kept as model inputs (lookup keys, raw features)
    * @param where optional SQL filter
    */
-  public record Labels(String table, String label, String timestamp, List<String> columns,
-      String where) {}
+  public record Labels(
+      String table, String label, String timestamp, List<String> columns, String where) {}
 
   /**
    * One feature lookup.
@@ -60,8 +62,13 @@ public record ModelSpec(
    * @param renames feature → output name
    * @param defaults feature → value when no row matches
    */
-  public record Lookup(String table, List<String> lookupKeys, String timestampLookupKey,
-      String lookback, List<String> features, Map<String, String> renames,
+  public record Lookup(
+      String table,
+      List<String> lookupKeys,
+      String timestampLookupKey,
+      String lookback,
+      List<String> features,
+      Map<String, String> renames,
       Map<String, Object> defaults) {}
 
   /**
@@ -84,12 +91,17 @@ public record ModelSpec(
   /**
    * Hyper-parameter search.
    *
-   * @param method {@code validation_split} (fit on train, select on the validation split) or {@code cross_validator}
+   * @param method {@code validation_split} (fit on train, select on the validation split) or {@code
+   *     cross_validator}
    * @param metric metric to select on (default: the first of {@code metrics})
    * @param numFolds folds of {@code cross_validator}
    * @param parallelism candidates fitted at once
    * @param grid {@code <stage name>.<param>} → candidate values
    */
-  public record Tuning(String method, String metric, Integer numFolds, Integer parallelism,
+  public record Tuning(
+      String method,
+      String metric,
+      Integer numFolds,
+      Integer parallelism,
       Map<String, List<JsonNode>> grid) {}
 }

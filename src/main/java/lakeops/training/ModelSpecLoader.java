@@ -41,8 +41,11 @@ final class ModelSpecLoader {
   /** Reads {@code file} strictly; every error names the file and the key. */
   static ModelSpec load(Path file) {
     YamlConfig config = YamlConfig.of(file, "model");
-    ModelSpec spec = config.bind(config.readMapping(
-        "name, description, task, labels, features, split, pipeline, tuning, metrics"), ModelSpec.class);
+    ModelSpec spec =
+        config.bind(
+            config.readMapping(
+                "name, description, task, labels, features, split, pipeline, tuning, metrics"),
+            ModelSpec.class);
     return check(spec, config::invalid);
   }
 
@@ -52,22 +55,37 @@ final class ModelSpecLoader {
   }
 
   private static ModelSpec check(ModelSpec spec, Source source) {
-    source.require("name", spec.name() != null && spec.name().matches("[A-Za-z0-9_]+"),
+    source.require(
+        "name",
+        spec.name() != null && spec.name().matches("[A-Za-z0-9_]+"),
         "must be a name of letters, digits and underscores, got '" + spec.name() + "'");
     String task = task(spec);
-    source.require("task", TASKS.contains(task), "must be one of " + TASKS + ", got '" + task + "'");
+    source.require(
+        "task", TASKS.contains(task), "must be one of " + TASKS + ", got '" + task + "'");
     checkLabels(spec, source);
     Set<String> names = checkPipeline(spec, source);
-    source.require("metrics", spec.metrics() != null && !spec.metrics().isEmpty(),
+    source.require(
+        "metrics",
+        spec.metrics() != null && !spec.metrics().isEmpty(),
         "must list at least one metric");
     for (String metric : spec.metrics()) {
-      source.require("metrics", Evaluation.supports(task, metric), "has '" + metric + "', which is not a "
-          + task + " metric (known: " + Evaluation.metrics(task) + ")");
+      source.require(
+          "metrics",
+          Evaluation.supports(task, metric),
+          "has '"
+              + metric
+              + "', which is not a "
+              + task
+              + " metric (known: "
+              + Evaluation.metrics(task)
+              + ")");
     }
     if (spec.split() != null) {
       double validation = validationFraction(spec);
       double test = testFraction(spec);
-      source.require("split", validation >= 0 && test > 0 && validation + test < 1,
+      source.require(
+          "split",
+          validation >= 0 && test > 0 && validation + test < 1,
           "must hold shares with validation >= 0, test > 0 and validation + test < 1");
     }
     if (spec.tuning() != null) {
@@ -78,23 +96,31 @@ final class ModelSpecLoader {
   }
 
   private static void checkLabels(ModelSpec spec, Source source) {
-    source.require("labels", spec.labels() != null, "is missing (table, label, timestamp, columns)");
+    source.require(
+        "labels", spec.labels() != null, "is missing (table, label, timestamp, columns)");
     source.require("labels.table", notBlank(spec.labels().table()), "is missing");
-    source.require("labels.label", notBlank(spec.labels().label()), "is missing (a SQL expression)");
+    source.require(
+        "labels.label", notBlank(spec.labels().label()), "is missing (a SQL expression)");
     source.require("labels.timestamp", notBlank(spec.labels().timestamp()), "is missing");
   }
 
   /** Checks every stage; returns the stage names. */
   private static Set<String> checkPipeline(ModelSpec spec, Source source) {
-    source.require("pipeline", spec.pipeline() != null && !spec.pipeline().isEmpty(),
+    source.require(
+        "pipeline",
+        spec.pipeline() != null && !spec.pipeline().isEmpty(),
         "must list at least one stage");
     Set<String> names = new HashSet<>();
     for (int i = 0; i < spec.pipeline().size(); i++) {
       ModelSpec.Stage stage = spec.pipeline().get(i);
       String key = "pipeline[" + i + "]";
-      source.require(key + ".stage", stage.stage() != null && !stage.stage().isBlank(),
+      source.require(
+          key + ".stage",
+          stage.stage() != null && !stage.stage().isBlank(),
           "is missing (a stage type such as vector_assembler)");
-      source.require(key + ".name", names.add(stageName(stage)),
+      source.require(
+          key + ".name",
+          names.add(stageName(stage)),
           "'" + stageName(stage) + "' names two stages; give each a unique name");
       try {
         PipelineFactory.stage(stage);
@@ -108,16 +134,24 @@ final class ModelSpecLoader {
   private static void checkTuning(ModelSpec spec, String task, Set<String> names, Source source) {
     String method = tuningMethod(spec);
     source.require("tuning.method", METHODS.contains(method), "must be one of " + METHODS);
-    source.require("tuning.grid", spec.tuning().grid() != null && !spec.tuning().grid().isEmpty(),
+    source.require(
+        "tuning.grid",
+        spec.tuning().grid() != null && !spec.tuning().grid().isEmpty(),
         "must map <stage name>.<param> to candidate values");
-    source.require("tuning.method", !method.equals("validation_split") || validationFraction(spec) > 0,
+    source.require(
+        "tuning.method",
+        !method.equals("validation_split") || validationFraction(spec) > 0,
         "is validation_split, which needs split.validation > 0");
     String metric = tuningMetric(spec);
-    source.require("tuning.metric", Evaluation.supports(task, metric), "'" + metric
-        + "' is not a " + task + " metric (known: " + Evaluation.metrics(task) + ")");
+    source.require(
+        "tuning.metric",
+        Evaluation.supports(task, metric),
+        "'" + metric + "' is not a " + task + " metric (known: " + Evaluation.metrics(task) + ")");
     for (String key : spec.tuning().grid().keySet()) {
-      source.require("tuning.grid." + key, key.contains(".") && names.contains(key.substring(0,
-          key.indexOf('.'))), "must be <stage name>.<param> with a stage name of the pipeline " + names);
+      source.require(
+          "tuning.grid." + key,
+          key.contains(".") && names.contains(key.substring(0, key.indexOf('.'))),
+          "must be <stage name>.<param> with a stage name of the pipeline " + names);
     }
   }
 
@@ -129,7 +163,9 @@ final class ModelSpecLoader {
       ModelSpec.Lookup lookup = spec.features().get(i);
       String key = "features[" + i + "]";
       source.require(key + ".table", notBlank(lookup.table()), "is missing");
-      source.require(key + ".lookup_keys", lookup.lookupKeys() != null && !lookup.lookupKeys().isEmpty(),
+      source.require(
+          key + ".lookup_keys",
+          lookup.lookupKeys() != null && !lookup.lookupKeys().isEmpty(),
           "must name the label columns of the keys");
       if (lookup.lookback() != null) {
         try {
@@ -151,8 +187,9 @@ final class ModelSpecLoader {
     List<FeatureLookup> lookups = new ArrayList<>();
     if (spec.features() != null) {
       for (ModelSpec.Lookup each : spec.features()) {
-        FeatureLookup lookup = FeatureLookup.of(qualify(each.table(), catalog))
-            .on(each.lookupKeys().toArray(String[]::new));
+        FeatureLookup lookup =
+            FeatureLookup.of(qualify(each.table(), catalog))
+                .on(each.lookupKeys().toArray(String[]::new));
         if (each.timestampLookupKey() != null) {
           lookup = lookup.asOf(each.timestampLookupKey());
         }
@@ -207,16 +244,19 @@ final class ModelSpecLoader {
 
   static double validationFraction(ModelSpec spec) {
     return spec.split() == null || spec.split().validation() == null
-        ? TrainingProperties.VALIDATION_FRACTION_DEFAULT : spec.split().validation();
+        ? TrainingProperties.VALIDATION_FRACTION_DEFAULT
+        : spec.split().validation();
   }
 
   static double testFraction(ModelSpec spec) {
     return spec.split() == null || spec.split().test() == null
-        ? TrainingProperties.TEST_FRACTION_DEFAULT : spec.split().test();
+        ? TrainingProperties.TEST_FRACTION_DEFAULT
+        : spec.split().test();
   }
 
   static String tuningMethod(ModelSpec spec) {
-    return spec.tuning().method() == null ? TrainingProperties.TUNING_METHOD_DEFAULT
+    return spec.tuning().method() == null
+        ? TrainingProperties.TUNING_METHOD_DEFAULT
         : spec.tuning().method();
   }
 

@@ -20,18 +20,18 @@ import lakeops.config.YamlConfig;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.session.SessionFactory;
-import lakeops.features.FeatureLookup;
-import lakeops.features.ModelFeatureSpec;
-import lakeops.features.FeatureStore;
-import lakeops.features.TrainingSet;
 import lakeops.exceptions.ValidationException;
+import lakeops.features.FeatureLookup;
+import lakeops.features.FeatureStore;
+import lakeops.features.ModelFeatureSpec;
+import lakeops.features.TrainingSet;
 import lakeops.mlflow.MlflowModelWriter;
+import lakeops.mlflow.MlflowProperties;
 import lakeops.mlflow.MlflowRest;
 import lakeops.mlflow.MlflowRestException;
-import lakeops.mlflow.MlflowProperties;
 import lakeops.mlflow.RunRecord;
 import lakeops.mlflow.Tracking;
+import lakeops.session.SessionFactory;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.Evaluator;
@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a model from its config file (or a {@link ModelSpec} built in code): label rows joined
  * point-in-time with their features, a time-based split, the MLlib pipeline fitted (and tuned),
- * metrics on every split, and everything autologged into a {@link RunRecord} kept with the model in a
- * local {@link ModelBundle}. {@link #train} stops there; {@link #trainAndPublish} then logs and
+ * metrics on every split, and everything autologged into a {@link RunRecord} kept with the model in
+ * a local {@link ModelBundle}. {@link #train} stops there; {@link #trainAndPublish} then logs and
  * registers it with {@link ModelPublisher}.
  *
  * <pre>{@code TrainingResult r = ModelTraining.of(spark, home, environment)
@@ -108,16 +108,21 @@ public final class ModelTraining {
     ModelBundle bundle = ModelBundle.open(trained.bundleDir());
     try {
       ModelBundle.Published published = new ModelPublisher(rest, spark).publish(bundle);
-      return new TrainingResult(trained.registeredModel(), trained.bundleDir(), published,
-          trained.metrics(), trained.trainingSeconds());
+      return new TrainingResult(
+          trained.registeredModel(),
+          trained.bundleDir(),
+          published,
+          trained.metrics(),
+          trained.trainingSeconds());
     } catch (MlflowRestException e) {
-      throw TrainingErrors.cannotLog(trained.registeredModel(), trained.bundleDir(), environment.name(), e);
+      throw TrainingErrors.cannotLog(
+          trained.registeredModel(), trained.bundleDir(), environment.name(), e);
     }
   }
 
   /**
-   * The label and feature tables of {@code modelFile} that do not exist in the environment's catalog:
-   * empty when the model can be trained.
+   * The label and feature tables of {@code modelFile} that do not exist in the environment's
+   * catalog: empty when the model can be trained.
    */
   public List<String> missingTables(Path modelFile) {
     ModelSpec spec = ModelSpecLoader.load(modelFile);
@@ -141,9 +146,9 @@ public final class ModelTraining {
   }
 
   /**
-   * Trains {@code spec} (built in code, or read with {@link ModelSpec#load} and changed) into a local
-   * bundle; nothing is sent to MLflow. The spec is checked as a model file is, and kept in the bundle
-   * as its model file.
+   * Trains {@code spec} (built in code, or read with {@link ModelSpec#load} and changed) into a
+   * local bundle; nothing is sent to MLflow. The spec is checked as a model file is, and kept in
+   * the bundle as its model file.
    */
   public TrainingResult train(ModelSpec spec) {
     return train(ModelSpecLoader.check(spec), null);
@@ -155,17 +160,29 @@ public final class ModelTraining {
     String catalog = environment.name();
     Tracking names = Tracking.withoutStarting(home, environment);
     String registeredModel = names.modelName(spec.name());
-    spark.sparkContext().setJobGroup("lakeops-train-" + spec.name(), "Train model " + registeredModel
-        + " from " + (modelFile == null ? "a spec built in code" : modelFile), false);
+    spark
+        .sparkContext()
+        .setJobGroup(
+            "lakeops-train-" + spec.name(),
+            "Train model "
+                + registeredModel
+                + " from "
+                + (modelFile == null ? "a spec built in code" : modelFile),
+            false);
     try {
       FeatureLookup[] lookups = ModelSpecLoader.lookups(spec, catalog);
       String labelTable = ModelSpecLoader.qualify(spec.labels().table(), catalog);
       long labelVersion = deltaVersion(labelTable);
-      TrainingSet set = FeatureStore.of(spark).createTrainingSet(
-          labels(spec, labelTable, labelVersion, lookups), lookups);
+      TrainingSet set =
+          FeatureStore.of(spark)
+              .createTrainingSet(labels(spec, labelTable, labelVersion, lookups), lookups);
       Dataset<Row> data = set.data().persist(StorageLevel.MEMORY_AND_DISK());
-      TimeSplit split = TimeSplit.of(data, spec.labels().timestamp(),
-          ModelSpecLoader.validationFraction(spec), ModelSpecLoader.testFraction(spec));
+      TimeSplit split =
+          TimeSplit.of(
+              data,
+              spec.labels().timestamp(),
+              ModelSpecLoader.validationFraction(spec),
+              ModelSpecLoader.testFraction(spec));
       Pipeline pipeline = PipelineFactory.pipeline(spec.pipeline());
 
       Map<String, String> params = new LinkedHashMap<>();
@@ -173,9 +190,10 @@ public final class ModelTraining {
       List<RunRecord> children = new ArrayList<>();
       ModelBundle bundle = ModelBundle.create(home, environment.name(), registeredModel);
       long fitStarted = System.nanoTime();
-      PipelineModel model = spec.tuning() == null
-          ? pipeline.fit(split.train())
-          : tune(spec, pipeline, split, params, children, bundle, started);
+      PipelineModel model =
+          spec.tuning() == null
+              ? pipeline.fit(split.train())
+              : tune(spec, pipeline, split, params, children, bundle, started);
       double trainingSeconds = (System.nanoTime() - fitStarted) / 1e9;
       if (spec.tuning() == null) {
         params.putAll(MllibAutolog.params(pipeline, new ParamMap()));
@@ -189,7 +207,8 @@ public final class ModelTraining {
       metrics.put("training_seconds", trainingSeconds);
       metrics.putAll(Evaluation.evaluate(spec.metrics(), model.transform(split.train()), "train"));
       if (validationRows > 0) {
-        metrics.putAll(Evaluation.evaluate(spec.metrics(), model.transform(split.validation()), "validation"));
+        metrics.putAll(
+            Evaluation.evaluate(spec.metrics(), model.transform(split.validation()), "validation"));
       }
       metrics.putAll(Evaluation.evaluate(spec.metrics(), model.transform(split.test()), "test"));
       params.put("label", spec.labels().label());
@@ -207,16 +226,35 @@ public final class ModelTraining {
       Map<String, Long> versions = new LinkedHashMap<>(set.tableVersions());
       List<RunRecord.DatasetInput> datasets = new ArrayList<>();
       datasets.add(dataset(labelTable, labelVersion, "training"));
-      set.tableVersions().forEach((table, version) -> datasets.add(dataset(table, version, "training")));
+      set.tableVersions()
+          .forEach((table, version) -> datasets.add(dataset(table, version, "training")));
       versions.put(labelTable, labelVersion);
 
-      RunRecord run = new RunRecord(names.experimentName(spec.name()),
-          spec.name() + "-" + bundle.dir().getFileName(), started, System.currentTimeMillis(), params,
-          metrics, tags(spec, modelFile, pipeline), datasets, children);
-      bundle.write(new ModelBundle.Manifest(environment.name(), registeredModel,
-          spec.description() == null ? "" : spec.description(), versions, run, null));
+      RunRecord run =
+          new RunRecord(
+              names.experimentName(spec.name()),
+              spec.name() + "-" + bundle.dir().getFileName(),
+              started,
+              System.currentTimeMillis(),
+              params,
+              metrics,
+              tags(spec, modelFile, pipeline),
+              datasets,
+              children);
+      bundle.write(
+          new ModelBundle.Manifest(
+              environment.name(),
+              registeredModel,
+              spec.description() == null ? "" : spec.description(),
+              versions,
+              run,
+              null));
       data.unpersist();
-      LOG.info("Trained {} in {} s: {}", registeredModel, String.format("%.1f", trainingSeconds), metrics);
+      LOG.info(
+          "Trained {} in {} s: {}",
+          registeredModel,
+          String.format("%.1f", trainingSeconds),
+          metrics);
       return new TrainingResult(registeredModel, bundle.dir(), null, metrics, trainingSeconds);
     } catch (IOException e) {
       throw TrainingErrors.cannotWrite("the trained model " + registeredModel, e);
@@ -225,7 +263,10 @@ public final class ModelTraining {
     }
   }
 
-  /** The label rows at {@code version}: the columns the lookups and the pipeline need, and the label. */
+  /**
+   * The label rows at {@code version}: the columns the lookups and the pipeline need, and the
+   * label.
+   */
   private Dataset<Row> labels(ModelSpec spec, String table, long version, FeatureLookup[] lookups) {
     Set<String> columns = new LinkedHashSet<>();
     for (FeatureLookup lookup : lookups) {
@@ -248,23 +289,39 @@ public final class ModelTraining {
   }
 
   /** Fits every candidate of the grid, logs one child run each, and returns the best model. */
-  private PipelineModel tune(ModelSpec spec, Pipeline pipeline, TimeSplit split,
-      Map<String, String> params, List<RunRecord> children, ModelBundle bundle, long started) {
+  private PipelineModel tune(
+      ModelSpec spec,
+      Pipeline pipeline,
+      TimeSplit split,
+      Map<String, String> params,
+      List<RunRecord> children,
+      ModelBundle bundle,
+      long started) {
     ParamMap[] candidates = TuningGrid.of(pipeline, spec.pipeline(), spec.tuning().grid());
     String metric = ModelSpecLoader.tuningMetric(spec);
     Evaluator evaluator = Evaluation.evaluator(metric);
     String method = ModelSpecLoader.tuningMethod(spec);
-    int parallelism = spec.tuning().parallelism() == null ? TrainingProperties.PARALLELISM_DEFAULT
-        : spec.tuning().parallelism();
+    int parallelism =
+        spec.tuning().parallelism() == null
+            ? TrainingProperties.PARALLELISM_DEFAULT
+            : spec.tuning().parallelism();
     double[] scores = new double[candidates.length];
     PipelineModel best = null;
     int bestIndex = -1;
     if (method.equals("cross_validator")) {
-      int folds = spec.tuning().numFolds() == null ? TrainingProperties.NUM_FOLDS_DEFAULT
-          : spec.tuning().numFolds();
-      CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline).setEvaluator(evaluator)
-          .setEstimatorParamMaps(candidates).setNumFolds(folds).setParallelism(parallelism)
-          .setSeed(TrainingProperties.SEED).fit(split.train());
+      int folds =
+          spec.tuning().numFolds() == null
+              ? TrainingProperties.NUM_FOLDS_DEFAULT
+              : spec.tuning().numFolds();
+      CrossValidatorModel cv =
+          new CrossValidator()
+              .setEstimator(pipeline)
+              .setEvaluator(evaluator)
+              .setEstimatorParamMaps(candidates)
+              .setNumFolds(folds)
+              .setParallelism(parallelism)
+              .setSeed(TrainingProperties.SEED)
+              .fit(split.train());
       scores = cv.avgMetrics();
       best = (PipelineModel) cv.bestModel();
       params.put("estimator", "Pipeline");
@@ -274,8 +331,10 @@ public final class ModelTraining {
       for (int i = 0; i < candidates.length; i++) {
         PipelineModel fitted = pipeline.fit(split.train(), candidates[i]);
         scores[i] = evaluator.evaluate(fitted.transform(split.validation()));
-        if (best == null || (evaluator.isLargerBetter() ? scores[i] > scores[bestIndex]
-            : scores[i] < scores[bestIndex])) {
+        if (best == null
+            || (evaluator.isLargerBetter()
+                ? scores[i] > scores[bestIndex]
+                : scores[i] < scores[bestIndex])) {
           best = fitted;
           bestIndex = i;
         }
@@ -283,8 +342,10 @@ public final class ModelTraining {
       params.put("estimator", "Pipeline");
     }
     for (int i = 0; i < candidates.length; i++) {
-      if (bestIndex < 0 || (evaluator.isLargerBetter() ? scores[i] > scores[bestIndex]
-          : scores[i] < scores[bestIndex])) {
+      if (bestIndex < 0
+          || (evaluator.isLargerBetter()
+              ? scores[i] > scores[bestIndex]
+              : scores[i] < scores[bestIndex])) {
         bestIndex = i;
       }
     }
@@ -293,24 +354,38 @@ public final class ModelTraining {
     params.put(evaluator.getClass().getSimpleName() + ".metricName", metric);
     params.put("parallelism", Integer.toString(parallelism));
     params.putAll(MllibAutolog.params(pipeline, candidates[bestIndex]));
-    MllibAutolog.named(pipeline, candidates[bestIndex]).forEach((k, v) -> params.put("best_" + k, v));
+    MllibAutolog.named(pipeline, candidates[bestIndex])
+        .forEach((k, v) -> params.put("best_" + k, v));
     String scoreName = method.equals("cross_validator") ? "avg_" + metric : metric;
     StringBuilder csv = new StringBuilder("candidate,params," + scoreName + "\n");
     for (int i = 0; i < candidates.length; i++) {
       Map<String, Double> childMetrics = new LinkedHashMap<>();
       childMetrics.put(scoreName, scores[i]);
-      children.add(new RunRecord(null, "candidate-" + i, started, System.currentTimeMillis(),
-          MllibAutolog.params(pipeline, candidates[i]), childMetrics,
-          Map.of("estimator_name", "Pipeline", "estimator_class", Pipeline.class.getName()), List.of(),
-          List.of()));
-      csv.append(i).append(",\"").append(MllibAutolog.named(pipeline, candidates[i]).toString()
-          .replace("\"", "'")).append("\",").append(scores[i]).append('\n');
+      children.add(
+          new RunRecord(
+              null,
+              "candidate-" + i,
+              started,
+              System.currentTimeMillis(),
+              MllibAutolog.params(pipeline, candidates[i]),
+              childMetrics,
+              Map.of("estimator_name", "Pipeline", "estimator_class", Pipeline.class.getName()),
+              List.of(),
+              List.of()));
+      csv.append(i)
+          .append(",\"")
+          .append(MllibAutolog.named(pipeline, candidates[i]).toString().replace("\"", "'"))
+          .append("\",")
+          .append(scores[i])
+          .append('\n');
     }
     try {
       Files.createDirectories(bundle.artifactsDir());
       Files.writeString(bundle.artifactsDir().resolve("search_results.csv"), csv.toString());
-      Files.writeString(bundle.artifactsDir().resolve("best_parameters.json"),
-          new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+      Files.writeString(
+          bundle.artifactsDir().resolve("best_parameters.json"),
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .writerWithDefaultPrettyPrinter()
               .writeValueAsString(MllibAutolog.named(pipeline, candidates[bestIndex])));
     } catch (IOException e) {
       throw TrainingErrors.cannotWrite("tuning results to " + bundle.artifactsDir(), e);
@@ -324,23 +399,34 @@ public final class ModelTraining {
    */
   private static Dataset<Row> inputExample(TimeSplit split, Dataset<Row> data) {
     Dataset<Row> inputs = split.test().drop(TrainingProperties.LABEL_COLUMN);
-    Dataset<Row> example = inputs.na().drop().orderBy(org.apache.spark.sql.functions.rand(TrainingProperties.SEED))
-        .limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
+    Dataset<Row> example =
+        inputs
+            .na()
+            .drop()
+            .orderBy(org.apache.spark.sql.functions.rand(TrainingProperties.SEED))
+            .limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
     if (example.isEmpty()) {
-      example = data.drop(TrainingProperties.LABEL_COLUMN).limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
+      example =
+          data.drop(TrainingProperties.LABEL_COLUMN).limit(MlflowProperties.INPUT_EXAMPLE_ROWS);
     }
     return example;
   }
 
   /**
-   * The pipeline's predictions on the input example, as {@value TrainingProperties#EXAMPLE_PREDICTIONS_FILE} in the
-   * model: the reference a Python or serving client's predictions on the example must match.
+   * The pipeline's predictions on the input example, as {@value
+   * TrainingProperties#EXAMPLE_PREDICTIONS_FILE} in the model: the reference a Python or serving
+   * client's predictions on the example must match.
    */
-  private static void writeExamplePredictions(PipelineModel model, Dataset<Row> example, Path modelDir)
-      throws IOException {
-    List<Double> predictions = model.transform(example).select(MlflowProperties.PREDICTION_COLUMN)
-        .as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList();
-    Files.writeString(modelDir.resolve(TrainingProperties.EXAMPLE_PREDICTIONS_FILE),
+  private static void writeExamplePredictions(
+      PipelineModel model, Dataset<Row> example, Path modelDir) throws IOException {
+    List<Double> predictions =
+        model
+            .transform(example)
+            .select(MlflowProperties.PREDICTION_COLUMN)
+            .as(org.apache.spark.sql.Encoders.DOUBLE())
+            .collectAsList();
+    Files.writeString(
+        modelDir.resolve(TrainingProperties.EXAMPLE_PREDICTIONS_FILE),
         new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(predictions));
   }
 
@@ -357,36 +443,47 @@ public final class ModelTraining {
   }
 
   /**
-   * The latest Delta version of the label table, read before training: the labels are read at it and
-   * the run logs it. A label table that is not a Delta table fails here, before any work.
+   * The latest Delta version of the label table, read before training: the labels are read at it
+   * and the run logs it. A label table that is not a Delta table fails here, before any work.
    */
   private long deltaVersion(String table) {
     return io.delta.tables.DeltaTable.forName(spark, table).history(1).first().getLong(0);
   }
 
   private RunRecord.DatasetInput dataset(String table, long version, String context) {
-    String source = String.format("{\"delta_table_name\": \"%s\", \"delta_table_version\": %d}", table,
-        version);
+    String source =
+        String.format(
+            "{\"delta_table_name\": \"%s\", \"delta_table_version\": %d}", table, version);
     String schema = null;
     try {
-      schema = "{\"mlflow_colspec\": " + MlflowModelWriter.columnSpec(spark.table(table).schema()) + "}";
+      schema =
+          "{\"mlflow_colspec\": " + MlflowModelWriter.columnSpec(spark.table(table).schema()) + "}";
     } catch (ValidationException e) { // a column type MLflow's column spec has no name for
       LOG.debug("No MLflow schema for {}: {}", table, e.getMessage());
     }
-    return new RunRecord.DatasetInput(table, digest(table + "@" + version), "delta_table", source,
-        schema, null, context);
+    return new RunRecord.DatasetInput(
+        table, digest(table + "@" + version), "delta_table", source, schema, null, context);
   }
 
   private Map<String, String> tags(ModelSpec spec, Path modelFile, Pipeline pipeline) {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("estimator_name", spec.tuning() == null ? "Pipeline"
-        : ModelSpecLoader.tuningMethod(spec).equals("cross_validator") ? "CrossValidator" : "Pipeline");
-    tags.put("estimator_class", spec.tuning() != null
-        && ModelSpecLoader.tuningMethod(spec).equals("cross_validator")
-        ? CrossValidator.class.getName() : pipeline.getClass().getName());
+    tags.put(
+        "estimator_name",
+        spec.tuning() == null
+            ? "Pipeline"
+            : ModelSpecLoader.tuningMethod(spec).equals("cross_validator")
+                ? "CrossValidator"
+                : "Pipeline");
+    tags.put(
+        "estimator_class",
+        spec.tuning() != null && ModelSpecLoader.tuningMethod(spec).equals("cross_validator")
+            ? CrossValidator.class.getName()
+            : pipeline.getClass().getName());
     tags.put(TrainingProperties.ENVIRONMENT_TAG, environment.name());
     if (modelFile != null) {
-      tags.put(TrainingProperties.CONFIG_TAG, home.root().relativize(modelFile.toAbsolutePath()).toString());
+      tags.put(
+          TrainingProperties.CONFIG_TAG,
+          home.root().relativize(modelFile.toAbsolutePath()).toString());
     }
     tags.put("mlflow.source.type", "JOB");
     tags.put("mlflow.source.name", "lakeops train");
@@ -404,8 +501,11 @@ public final class ModelTraining {
 
   private String gitCommit() {
     try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(home.installDir().toFile())
-          .redirectErrorStream(true).start();
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "HEAD")
+              .directory(home.installDir().toFile())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       return git.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
     } catch (IOException e) {
@@ -418,7 +518,8 @@ public final class ModelTraining {
 
   private static String digest(String text) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

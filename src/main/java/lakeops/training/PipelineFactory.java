@@ -19,21 +19,27 @@ import org.apache.spark.ml.param.Params;
  */
 final class PipelineFactory {
 
-  private static final Map<String, String> TYPES = Map.ofEntries(
-      Map.entry("sql", "org.apache.spark.ml.feature.SQLTransformer"),
-      Map.entry("imputer", "org.apache.spark.ml.feature.Imputer"),
-      Map.entry("string_indexer", "org.apache.spark.ml.feature.StringIndexer"),
-      Map.entry("one_hot_encoder", "org.apache.spark.ml.feature.OneHotEncoder"),
-      Map.entry("vector_assembler", "org.apache.spark.ml.feature.VectorAssembler"),
-      Map.entry("standard_scaler", "org.apache.spark.ml.feature.StandardScaler"),
-      Map.entry("bucketizer", "org.apache.spark.ml.feature.Bucketizer"),
-      Map.entry("logistic_regression", "org.apache.spark.ml.classification.LogisticRegression"),
-      Map.entry("gbt_classifier", "org.apache.spark.ml.classification.GBTClassifier"),
-      Map.entry("random_forest_classifier", "org.apache.spark.ml.classification.RandomForestClassifier"),
-      Map.entry("decision_tree_classifier", "org.apache.spark.ml.classification.DecisionTreeClassifier"),
-      Map.entry("linear_regression", "org.apache.spark.ml.regression.LinearRegression"),
-      Map.entry("gbt_regressor", "org.apache.spark.ml.regression.GBTRegressor"),
-      Map.entry("random_forest_regressor", "org.apache.spark.ml.regression.RandomForestRegressor"));
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("sql", "org.apache.spark.ml.feature.SQLTransformer"),
+          Map.entry("imputer", "org.apache.spark.ml.feature.Imputer"),
+          Map.entry("string_indexer", "org.apache.spark.ml.feature.StringIndexer"),
+          Map.entry("one_hot_encoder", "org.apache.spark.ml.feature.OneHotEncoder"),
+          Map.entry("vector_assembler", "org.apache.spark.ml.feature.VectorAssembler"),
+          Map.entry("standard_scaler", "org.apache.spark.ml.feature.StandardScaler"),
+          Map.entry("bucketizer", "org.apache.spark.ml.feature.Bucketizer"),
+          Map.entry("logistic_regression", "org.apache.spark.ml.classification.LogisticRegression"),
+          Map.entry("gbt_classifier", "org.apache.spark.ml.classification.GBTClassifier"),
+          Map.entry(
+              "random_forest_classifier",
+              "org.apache.spark.ml.classification.RandomForestClassifier"),
+          Map.entry(
+              "decision_tree_classifier",
+              "org.apache.spark.ml.classification.DecisionTreeClassifier"),
+          Map.entry("linear_regression", "org.apache.spark.ml.regression.LinearRegression"),
+          Map.entry("gbt_regressor", "org.apache.spark.ml.regression.GBTRegressor"),
+          Map.entry(
+              "random_forest_regressor", "org.apache.spark.ml.regression.RandomForestRegressor"));
 
   private PipelineFactory() {}
 
@@ -69,12 +75,17 @@ final class PipelineFactory {
     return (PipelineStage) stage.copy(values);
   }
 
-  /** The param of {@code stage} called {@code snakeOrCamelName} ({@code max_iter} or {@code maxIter}). */
+  /**
+   * The param of {@code stage} called {@code snakeOrCamelName} ({@code max_iter} or {@code
+   * maxIter}).
+   */
   @SuppressWarnings("unchecked")
   static Param<Object> param(Params stage, String snakeOrCamelName) {
     String name = camelCase(snakeOrCamelName);
     if (!stage.hasParam(name)) {
-      throw TrainingErrors.unknownParam(snakeOrCamelName, stage.getClass().getSimpleName(),
+      throw TrainingErrors.unknownParam(
+          snakeOrCamelName,
+          stage.getClass().getSimpleName(),
           java.util.Arrays.stream(stage.params()).map(Param::name).sorted().toList());
     }
     return (Param<Object>) stage.getParam(name);

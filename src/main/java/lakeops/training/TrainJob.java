@@ -11,26 +11,39 @@ import picocli.CommandLine.Option;
 
 /**
  * Job main of training, for {@code spark-submit --class lakeops.training.TrainJob lakeops-jobs.jar
- * --env dev --model conf/models/flight_delay.yml}: the arguments and output of {@code lakeops train}.
+ * --env dev --model conf/models/flight_delay.yml}: the arguments and output of {@code lakeops
+ * train}.
  */
-@Command(name = "lakeops.training.TrainJob",
+@Command(
+    name = "lakeops.training.TrainJob",
     description = "Train a model from its config file, log it to MLflow and register it.")
 public final class TrainJob implements Callable<Integer> {
 
-  @Option(names = {"-e", "--env"}, paramLabel = "ENV",
-      defaultValue = "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
-      description = "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "ENV",
+      defaultValue =
+          "${env:" + EnvironmentProperties.ENV_ENV + ":-" + EnvironmentProperties.ENV_DEFAULT + "}",
+      description =
+          "Environment: dev, staging or prod (default: $LAKEOPS_ENV or ${DEFAULT-VALUE}).")
   String environment;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
       description = "Model config file, e.g. conf/models/flight_delay.yml.")
   Path model;
 
-  @Option(names = "--no-log", description = "Train and keep the model locally; log nothing to MLflow.")
+  @Option(
+      names = "--no-log",
+      description = "Train and keep the model locally; log nothing to MLflow.")
   boolean noLog;
 
-  @Option(names = "--skip-if-missing",
-      description = "Exit 0 without training when a label or feature table is missing (says which).")
+  @Option(
+      names = "--skip-if-missing",
+      description =
+          "Exit 0 without training when a label or feature table is missing (says which).")
   boolean skipIfMissing;
 
   private TrainJob() {}

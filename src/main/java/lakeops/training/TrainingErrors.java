@@ -9,8 +9,8 @@ import lakeops.exceptions.LakeOpsException;
 import lakeops.exceptions.ValidationException;
 
 /**
- * Every error of training, in the two fixed forms {@code Invalid <thing>: <problem>} and
- * {@code Cannot <verb> <thing>: <reason>}. Problems of a model file are reported through its {@link
+ * Every error of training, in the two fixed forms {@code Invalid <thing>: <problem>} and {@code
+ * Cannot <verb> <thing>: <reason>}. Problems of a model file are reported through its {@link
  * lakeops.config.YamlConfig}, naming the file and the key.
  */
 final class TrainingErrors {
@@ -31,8 +31,8 @@ final class TrainingErrors {
   }
 
   static ValidationException cannotCreateStage(String stage, String className, Exception cause) {
-    return invalid("stage '%s'", "cannot create %s (%s)", stage, className,
-        cause.getClass().getSimpleName());
+    return invalid(
+        "stage '%s'", "cannot create %s (%s)", stage, className, cause.getClass().getSimpleName());
   }
 
   static ValidationException unknownParam(String param, String stage, Collection<String> known) {
@@ -52,32 +52,43 @@ final class TrainingErrors {
   }
 
   static ValidationException badSplit(double validation, double test) {
-    return invalid("split", "validation %s and test %s must be shares with validation + test < 1",
-        validation, test);
+    return invalid(
+        "split",
+        "validation %s and test %s must be shares with validation + test < 1",
+        validation,
+        test);
   }
 
   static ValidationException noTimes(String column) {
-    return new ValidationException(String.format(
-        "Cannot split the training set on %s: it has no rows with a time", column));
+    return new ValidationException(
+        String.format("Cannot split the training set on %s: it has no rows with a time", column));
   }
 
   static ValidationException notABundle(Path dir) {
-    return invalid("model folder %s", "expected %s and model/MLmodel (a folder under .lakehouse/%s/)",
-        dir, TrainingProperties.BUNDLE_FILE, TrainingProperties.BUNDLES_DIR);
+    return invalid(
+        "model folder %s",
+        "expected %s and model/MLmodel (a folder under .lakehouse/%s/)",
+        dir,
+        TrainingProperties.BUNDLE_FILE,
+        TrainingProperties.BUNDLES_DIR);
   }
 
   static ValidationException alreadyLogged(Path dir, String runId, int version, String model) {
-    return new ValidationException(String.format(
-        "Cannot log model folder %s: it was logged already as run %s (version %d of %s)", dir, runId,
-        version, model));
+    return new ValidationException(
+        String.format(
+            "Cannot log model folder %s: it was logged already as run %s (version %d of %s)",
+            dir, runId, version, model));
   }
 
   /** Publishing failed: the model stays in its bundle, and the message says how to log it later. */
-  static LakeOpsException cannotLog(String model, Path bundleDir, String environment, Exception cause) {
-    return new LakeOpsException(String.format(
-        "Cannot log model %s: %s. The trained model is kept in %s; log it later with: "
-            + "lakeops models relog --env %s %s", model, cause.getMessage(), bundleDir, environment,
-        bundleDir), cause);
+  static LakeOpsException cannotLog(
+      String model, Path bundleDir, String environment, Exception cause) {
+    return new LakeOpsException(
+        String.format(
+            "Cannot log model %s: %s. The trained model is kept in %s; log it later with: "
+                + "lakeops models relog --env %s %s",
+            model, cause.getMessage(), bundleDir, environment, bundleDir),
+        cause);
   }
 
   static UncheckedIOException cannotWrite(String what, IOException cause) {

@@ -11,13 +11,18 @@ final class TrainingProperties {
   /** Task when a model file names none: {@code classification} (or {@code regression}). */
   public static final String TASK_DEFAULT = "classification";
 
-  /** Share of the latest label rows held out for validation when {@code split.validation} is unset. */
+  /**
+   * Share of the latest label rows held out for validation when {@code split.validation} is unset.
+   */
   public static final double VALIDATION_FRACTION_DEFAULT = 0.15;
 
   /** Share of the latest label rows held out for test when {@code split.test} is unset. */
   public static final double TEST_FRACTION_DEFAULT = 0.15;
 
-  /** Tuning method when {@code tuning.method} is unset: fit on train, select on the time-based validation split. */
+  /**
+   * Tuning method when {@code tuning.method} is unset: fit on train, select on the time-based
+   * validation split.
+   */
   public static final String TUNING_METHOD_DEFAULT = "validation_split";
 
   /** Folds of {@code tuning.method: cross_validator} when {@code tuning.num_folds} is unset. */
@@ -30,15 +35,17 @@ final class TrainingProperties {
   public static final long SEED = 42L;
 
   /**
-   * Folder, under the home's {@code .lakehouse}, keeping every trained model (one bundle per training
-   * run: the MLflow model, artifacts and the run record), so a run can be re-logged.
+   * Folder, under the home's {@code .lakehouse}, keeping every trained model (one bundle per
+   * training run: the MLflow model, artifacts and the run record), so a run can be re-logged.
    */
   public static final String BUNDLES_DIR = "_models";
 
   /** File of a bundle holding its run record and what was published. */
   public static final String BUNDLE_FILE = "bundle.json";
 
-  /** Environment variable a job runner sets to the job run id; logged as tag {@link #JOB_RUN_TAG}. */
+  /**
+   * Environment variable a job runner sets to the job run id; logged as tag {@link #JOB_RUN_TAG}.
+   */
   public static final String JOB_RUN_ID_ENV = lakeops.jobs.JobProperties.JOB_RUN_ID_ENV;
 
   /** Run tag: the environment that trained the model. */

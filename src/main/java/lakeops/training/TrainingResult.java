@@ -12,8 +12,12 @@ import java.util.Map;
  * @param metrics {@code <split>_<metric>} values and row counts
  * @param trainingSeconds time of fitting and tuning
  */
-public record TrainingResult(String registeredModel, Path bundleDir, ModelBundle.Published published,
-    Map<String, Double> metrics, double trainingSeconds) {
+public record TrainingResult(
+    String registeredModel,
+    Path bundleDir,
+    ModelBundle.Published published,
+    Map<String, Double> metrics,
+    double trainingSeconds) {
 
   /** Copies the metrics. */
   public TrainingResult {
@@ -26,20 +30,26 @@ public record TrainingResult(String registeredModel, Path bundleDir, ModelBundle
   }
 
   /**
-   * The result in lines as {@code lakeops train} prints them: model, metrics by name, where the model
-   * is kept and, when published, its run, version, alias and MLflow UI address.
+   * The result in lines as {@code lakeops train} prints them: model, metrics by name, where the
+   * model is kept and, when published, its run, version, alias and MLflow UI address.
    */
   public String summary() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format("  model=%s training_seconds=%.1f%n", registeredModel, trainingSeconds));
-    metrics.entrySet().stream().sorted(Map.Entry.comparingByKey())
+    text.append(
+        String.format("  model=%s training_seconds=%.1f%n", registeredModel, trainingSeconds));
+    metrics.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(m -> text.append(String.format("  %-28s %.4f%n", m.getKey(), m.getValue())));
     text.append(String.format("  kept in %s%n", bundleDir));
     if (published != null) {
-      text.append(String.format("  run=%s version=%d alias=%s uri=%s%n", published.runId(),
-          published.version(), published.alias(), modelUri()));
-      text.append(String.format("  open %s/#/experiments/%s/runs/%s%n", published.trackingUri(),
-          published.experimentId(), published.runId()));
+      text.append(
+          String.format(
+              "  run=%s version=%d alias=%s uri=%s%n",
+              published.runId(), published.version(), published.alias(), modelUri()));
+      text.append(
+          String.format(
+              "  open %s/#/experiments/%s/runs/%s%n",
+              published.trackingUri(), published.experimentId(), published.runId()));
     }
     return text.toString();
   }

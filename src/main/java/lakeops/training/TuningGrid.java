@@ -14,7 +14,8 @@ final class TuningGrid {
 
   private TuningGrid() {}
 
-  static ParamMap[] of(Pipeline pipeline, List<ModelSpec.Stage> stages, Map<String, List<JsonNode>> grid) {
+  static ParamMap[] of(
+      Pipeline pipeline, List<ModelSpec.Stage> stages, Map<String, List<JsonNode>> grid) {
     PipelineStage[] built = pipeline.getStages();
     List<ParamMap> maps = new ArrayList<>();
     maps.add(new ParamMap());
@@ -30,7 +31,8 @@ final class TuningGrid {
       if (index < 0) {
         throw TrainingErrors.noGridStage(key, stageName);
       }
-      Param<Object> param = PipelineFactory.param(built[index], key.substring(key.indexOf('.') + 1));
+      Param<Object> param =
+          PipelineFactory.param(built[index], key.substring(key.indexOf('.') + 1));
       if (axis.getValue() == null || axis.getValue().isEmpty()) {
         throw TrainingErrors.noGridValues(key);
       }

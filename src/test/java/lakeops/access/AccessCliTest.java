@@ -28,28 +28,43 @@ class AccessCliTest extends SharedSpark {
 
     assertThat(delete.exitCode()).as(delete.stderr()).isEqualTo(1);
     // bin/lakeops may print its build's terminal codes before the line.
-    assertThat(errorLines(delete)).containsExactly("Error: AccessDenied: environment 'dev' may not DELETE FROM prod.x.y "
-            + "(writable only from: prod)");
+    assertThat(errorLines(delete))
+        .containsExactly(
+            "Error: AccessDenied: environment 'dev' may not DELETE FROM prod.x.y "
+                + "(writable only from: prod)");
     assertThat(spark().read().format("delta").load(table).count()).isEqualTo(1L);
 
-    Result tamper = CliProcess.run(home, Map.of(), "sql", "--env", "dev",
-        "SET spark.lakeops.access.write=dev,prod; SET spark.lakeops.access.readOnlyRoots=file:///nowhere; "
-            + "DELETE FROM prod.x.y");
+    Result tamper =
+        CliProcess.run(
+            home,
+            Map.of(),
+            "sql",
+            "--env",
+            "dev",
+            "SET spark.lakeops.access.write=dev,prod; SET spark.lakeops.access.readOnlyRoots=file:///nowhere; "
+                + "DELETE FROM prod.x.y");
     assertThat(tamper.exitCode()).as(tamper.stderr()).isEqualTo(1);
-    assertThat(errorLines(tamper)).containsExactly("Error: AccessDenied: environment 'dev' may not SET "
-        + "spark.lakeops.access.write (fixed when the session is built)");
+    assertThat(errorLines(tamper))
+        .containsExactly(
+            "Error: AccessDenied: environment 'dev' may not SET "
+                + "spark.lakeops.access.write (fixed when the session is built)");
     assertThat(spark().read().format("delta").load(table).count()).isEqualTo(1L);
 
     Result check = CliProcess.run(home, Map.of(), "access", "check", "--env", "dev", "prod.x.y");
     assertThat(check.exitCode()).as(check.stderr()).isZero();
-    assertThat(check.stdout().lines()).contains(
-        "environment: dev",
-        "read:        allowed",
-        "write:       denied (writable only from: prod)");
+    assertThat(check.stdout().lines())
+        .contains(
+            "environment: dev",
+            "read:        allowed",
+            "write:       denied (writable only from: prod)");
   }
 
   private static java.util.List<String> errorLines(Result result) {
-    return result.stderr().lines().filter(line -> line.contains("Error: "))
-        .map(line -> line.substring(line.indexOf("Error: "))).toList();
+    return result
+        .stderr()
+        .lines()
+        .filter(line -> line.contains("Error: "))
+        .map(line -> line.substring(line.indexOf("Error: ")))
+        .toList();
   }
 }

@@ -52,13 +52,16 @@ class AccessControlTest extends SharedSpark {
 
   private static Place place(String schema) {
     String root = environments().storageRoot("prod");
-    return new Place("prod." + schema, "prod." + schema + ".t", root + "/" + schema + "/t",
+    return new Place(
+        "prod." + schema,
+        "prod." + schema + ".t",
+        root + "/" + schema + "/t",
         home().root().resolve("checkpoints").resolve(schema).toString());
   }
 
   static Stream<Arguments> refusals() {
-    return Stream.of("dev", "staging").flatMap(env ->
-        AccessRoute.all().stream().map(route -> Arguments.of(env, route)));
+    return Stream.of("dev", "staging")
+        .flatMap(env -> AccessRoute.all().stream().map(route -> Arguments.of(env, route)));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -68,9 +71,13 @@ class AccessControlTest extends SharedSpark {
     String version = latestVersion();
 
     assertThatThrownBy(() -> route.action().accept(session, prodTable))
-        .satisfies(error -> assertThat(accessDenied(error)).as("refusal in the causes of %s", error)
-            .hasMessage("AccessDenied: environment '%s' may not %s %s (writable only from: prod)",
-                env, route.operation(), prodTable.expected(route.target())));
+        .satisfies(
+            error ->
+                assertThat(accessDenied(error))
+                    .as("refusal in the causes of %s", error)
+                    .hasMessage(
+                        "AccessDenied: environment '%s' may not %s %s (writable only from: prod)",
+                        env, route.operation(), prodTable.expected(route.target())));
 
     assertThat(latestVersion()).as("prod history").isEqualTo(version);
   }
@@ -89,7 +96,9 @@ class AccessControlTest extends SharedSpark {
     assertThat(files(own)).as("prod's files after %s", route).isNotEqualTo(before);
   }
 
-  /** Gives a route something to do: OPTIMIZE needs small files, VACUUM stale ones, REORG deletions. */
+  /**
+   * Gives a route something to do: OPTIMIZE needs small files, VACUUM stale ones, REORG deletions.
+   */
   private static void prepare(String route, Place own) throws java.io.IOException {
     if (route.contains("RESTORE") || route.contains("optimize") || route.contains("OPTIMIZE")) {
       prod.sql("INSERT INTO " + own.table() + " VALUES (2, 'b')");
@@ -98,28 +107,39 @@ class AccessControlTest extends SharedSpark {
       writeParquet(own);
     }
     if (route.contains("REORG")) {
-      prod.sql("ALTER TABLE " + own.table() + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
-      prod.sql("INSERT INTO " + own.table() + " SELECT /*+ REPARTITION(1) */ id, 'b' FROM range(2, 12)");
+      prod.sql(
+          "ALTER TABLE "
+              + own.table()
+              + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
+      prod.sql(
+          "INSERT INTO " + own.table() + " SELECT /*+ REPARTITION(1) */ id, 'b' FROM range(2, 12)");
       prod.sql("DELETE FROM " + own.table() + " WHERE id = 2");
     }
     if (route.contains("VACUUM") || route.contains("vacuum")) {
       java.nio.file.Path stale = localFolder(own.path()).resolve("stale-part-00000.parquet");
       java.nio.file.Files.writeString(stale, "unreferenced");
-      java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
-          java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
+      java.nio.file.Files.setLastModifiedTime(
+          stale,
+          java.nio.file.attribute.FileTime.from(
+              java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
     }
   }
 
-  /** Every file under the route's schema folders, with size and time: what a landed write changes. */
+  /**
+   * Every file under the route's schema folders, with size and time: what a landed write changes.
+   */
   private static String files(Place own) throws java.io.IOException {
     java.nio.file.Path schema = localFolder(own.path()).getParent();
     List<String> entries = new java.util.ArrayList<>();
-    for (java.nio.file.Path folder : List.of(schema, schema.resolveSibling(schema.getFileName() + "_new"))) {
+    for (java.nio.file.Path folder :
+        List.of(schema, schema.resolveSibling(schema.getFileName() + "_new"))) {
       if (!java.nio.file.Files.exists(folder)) {
         continue;
       }
       try (Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(folder)) {
-        walk.sorted().forEach(f -> entries.add(f + ":" + f.toFile().length() + ":" + f.toFile().lastModified()));
+        walk.sorted()
+            .forEach(
+                f -> entries.add(f + ":" + f.toFile().length() + ":" + f.toFile().lastModified()));
       }
     }
     return String.join("\n", entries);
@@ -138,7 +158,8 @@ class AccessControlTest extends SharedSpark {
     for (SparkSession session : List.of(spark(), staging)) {
       assertThat(session.sql("SELECT count(*) FROM prod.acc.t").first().getLong(0)).isEqualTo(2L);
       assertThat(session.read().format("delta").load(prodTable.path()).count()).isEqualTo(2L);
-      assertThat(io.delta.tables.DeltaTable.forName(session, "prod.acc.t").toDF().count()).isEqualTo(2L);
+      assertThat(io.delta.tables.DeltaTable.forName(session, "prod.acc.t").toDF().count())
+          .isEqualTo(2L);
       assertThat(session.sql("DESCRIBE HISTORY prod.acc.t").count()).isGreaterThan(0L);
     }
   }
@@ -150,17 +171,28 @@ class AccessControlTest extends SharedSpark {
     String devPath = environments().storageRoot("dev") + "/acc/d";
 
     assertThatThrownBy(() -> prod.read().format("delta").load(devPath).count())
-        .satisfies(error -> assertThat(accessDenied(error)).hasMessage(
-            "AccessDenied: environment 'prod' may not READ dev.acc.d (readable only from: dev)"));
+        .satisfies(
+            error ->
+                assertThat(accessDenied(error))
+                    .hasMessage(
+                        "AccessDenied: environment 'prod' may not READ dev.acc.d (readable only from: dev)"));
   }
 
   @Test
   void devWritesItsOwnCatalogFromProdData() {
     spark().sql("CREATE SCHEMA IF NOT EXISTS dev.acc");
     spark().sql("CREATE OR REPLACE TABLE dev.acc.copy AS SELECT * FROM prod.acc.t");
-    spark().sql("MERGE INTO dev.acc.copy c USING prod.acc.t p ON c.id = p.id "
-        + "WHEN MATCHED THEN UPDATE SET v = 'm'");
-    spark().read().format("delta").load(prodTable.path()).write().mode("append").saveAsTable("dev.acc.copy");
+    spark()
+        .sql(
+            "MERGE INTO dev.acc.copy c USING prod.acc.t p ON c.id = p.id "
+                + "WHEN MATCHED THEN UPDATE SET v = 'm'");
+    spark()
+        .read()
+        .format("delta")
+        .load(prodTable.path())
+        .write()
+        .mode("append")
+        .saveAsTable("dev.acc.copy");
     assertThat(spark().sql("SELECT * FROM dev.acc.copy WHERE v = 'm'").collectAsList()).hasSize(2);
   }
 
@@ -168,16 +200,21 @@ class AccessControlTest extends SharedSpark {
   void refusesFileSystemWritesUnderProdRootFromDev() throws Exception {
     Path intruder = new Path(environments().storageRoot("prod") + "/acc/intruder.txt");
     Path table = new Path(prodTable.path());
-    for (Configuration conf : List.of(spark().sessionState().newHadoopConf(),
-        spark().sparkContext().hadoopConfiguration())) {
+    for (Configuration conf :
+        List.of(
+            spark().sessionState().newHadoopConf(), spark().sparkContext().hadoopConfiguration())) {
       FileSystem fs = intruder.getFileSystem(conf);
-      assertThatThrownBy(() -> fs.create(intruder)).isInstanceOf(AccessControlException.class)
+      assertThatThrownBy(() -> fs.create(intruder))
+          .isInstanceOf(AccessControlException.class)
           .hasMessageStartingWith("AccessDenied: environment 'dev' may not create ");
       assertThatThrownBy(() -> fs.delete(table, true)).isInstanceOf(AccessControlException.class);
       assertThatThrownBy(() -> fs.rename(table, new Path(table + "_moved")))
           .isInstanceOf(AccessControlException.class);
-      assertThatThrownBy(() -> FileContext.getFileContext(intruder.toUri(), conf)
-          .create(intruder, EnumSet.of(CreateFlag.CREATE))).isInstanceOf(AccessControlException.class);
+      assertThatThrownBy(
+              () ->
+                  FileContext.getFileContext(intruder.toUri(), conf)
+                      .create(intruder, EnumSet.of(CreateFlag.CREATE)))
+          .isInstanceOf(AccessControlException.class);
       assertThat(fs.exists(intruder)).isFalse();
       assertThat(fs.exists(new Path(table, "_delta_log"))).isTrue();
     }
@@ -192,8 +229,13 @@ class AccessControlTest extends SharedSpark {
     assertThatThrownBy(() -> staging.sql("DELETE FROM prod.acc.t WHERE id = 2 AND v = 'audited'"))
         .isInstanceOf(AccessDeniedException.class);
 
-    var audit = staging.sql("SELECT * FROM " + AccessAudit.table("staging")
-        + " WHERE query_text LIKE '%audited%'").collectAsList();
+    var audit =
+        staging
+            .sql(
+                "SELECT * FROM "
+                    + AccessAudit.table("staging")
+                    + " WHERE query_text LIKE '%audited%'")
+            .collectAsList();
     assertThat(audit).hasSize(1);
     assertThat(audit.get(0).<String>getAs("environment")).isEqualTo("staging");
     assertThat(audit.get(0).<String>getAs("operation")).isEqualTo("DELETE FROM");
@@ -204,10 +246,14 @@ class AccessControlTest extends SharedSpark {
 
   /** The newest commit of prod's table, from its log folder (no Spark job). */
   private static String latestVersion() {
-    try (Stream<java.nio.file.Path> log = java.nio.file.Files.list(
-        java.nio.file.Path.of(java.net.URI.create(prodTable.path() + "/_delta_log")))) {
-      return log.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).sorted()
-          .reduce((a, b) -> b).orElse("none");
+    try (Stream<java.nio.file.Path> log =
+        java.nio.file.Files.list(
+            java.nio.file.Path.of(java.net.URI.create(prodTable.path() + "/_delta_log")))) {
+      return log.map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".json"))
+          .sorted()
+          .reduce((a, b) -> b)
+          .orElse("none");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

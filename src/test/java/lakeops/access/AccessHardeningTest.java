@@ -54,29 +54,36 @@ class AccessHardeningTest extends SharedSpark {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "SET spark.lakeops.access.write=dev,prod",
-      "SET spark.lakeops.access.readOnlyRoots=file:///nowhere",
-      "SET spark.lakeops.access.root.prod=file:///nowhere",
-      "SET spark.lakeops.environment=prod",
-      "SET fs.file.impl=" + RAW_LOCAL,
-      "SET fs.AbstractFileSystem.file.impl=org.apache.hadoop.fs.local.RawLocalFs",
-      "SET fs.file.impl.disable.cache=false",
-      "SET spark.hadoop.fs.file.impl=" + RAW_LOCAL,
-      "SET spark.sql.catalog.dev.root=file:///nowhere",
-      "SET spark.sql.catalog.staging=lakeops.catalog.EnvironmentCatalog",
-      "SET spark.delta.logStore.file.impl=org.apache.spark.sql.delta.storage.LocalLogStore",
-      "RESET spark.lakeops.access.write",
-      "RESET"})
+  @ValueSource(
+      strings = {
+        "SET spark.lakeops.access.write=dev,prod",
+        "SET spark.lakeops.access.readOnlyRoots=file:///nowhere",
+        "SET spark.lakeops.access.root.prod=file:///nowhere",
+        "SET spark.lakeops.environment=prod",
+        "SET fs.file.impl=" + RAW_LOCAL,
+        "SET fs.AbstractFileSystem.file.impl=org.apache.hadoop.fs.local.RawLocalFs",
+        "SET fs.file.impl.disable.cache=false",
+        "SET spark.hadoop.fs.file.impl=" + RAW_LOCAL,
+        "SET spark.sql.catalog.dev.root=file:///nowhere",
+        "SET spark.sql.catalog.staging=lakeops.catalog.EnvironmentCatalog",
+        "SET spark.delta.logStore.file.impl=org.apache.spark.sql.delta.storage.LocalLogStore",
+        "RESET spark.lakeops.access.write",
+        "RESET"
+      })
   void refusesSqlChangingAccessSettings(String statement) {
-    String key = statement.equals("RESET") ? "all session settings"
-        : statement.substring(statement.indexOf(' ') + 1).split("=")[0];
-    String verb = statement.substring(0, statement.indexOf(' ') < 0 ? statement.length()
-        : statement.indexOf(' '));
+    String key =
+        statement.equals("RESET")
+            ? "all session settings"
+            : statement.substring(statement.indexOf(' ') + 1).split("=")[0];
+    String verb =
+        statement.substring(
+            0, statement.indexOf(' ') < 0 ? statement.length() : statement.indexOf(' '));
     String version = prodVersion();
 
-    assertThatThrownBy(() -> sql(statement)).isInstanceOf(AccessDeniedException.class)
-        .hasMessage("AccessDenied: environment 'dev' may not %s %s (fixed when the session is built)",
+    assertThatThrownBy(() -> sql(statement))
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessage(
+            "AccessDenied: environment 'dev' may not %s %s (fixed when the session is built)",
             verb, key);
 
     assertThat(auditRows("dev", key)).as("audited").isGreaterThanOrEqualTo(1L);
@@ -87,15 +94,26 @@ class AccessHardeningTest extends SharedSpark {
   @Test
   void refusesConfApiChangesOfAccessSettings() {
     String write = spark().conf().get(AccessProperties.WRITE);
-    for (String key : List.of(AccessProperties.WRITE, AccessProperties.READ_ONLY_ROOTS,
-        AccessProperties.ENVIRONMENT, "fs.file.impl", "fs.AbstractFileSystem.file.impl",
-        "spark.sql.catalog.dev.root")) {
-      assertThatThrownBy(() -> spark().conf().set(key, "tampered")).as(key)
-          .hasMessageContaining("static").hasMessageContaining(key);
+    for (String key :
+        List.of(
+            AccessProperties.WRITE,
+            AccessProperties.READ_ONLY_ROOTS,
+            AccessProperties.ENVIRONMENT,
+            "fs.file.impl",
+            "fs.AbstractFileSystem.file.impl",
+            "spark.sql.catalog.dev.root")) {
+      assertThatThrownBy(() -> spark().conf().set(key, "tampered"))
+          .as(key)
+          .hasMessageContaining("static")
+          .hasMessageContaining(key);
       assertThatThrownBy(() -> spark().conf().unset(key)).as(key).hasMessageContaining(key);
     }
-    SparkSession same = SparkSession.builder().config(AccessProperties.WRITE, "dev,prod")
-        .config(AccessProperties.READ_ONLY_ROOTS, "").config("fs.file.impl", RAW_LOCAL).getOrCreate();
+    SparkSession same =
+        SparkSession.builder()
+            .config(AccessProperties.WRITE, "dev,prod")
+            .config(AccessProperties.READ_ONLY_ROOTS, "")
+            .config("fs.file.impl", RAW_LOCAL)
+            .getOrCreate();
 
     assertThat(same.conf().get(AccessProperties.WRITE)).isEqualTo(write);
     assertRefusedWritingProd(same, "dev");
@@ -107,19 +125,45 @@ class AccessHardeningTest extends SharedSpark {
     sql("CREATE TABLE IF NOT EXISTS dev.hard.own (id BIGINT, v STRING) USING delta");
     String version = prodVersion();
 
-    assertThatThrownBy(() -> AccessRoute.rows(spark()).write().format("delta").mode("append")
-        .option("fs.file.impl", RAW_LOCAL).saveAsTable("dev.hard.own"))
-        .hasMessage("AccessDenied: environment 'dev' may not OPTION fs.file.impl "
-            + "(fixed when the session is built)");
-    assertThatThrownBy(() -> AccessRoute.rows(spark()).write().format("delta").mode("append")
-        .option(AccessProperties.READ_ONLY_ROOTS, "").save(prodPath))
-        .satisfies(e -> assertThat(accessDenied(e).getMessage()).containsIgnoringCase("OPTION "
-            + AccessProperties.READ_ONLY_ROOTS)); // options arrive lower-cased
-    assertThatThrownBy(() -> spark().read().format("delta").option("fs.file.impl", RAW_LOCAL)
-        .load(prodPath).count()).satisfies(e -> assertThat(accessDenied(e))
-        .hasMessageContaining("OPTION fs.file.impl"));
-    assertThatThrownBy(() -> DeltaTable.forPath(spark(), prodPath, Map.of("fs.file.impl", RAW_LOCAL))
-        .delete("id = 1")).satisfies(e -> assertThat(accessDenied(e)).isNotNull());
+    assertThatThrownBy(
+            () ->
+                AccessRoute.rows(spark())
+                    .write()
+                    .format("delta")
+                    .mode("append")
+                    .option("fs.file.impl", RAW_LOCAL)
+                    .saveAsTable("dev.hard.own"))
+        .hasMessage(
+            "AccessDenied: environment 'dev' may not OPTION fs.file.impl "
+                + "(fixed when the session is built)");
+    assertThatThrownBy(
+            () ->
+                AccessRoute.rows(spark())
+                    .write()
+                    .format("delta")
+                    .mode("append")
+                    .option(AccessProperties.READ_ONLY_ROOTS, "")
+                    .save(prodPath))
+        .satisfies(
+            e ->
+                assertThat(accessDenied(e).getMessage())
+                    .containsIgnoringCase(
+                        "OPTION "
+                            + AccessProperties.READ_ONLY_ROOTS)); // options arrive lower-cased
+    assertThatThrownBy(
+            () ->
+                spark()
+                    .read()
+                    .format("delta")
+                    .option("fs.file.impl", RAW_LOCAL)
+                    .load(prodPath)
+                    .count())
+        .satisfies(e -> assertThat(accessDenied(e)).hasMessageContaining("OPTION fs.file.impl"));
+    assertThatThrownBy(
+            () ->
+                DeltaTable.forPath(spark(), prodPath, Map.of("fs.file.impl", RAW_LOCAL))
+                    .delete("id = 1"))
+        .satisfies(e -> assertThat(accessDenied(e)).isNotNull());
 
     assertThat(prodVersion()).isEqualTo(version);
     assertThat(sql("SELECT count(*) FROM dev.hard.own").first().getLong(0)).isZero();
@@ -129,14 +173,22 @@ class AccessHardeningTest extends SharedSpark {
   void derivedSessionsKeepTheirEnvironmentsPolicy() {
     SparkSession prodChild = prod.newSession();
     prodChild.sql("INSERT INTO " + PROD_TABLE + " VALUES (3, 'child')");
-    assertThat(prod.sql("SELECT count(*) FROM " + PROD_TABLE + " WHERE v = 'child'").first()
-        .getLong(0)).as("prod's derived session wrote prod").isEqualTo(1L);
+    assertThat(
+            prod.sql("SELECT count(*) FROM " + PROD_TABLE + " WHERE v = 'child'")
+                .first()
+                .getLong(0))
+        .as("prod's derived session wrote prod")
+        .isEqualTo(1L);
 
     // A dev session made from a prod session, and what is derived from it, stay dev.
     SparkSession devFromProd = SessionFactory.newSession(prod, environments(), "dev");
-    List<SparkSession> devSessions = List.of(spark().newSession(), staging.newSession(),
-        devFromProd, devFromProd.newSession(),
-        ((org.apache.spark.sql.classic.SparkSession) devFromProd).cloneSession());
+    List<SparkSession> devSessions =
+        List.of(
+            spark().newSession(),
+            staging.newSession(),
+            devFromProd,
+            devFromProd.newSession(),
+            ((org.apache.spark.sql.classic.SparkSession) devFromProd).cloneSession());
     for (SparkSession session : devSessions) {
       String env = AccessControl.environment(session);
       assertThat(env).isIn("dev", "staging");
@@ -150,18 +202,25 @@ class AccessHardeningTest extends SharedSpark {
 
   @Test
   void sessionsOfNoEnvironmentFailClosed() throws IOException {
-    SparkSession unbound = org.apache.spark.sql.classic.SparkSession.builder()
-        .sparkContext(spark().sparkContext()).create();
+    SparkSession unbound =
+        org.apache.spark.sql.classic.SparkSession.builder()
+            .sparkContext(spark().sparkContext())
+            .create();
     String version = prodVersion();
 
     assertThat(AccessControl.environment(unbound)).isEqualTo("(none)");
     assertThatThrownBy(() -> unbound.sql("INSERT INTO delta.`" + prodPath + "` VALUES (9, 'x')"))
-        .satisfies(e -> assertThat(accessDenied(e)).hasMessage(
-            "AccessDenied: environment '(none)' may not INSERT INTO prod.hard.t "
-                + "(writable only from: prod) [not audited: the session belongs to no environment]"));
+        .satisfies(
+            e ->
+                assertThat(accessDenied(e))
+                    .hasMessage(
+                        "AccessDenied: environment '(none)' may not INSERT INTO prod.hard.t "
+                            + "(writable only from: prod) [not audited: the session belongs to no environment]"));
     String devPath = environments().storageRoot("dev") + "/hard/unbound";
     assertThatThrownBy(() -> unbound.range(3).write().format("delta").save(devPath))
-        .satisfies(e -> assertThat(accessDenied(e)).hasMessageContaining("may not WRITE dev.hard.unbound"));
+        .satisfies(
+            e ->
+                assertThat(accessDenied(e)).hasMessageContaining("may not WRITE dev.hard.unbound"));
     assertThat(prodVersion()).isEqualTo(version);
 
     Path scratch = Files.createTempDirectory("lakeops-unbound");
@@ -176,7 +235,8 @@ class AccessHardeningTest extends SharedSpark {
     Files.deleteIfExists(link);
     Files.createSymbolicLink(link, prodFolder);
     String version = prodVersion();
-    String refused = "AccessDenied: environment 'dev' may not %s prod.hard.t (writable only from: prod)";
+    String refused =
+        "AccessDenied: environment 'dev' may not %s prod.hard.t (writable only from: prod)";
 
     assertThatThrownBy(() -> sql("INSERT INTO dev.hard.link VALUES (9, 'x')"))
         .satisfies(e -> assertThat(accessDenied(e)).hasMessage(refused, "INSERT INTO"));
@@ -184,15 +244,25 @@ class AccessHardeningTest extends SharedSpark {
         .satisfies(e -> assertThat(accessDenied(e)).hasMessage(refused, "DELETE FROM"));
     assertThatThrownBy(() -> sql("TRUNCATE TABLE dev.hard.link"))
         .satisfies(e -> assertThat(accessDenied(e)).hasMessage(refused, "TRUNCATE"));
-    assertThatThrownBy(() -> AccessRoute.rows(spark()).write().format("delta").mode("append")
-        .save(link.toString())).satisfies(e -> assertThat(accessDenied(e)).hasMessage(refused, "WRITE"));
+    assertThatThrownBy(
+            () ->
+                AccessRoute.rows(spark())
+                    .write()
+                    .format("delta")
+                    .mode("append")
+                    .save(link.toString()))
+        .satisfies(e -> assertThat(accessDenied(e)).hasMessage(refused, "WRITE"));
 
     FileSystem fs = sessionFileSystem(spark());
-    org.apache.hadoop.fs.Path viaLink = new org.apache.hadoop.fs.Path(link.toUri().toString(), "x.txt");
+    org.apache.hadoop.fs.Path viaLink =
+        new org.apache.hadoop.fs.Path(link.toUri().toString(), "x.txt");
     assertThatThrownBy(() -> fs.create(viaLink)).isInstanceOf(AccessControlException.class);
-    org.apache.hadoop.fs.Path newLink = new org.apache.hadoop.fs.Path(devRoot.resolve("hard/link2").toUri());
-    assertThatThrownBy(() -> fs.createSymlink(new org.apache.hadoop.fs.Path(prodPath), newLink, false))
-        .isInstanceOf(AccessControlException.class).hasMessageContaining("may not link to");
+    org.apache.hadoop.fs.Path newLink =
+        new org.apache.hadoop.fs.Path(devRoot.resolve("hard/link2").toUri());
+    assertThatThrownBy(
+            () -> fs.createSymlink(new org.apache.hadoop.fs.Path(prodPath), newLink, false))
+        .isInstanceOf(AccessControlException.class)
+        .hasMessageContaining("may not link to");
     assertThat(Files.exists(devRoot.resolve("hard/link2"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
         .isFalse();
     assertThat(prodVersion()).isEqualTo(version);
@@ -204,30 +274,62 @@ class AccessHardeningTest extends SharedSpark {
     FileSystem fs = sessionFileSystem(spark());
     org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(prodPath);
     org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(table, "_delta_log");
-    org.apache.hadoop.fs.Path first = new org.apache.hadoop.fs.Path(log, "00000000000000000000.json");
+    org.apache.hadoop.fs.Path first =
+        new org.apache.hadoop.fs.Path(log, "00000000000000000000.json");
     FileSystem raw = ((org.apache.hadoop.fs.LocalFileSystem) fs).getRaw();
-    List<Runnable> attempts = List.of(
-        () -> call(() -> raw.create(new org.apache.hadoop.fs.Path(log, "99.json"))),
-        () -> call(() -> raw.delete(table, true)),
-        () -> call(() -> raw.rename(log, new org.apache.hadoop.fs.Path(table, "moved"))),
-        () -> call(() -> raw.append(first)),
-        () -> call(() -> raw.truncate(first, 0)),
-        () -> call(() -> { fs.setTimes(first, 0, 0); return null; }),
-        () -> call(() -> { fs.setPermission(first, FsPermission.valueOf("-rwxrwxrwx")); return null; }),
-        () -> call(() -> { fs.setOwner(first, "nobody", "nogroup"); return null; }),
-        () -> call(() -> { raw.concat(first, new org.apache.hadoop.fs.Path[] {first}); return null; }),
-        () -> call(() -> fs.mkdirs(new org.apache.hadoop.fs.Path(table, "new_folder"))),
-        () -> call(() -> { fs.copyFromLocalFile(new org.apache.hadoop.fs.Path("/etc/hostname"),
-            new org.apache.hadoop.fs.Path(table, "copied")); return null; }));
+    List<Runnable> attempts =
+        List.of(
+            () -> call(() -> raw.create(new org.apache.hadoop.fs.Path(log, "99.json"))),
+            () -> call(() -> raw.delete(table, true)),
+            () -> call(() -> raw.rename(log, new org.apache.hadoop.fs.Path(table, "moved"))),
+            () -> call(() -> raw.append(first)),
+            () -> call(() -> raw.truncate(first, 0)),
+            () ->
+                call(
+                    () -> {
+                      fs.setTimes(first, 0, 0);
+                      return null;
+                    }),
+            () ->
+                call(
+                    () -> {
+                      fs.setPermission(first, FsPermission.valueOf("-rwxrwxrwx"));
+                      return null;
+                    }),
+            () ->
+                call(
+                    () -> {
+                      fs.setOwner(first, "nobody", "nogroup");
+                      return null;
+                    }),
+            () ->
+                call(
+                    () -> {
+                      raw.concat(first, new org.apache.hadoop.fs.Path[] {first});
+                      return null;
+                    }),
+            () -> call(() -> fs.mkdirs(new org.apache.hadoop.fs.Path(table, "new_folder"))),
+            () ->
+                call(
+                    () -> {
+                      fs.copyFromLocalFile(
+                          new org.apache.hadoop.fs.Path("/etc/hostname"),
+                          new org.apache.hadoop.fs.Path(table, "copied"));
+                      return null;
+                    }));
     long modified = Files.getLastModifiedTime(localPath(first.toString())).toMillis();
     long size = Files.size(localPath(first.toString()));
 
     for (Runnable attempt : attempts) {
-      assertThatThrownBy(attempt::run).hasRootCauseInstanceOf(AccessControlException.class)
-          .satisfies(e -> assertThat(org.assertj.core.util.Throwables.getRootCause(e))
-              .hasMessageStartingWith("AccessDenied: environment 'dev' may not "));
+      assertThatThrownBy(attempt::run)
+          .hasRootCauseInstanceOf(AccessControlException.class)
+          .satisfies(
+              e ->
+                  assertThat(org.assertj.core.util.Throwables.getRootCause(e))
+                      .hasMessageStartingWith("AccessDenied: environment 'dev' may not "));
     }
-    assertThat(Files.getLastModifiedTime(localPath(first.toString())).toMillis()).isEqualTo(modified);
+    assertThat(Files.getLastModifiedTime(localPath(first.toString())).toMillis())
+        .isEqualTo(modified);
     assertThat(Files.size(localPath(first.toString()))).isEqualTo(size);
     assertThat(Files.exists(localPath(prodPath).resolve("new_folder"))).isFalse();
   }
@@ -238,39 +340,65 @@ class AccessHardeningTest extends SharedSpark {
     // SparkContext's conf, may write no environment's root at all.
     for (String env : List.of("prod", "dev")) {
       String target = environments().storageRoot(env) + "/hard/rdd_" + System.nanoTime();
-      assertThatThrownBy(() -> spark().sparkContext().parallelize(
-          scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(1, 2)).toSeq(), 1,
-          scala.reflect.ClassTag$.MODULE$.Any()).saveAsTextFile(target))
-          .as(env).hasStackTraceContaining("AccessDenied: environment");
+      assertThatThrownBy(
+              () ->
+                  spark()
+                      .sparkContext()
+                      .parallelize(
+                          scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(1, 2))
+                              .toSeq(),
+                          1,
+                          scala.reflect.ClassTag$.MODULE$.Any())
+                      .saveAsTextFile(target))
+          .as(env)
+          .hasStackTraceContaining("AccessDenied: environment");
     }
   }
 
   @Test
   void theAuditIsAppendOnlyForEveryEnvironment() {
-    assertThatThrownBy(() -> sql("DELETE FROM " + PROD_TABLE)).isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> sql("DELETE FROM " + PROD_TABLE))
+        .isInstanceOf(AccessDeniedException.class);
     sql("CREATE TABLE IF NOT EXISTS dev.hard.probe USING delta AS SELECT 1 AS id");
-    assertThatThrownBy(() -> prod.read().format("delta")
-        .load(environments().storageRoot("dev") + "/hard/probe").count())
+    assertThatThrownBy(
+            () ->
+                prod.read()
+                    .format("delta")
+                    .load(environments().storageRoot("dev") + "/hard/probe")
+                    .count())
         .satisfies(e -> assertThat(accessDenied(e)).isNotNull());
     long devRows = auditRows("dev", "");
     for (SparkSession session : List.of(spark(), prod)) {
       String env = AccessControl.environment(session);
       String audit = AccessAudit.table(env);
-      for (String statement : List.of("DELETE FROM %s", "UPDATE %s SET user = 'x'",
-          "MERGE INTO %s a USING %s b ON a.time = b.time WHEN MATCHED THEN DELETE",
-          "TRUNCATE TABLE %s", "DROP TABLE %s", "ALTER TABLE %s SET TBLPROPERTIES ('delta.appendOnly' = 'false')",
-          "RESTORE TABLE %s TO VERSION AS OF 0", "INSERT INTO %s SELECT * FROM %s",
-          "CREATE OR REPLACE TABLE %s AS SELECT * FROM %s")) {
+      for (String statement :
+          List.of(
+              "DELETE FROM %s",
+              "UPDATE %s SET user = 'x'",
+              "MERGE INTO %s a USING %s b ON a.time = b.time WHEN MATCHED THEN DELETE",
+              "TRUNCATE TABLE %s",
+              "DROP TABLE %s",
+              "ALTER TABLE %s SET TBLPROPERTIES ('delta.appendOnly' = 'false')",
+              "RESTORE TABLE %s TO VERSION AS OF 0",
+              "INSERT INTO %s SELECT * FROM %s",
+              "CREATE OR REPLACE TABLE %s AS SELECT * FROM %s")) {
         String query = statement.replace("%s", audit);
-        assertThatThrownBy(() -> session.sql(query)).as(query)
-            .satisfies(e -> assertThat(accessDenied(e).getMessage())
-                .startsWith("AccessDenied: environment '" + env + "' may not ")
-                .endsWith(" (the access audit is append-only)"));
+        assertThatThrownBy(() -> session.sql(query))
+            .as(query)
+            .satisfies(
+                e ->
+                    assertThat(accessDenied(e).getMessage())
+                        .startsWith("AccessDenied: environment '" + env + "' may not ")
+                        .endsWith(" (the access audit is append-only)"));
       }
       assertThatThrownBy(() -> session.sql("DROP SCHEMA " + env + ".lakeops CASCADE"))
           .satisfies(e -> assertThat(accessDenied(e)).hasMessageContaining("append-only"));
-      assertThat(session.sql("SHOW TBLPROPERTIES " + audit + " ('delta.appendOnly')").first()
-          .getString(1)).isEqualTo("true");
+      assertThat(
+              session
+                  .sql("SHOW TBLPROPERTIES " + audit + " ('delta.appendOnly')")
+                  .first()
+                  .getString(1))
+          .isEqualTo("true");
     }
     assertThat(auditRows("dev", "")).isGreaterThan(devRows);
   }
@@ -286,8 +414,9 @@ class AccessHardeningTest extends SharedSpark {
       Files.writeString(audit, "not a table");
       assertThatThrownBy(() -> staging.sql("DELETE FROM " + PROD_TABLE + " WHERE id = 8"))
           .isInstanceOf(AccessDeniedException.class)
-          .hasMessageStartingWith("AccessDenied: environment 'staging' may not DELETE FROM prod.hard.t "
-              + "(writable only from: prod) [not audited: ");
+          .hasMessageStartingWith(
+              "AccessDenied: environment 'staging' may not DELETE FROM prod.hard.t "
+                  + "(writable only from: prod) [not audited: ");
     } finally {
       Files.delete(audit);
       Files.move(aside, audit);
@@ -298,9 +427,12 @@ class AccessHardeningTest extends SharedSpark {
   void unknownCommandsCountAsWrites() {
     String version = prodVersion();
     assertThatThrownBy(() -> sql("COMMENT ON TABLE " + PROD_TABLE + " IS 'tampered'"))
-        .satisfies(e -> assertThat(accessDenied(e).getMessage())
-            .startsWith("AccessDenied: environment 'dev' may not ")
-            .contains(PROD_TABLE).endsWith("(writable only from: prod)"));
+        .satisfies(
+            e ->
+                assertThat(accessDenied(e).getMessage())
+                    .startsWith("AccessDenied: environment 'dev' may not ")
+                    .contains(PROD_TABLE)
+                    .endsWith("(writable only from: prod)"));
     assertThat(prodVersion()).isEqualTo(version);
 
     prod.sql("COMMENT ON TABLE " + PROD_TABLE + " IS 'by prod'");
@@ -310,34 +442,50 @@ class AccessHardeningTest extends SharedSpark {
   @Test
   void noopWritesWriteNothingAndAreAllowed() {
     spark().range(5).write().format("noop").mode("overwrite").save();
-    org.apache.spark.sql.classic.SparkSession.builder().sparkContext(spark().sparkContext()).create()
-        .range(5).write().format("noop").mode("append").save();
+    org.apache.spark.sql.classic.SparkSession.builder()
+        .sparkContext(spark().sparkContext())
+        .create()
+        .range(5)
+        .write()
+        .format("noop")
+        .mode("append")
+        .save();
   }
 
   private static void assertRefusedWritingProd(SparkSession session, String env) {
     String version = prodVersion();
     assertThatThrownBy(() -> session.sql("INSERT INTO " + PROD_TABLE + " VALUES (9, 'x')"))
-        .satisfies(e -> assertThat(accessDenied(e)).hasMessageStartingWith(
-            "AccessDenied: environment '" + env + "' may not INSERT INTO prod.hard.t"));
-    assertThatThrownBy(() -> AccessRoute.rows(session).write().format("delta").mode("append")
-        .save(prodPath)).satisfies(e -> assertThat(accessDenied(e)).isNotNull());
-    assertThatThrownBy(() -> sessionFileSystem(session).create(
-        new org.apache.hadoop.fs.Path(prodPath, "intruder.txt")))
+        .satisfies(
+            e ->
+                assertThat(accessDenied(e))
+                    .hasMessageStartingWith(
+                        "AccessDenied: environment '" + env + "' may not INSERT INTO prod.hard.t"));
+    assertThatThrownBy(
+            () -> AccessRoute.rows(session).write().format("delta").mode("append").save(prodPath))
+        .satisfies(e -> assertThat(accessDenied(e)).isNotNull());
+    assertThatThrownBy(
+            () ->
+                sessionFileSystem(session)
+                    .create(new org.apache.hadoop.fs.Path(prodPath, "intruder.txt")))
         .isInstanceOf(AccessControlException.class);
     assertThat(prodVersion()).isEqualTo(version);
   }
 
   private static FileSystem sessionFileSystem(SparkSession session) {
     try {
-      return new org.apache.hadoop.fs.Path(prodPath).getFileSystem(session.sessionState().newHadoopConf());
+      return new org.apache.hadoop.fs.Path(prodPath)
+          .getFileSystem(session.sessionState().newHadoopConf());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private static long auditRows(String env, String target) {
-    return sql("SELECT count(*) FROM %s WHERE environment = '%s' AND target LIKE '%%%s%%'",
-        AccessAudit.table(env), env, target).first().getLong(0);
+    return sql(
+            "SELECT count(*) FROM %s WHERE environment = '%s' AND target LIKE '%%%s%%'",
+            AccessAudit.table(env), env, target)
+        .first()
+        .getLong(0);
   }
 
   /** The files of prod's table folder, names and sizes: any landed change shows. */
@@ -352,7 +500,8 @@ class AccessHardeningTest extends SharedSpark {
   }
 
   private static Path localPath(String location) {
-    return Path.of(java.net.URI.create(location.startsWith("file:") ? location : "file://" + location));
+    return Path.of(
+        java.net.URI.create(location.startsWith("file:") ? location : "file://" + location));
   }
 
   private interface IoCall {

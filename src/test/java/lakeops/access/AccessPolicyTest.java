@@ -42,39 +42,59 @@ class AccessPolicyTest {
     assertThat(dev.targetOfPath(prodRoot.replace("file://", "") + "/features"))
         .isEqualTo(Target.named("prod", "prod.features"));
     assertThat(dev.targetOfPath(prodRoot + "2/features/t").catalog()).isNull();
-    assertThat(dev.readOnlyRoots()).containsExactlyInAnyOrder(
-        StorageRoot.of(prodRoot).toString(), StorageRoot.of(environments.storageRoot("staging")).toString());
+    assertThat(dev.readOnlyRoots())
+        .containsExactlyInAnyOrder(
+            StorageRoot.of(prodRoot).toString(),
+            StorageRoot.of(environments.storageRoot("staging")).toString());
   }
 
   @Test
   void refusalHasOneMessageShape() {
     AccessPolicy staging = AccessPolicy.of(environments, "staging");
-    assertThatThrownBy(() -> staging.checkWrite("MERGE INTO",
-        staging.targetInCatalog("prod", "features.flight_features")))
+    assertThatThrownBy(
+            () ->
+                staging.checkWrite(
+                    "MERGE INTO", staging.targetInCatalog("prod", "features.flight_features")))
         .isInstanceOf(AccessDeniedException.class)
-        .hasMessage("AccessDenied: environment 'staging' may not MERGE INTO "
-            + "prod.features.flight_features (writable only from: prod)");
+        .hasMessage(
+            "AccessDenied: environment 'staging' may not MERGE INTO "
+                + "prod.features.flight_features (writable only from: prod)");
     assertThatThrownBy(() -> staging.checkRead(staging.targetInCatalog("dev", "x.y")))
-        .hasMessage("AccessDenied: environment 'staging' may not READ dev.x.y "
-            + "(readable only from: dev)");
-    assertThatThrownBy(() -> staging.checkWrite("CREATE TABLE",
-        staging.targetInCatalog("spark_catalog", "default.t")))
-        .hasMessage("AccessDenied: environment 'staging' may not CREATE TABLE spark_catalog.default.t "
-            + "(writable only from: none)");
+        .hasMessage(
+            "AccessDenied: environment 'staging' may not READ dev.x.y "
+                + "(readable only from: dev)");
+    assertThatThrownBy(
+            () ->
+                staging.checkWrite(
+                    "CREATE TABLE", staging.targetInCatalog("spark_catalog", "default.t")))
+        .hasMessage(
+            "AccessDenied: environment 'staging' may not CREATE TABLE spark_catalog.default.t "
+                + "(writable only from: none)");
   }
 
   @Test
   void s3aRootsGetPerBucketReadOnlyCredentials() throws IOException {
     java.nio.file.Path prodFile = home.environmentsDir().resolve("prod.yml");
-    Files.writeString(prodFile, Files.readString(prodFile).replace("storage:\n",
-        "storage:\n  s3:\n    read_only_access_key: ${PROD_RO_KEY}\n"
-            + "    read_only_secret_key: ${PROD_RO_SECRET}\n    endpoint: http://127.0.0.1:9000\n"));
-    Map<String, String> variables = Map.of("LAKEOPS_PROD_ROOT", "s3a://prod-lake/tables",
-        "PROD_RO_KEY", "ro-key", "PROD_RO_SECRET", "ro-secret");
+    Files.writeString(
+        prodFile,
+        Files.readString(prodFile)
+            .replace(
+                "storage:\n",
+                "storage:\n  s3:\n    read_only_access_key: ${PROD_RO_KEY}\n"
+                    + "    read_only_secret_key: ${PROD_RO_SECRET}\n    endpoint: http://127.0.0.1:9000\n"));
+    Map<String, String> variables =
+        Map.of(
+            "LAKEOPS_PROD_ROOT",
+            "s3a://prod-lake/tables",
+            "PROD_RO_KEY",
+            "ro-key",
+            "PROD_RO_SECRET",
+            "ro-secret");
     Environments s3 = Environments.load(home, variables::get);
 
     Map<String, String> dev = AccessControl.sparkConf(s3, s3.get("dev"));
-    assertThat(dev).containsEntry("spark.hadoop.fs.s3a.bucket.prod-lake.access.key", "ro-key")
+    assertThat(dev)
+        .containsEntry("spark.hadoop.fs.s3a.bucket.prod-lake.access.key", "ro-key")
         .containsEntry("spark.hadoop.fs.s3a.bucket.prod-lake.secret.key", "ro-secret")
         .containsEntry("spark.hadoop.fs.s3a.bucket.prod-lake.endpoint", "http://127.0.0.1:9000");
     assertThat(AccessControl.sparkConf(s3, s3.get("prod")))
@@ -84,11 +104,13 @@ class AccessPolicyTest {
   @Test
   void readOnlyRootsRefuseChangesProvisioningIncluded() throws IOException {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
-    AccessControl.sparkConf(environments, environments.get("dev")).forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.")) {
-        conf.set(key.substring("spark.hadoop.".length()), value);
-      }
-    });
+    AccessControl.sparkConf(environments, environments.get("dev"))
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark.hadoop.")) {
+                conf.set(key.substring("spark.hadoop.".length()), value);
+              }
+            });
     org.apache.hadoop.fs.Path prodSchema =
         new org.apache.hadoop.fs.Path(environments.storageRoot("prod") + "/bronze");
     org.apache.hadoop.fs.FileSystem devFs = prodSchema.getFileSystem(conf);
@@ -102,7 +124,9 @@ class AccessPolicyTest {
     assertThat(devFs.exists(prodSchema)).isFalse();
 
     lakeops.catalog.Catalogs.provision(environments.get("dev"), conf);
-    assertThat(devFs.exists(new org.apache.hadoop.fs.Path(environments.storageRoot("dev") + "/bronze")))
+    assertThat(
+            devFs.exists(
+                new org.apache.hadoop.fs.Path(environments.storageRoot("dev") + "/bronze")))
         .isTrue();
   }
 
@@ -113,13 +137,15 @@ class AccessPolicyTest {
     java.nio.file.Path prodTable = Files.createDirectories(localRoot("prod").resolve("s/t"));
     Files.createDirectories(devRoot.resolve("s"));
     java.nio.file.Path link = Files.createSymbolicLink(devRoot.resolve("s/link"), prodTable);
-    java.nio.file.Path dangling = Files.createSymbolicLink(devRoot.resolve("s/dangling"),
-        localRoot("prod").resolve("s/not_yet"));
+    java.nio.file.Path dangling =
+        Files.createSymbolicLink(
+            devRoot.resolve("s/dangling"), localRoot("prod").resolve("s/not_yet"));
     java.nio.file.Path scratch = Files.createTempDirectory("lakeops-link");
     java.nio.file.Path outside = Files.createSymbolicLink(scratch.resolve("into-prod"), prodTable);
 
     assertThat(dev.targetOfPath(link.toString())).isEqualTo(Target.named("prod", "prod.s.t"));
-    assertThat(dev.targetOfPath(link + "/_delta_log/0.json")).isEqualTo(Target.named("prod", "prod.s.t"));
+    assertThat(dev.targetOfPath(link + "/_delta_log/0.json"))
+        .isEqualTo(Target.named("prod", "prod.s.t"));
     assertThat(dev.targetOfPath(dangling + "/x")).isEqualTo(Target.named("prod", "prod.s.not_yet"));
     assertThat(dev.targetOfPath(outside.toString()).catalog()).isEqualTo("prod");
     assertThat(dev.targetOfPath(devRoot + "/s/../../prod/s/t").catalog()).isEqualTo("prod");
@@ -128,7 +154,7 @@ class AccessPolicyTest {
   }
 
   private java.nio.file.Path localRoot(String env) throws IOException {
-    return Files.createDirectories(java.nio.file.Path.of(
-        java.net.URI.create(environments.storageRoot(env))));
+    return Files.createDirectories(
+        java.nio.file.Path.of(java.net.URI.create(environments.storageRoot(env))));
   }
 }

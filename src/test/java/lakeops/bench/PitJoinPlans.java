@@ -28,31 +28,41 @@ final class PitJoinPlans {
 
   /** LakeOps: FeatureStore.createTrainingSet (union + forward fill per table). */
   static Dataset<Row> lakeOps(SparkSession spark, PitJoinData data) {
-    FeatureLookup[] lookups = PitJoinData.TABLES.stream().map(data::lookup).toArray(FeatureLookup[]::new);
+    FeatureLookup[] lookups =
+        PitJoinData.TABLES.stream().map(data::lookup).toArray(FeatureLookup[]::new);
     return FeatureStore.of(spark).createTrainingSet(data.labels(), lookups).data();
   }
 
   /**
-   * The plan of Feast's Spark offline store, Hopsworks and Databricks' point-in-time lookup: per table,
-   * a left join of the label rows to the feature rows on key and feature_ts in [label_ts − lookback,
-   * label_ts], then row_number() over (partition by label row id order by feature_ts desc) = 1; the
-   * per-table results are joined back to the labels on the row id.
+   * The plan of Feast's Spark offline store, Hopsworks and Databricks' point-in-time lookup: per
+   * table, a left join of the label rows to the feature rows on key and feature_ts in [label_ts −
+   * lookback, label_ts], then row_number() over (partition by label row id order by feature_ts
+   * desc) = 1; the per-table results are joined back to the labels on the row id.
    */
   static Dataset<Row> naive(SparkSession spark, PitJoinData data) {
     Dataset<Row> labels = data.labels();
     Dataset<Row> result = labels;
     for (Table table : PitJoinData.TABLES) {
       Dataset<Row> entities = labels.select("label_id", table.key(), "label_ts");
-      Dataset<Row> features = spark.read().table(data.featureTable(table))
-          .withColumnRenamed(table.key(), "__feature_key");
-      Column condition = entities.col(table.key()).equalTo(features.col("__feature_key"))
-          .and(features.col(table.ts()).leq(entities.col("label_ts")))
-          .and(features.col(table.ts()).geq(entities.col("label_ts").minus(interval(table))));
-      Dataset<Row> latest = entities.join(features, condition, "left")
-          .withColumn("__rank", row_number().over(
-              Window.partitionBy("label_id").orderBy(col(table.ts()).desc())))
-          .where(col("__rank").equalTo(1))
-          .select("label_id", table.seq(), table.value());
+      Dataset<Row> features =
+          spark
+              .read()
+              .table(data.featureTable(table))
+              .withColumnRenamed(table.key(), "__feature_key");
+      Column condition =
+          entities
+              .col(table.key())
+              .equalTo(features.col("__feature_key"))
+              .and(features.col(table.ts()).leq(entities.col("label_ts")))
+              .and(features.col(table.ts()).geq(entities.col("label_ts").minus(interval(table))));
+      Dataset<Row> latest =
+          entities
+              .join(features, condition, "left")
+              .withColumn(
+                  "__rank",
+                  row_number().over(Window.partitionBy("label_id").orderBy(col(table.ts()).desc())))
+              .where(col("__rank").equalTo(1))
+              .select("label_id", table.seq(), table.value());
       result = result.join(latest, scalaSeq("label_id"), "left");
     }
     return result;
@@ -62,14 +72,26 @@ final class PitJoinPlans {
   static Dataset<Row> sparkAsOf(SparkSession spark, PitJoinData data) {
     Dataset<Row> result = data.labels();
     for (Table table : PitJoinData.TABLES) {
-      org.apache.spark.sql.classic.Dataset<Row> left = (org.apache.spark.sql.classic.Dataset<Row>) result;
-      org.apache.spark.sql.classic.Dataset<Row> features = (org.apache.spark.sql.classic.Dataset<Row>)
-          spark.read().table(data.featureTable(table)).withColumnRenamed(table.key(), "__feature_key");
-      result = left.joinAsOf(features, left.col("label_ts"), features.col(table.ts()),
-              left.col(table.key()).equalTo(features.col("__feature_key")), "left", interval(table), true,
-              "backward")
-          .drop("__feature_key")
-          .drop(table.ts());
+      org.apache.spark.sql.classic.Dataset<Row> left =
+          (org.apache.spark.sql.classic.Dataset<Row>) result;
+      org.apache.spark.sql.classic.Dataset<Row> features =
+          (org.apache.spark.sql.classic.Dataset<Row>)
+              spark
+                  .read()
+                  .table(data.featureTable(table))
+                  .withColumnRenamed(table.key(), "__feature_key");
+      result =
+          left.joinAsOf(
+                  features,
+                  left.col("label_ts"),
+                  features.col(table.ts()),
+                  left.col(table.key()).equalTo(features.col("__feature_key")),
+                  "left",
+                  interval(table),
+                  true,
+                  "backward")
+              .drop("__feature_key")
+              .drop(table.ts());
     }
     return result;
   }
@@ -104,8 +126,10 @@ final class PitJoinPlans {
     for (Table table : PitJoinData.TABLES) {
       aggregates.add(sum(table.value()));
     }
-    Row row = result.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-        .first();
+    Row row =
+        result
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
     List<String> exact = new ArrayList<>();
     List<Double> approximate = new ArrayList<>();
     for (int i = 0; i < row.length(); i++) {

@@ -21,7 +21,9 @@ class EnvironmentCatalogTest extends SharedSpark {
   }
 
   private static List<String> rows(String format, Object... args) {
-    return sql(format, args).collectAsList().stream().map(Row::toString).collect(Collectors.toList());
+    return sql(format, args).collectAsList().stream()
+        .map(Row::toString)
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -32,16 +34,18 @@ class EnvironmentCatalogTest extends SharedSpark {
     assertThat(rows("SHOW TABLES IN dev.cat")).anyMatch(r -> r.contains("t"));
     assertThat(spark().catalog().tableExists("dev.cat.t")).isTrue();
     assertThat(spark().sessionState().catalog().listTables("default").isEmpty())
-        .as("nothing registered in spark_catalog").isTrue();
+        .as("nothing registered in spark_catalog")
+        .isTrue();
   }
 
   @Test
   void insertSelectMergeUpdateDeleteOnThreePartNames() {
     sql("CREATE TABLE dev.cat.people (id BIGINT, name STRING)");
     sql("INSERT INTO dev.cat.people VALUES (1, 'a'), (2, 'b')");
-    sql("MERGE INTO dev.cat.people t USING (SELECT 2L AS id, 'B' AS name UNION ALL SELECT 3L, 'c') s "
-        + "ON t.id = s.id WHEN MATCHED THEN UPDATE SET name = s.name "
-        + "WHEN NOT MATCHED THEN INSERT *");
+    sql(
+        "MERGE INTO dev.cat.people t USING (SELECT 2L AS id, 'B' AS name UNION ALL SELECT 3L, 'c') s "
+            + "ON t.id = s.id WHEN MATCHED THEN UPDATE SET name = s.name "
+            + "WHEN NOT MATCHED THEN INSERT *");
     sql("UPDATE dev.cat.people SET name = 'A' WHERE id = 1");
     sql("DELETE FROM dev.cat.people WHERE id = 3");
     assertThat(rows("SELECT * FROM dev.cat.people ORDER BY id")).containsExactly("[1,A]", "[2,B]");
@@ -58,7 +62,8 @@ class EnvironmentCatalogTest extends SharedSpark {
     assertThat(history.get(0).<String>getAs("operation")).isEqualTo("WRITE");
     sql("RESTORE TABLE dev.cat.tt TO VERSION AS OF 1");
     assertThat(rows("SELECT * FROM dev.cat.tt")).containsExactly("[1]");
-    assertThat(sql("DESCRIBE HISTORY dev.cat.tt").first().<String>getAs("operation")).isEqualTo("RESTORE");
+    assertThat(sql("DESCRIBE HISTORY dev.cat.tt").first().<String>getAs("operation"))
+        .isEqualTo("RESTORE");
   }
 
   @Test
@@ -67,7 +72,10 @@ class EnvironmentCatalogTest extends SharedSpark {
     for (int i = 0; i < 3; i++) {
       sql("INSERT INTO dev.cat.m VALUES (%d)", i);
     }
-    Row metrics = sql("OPTIMIZE dev.cat.m").selectExpr("metrics.numFilesAdded", "metrics.numFilesRemoved").first();
+    Row metrics =
+        sql("OPTIMIZE dev.cat.m")
+            .selectExpr("metrics.numFilesAdded", "metrics.numFilesRemoved")
+            .first();
     assertThat(metrics.getLong(0)).as("files added").isEqualTo(1L);
     assertThat(metrics.getLong(1)).as("files removed").isEqualTo(3L);
     sql("VACUUM dev.cat.m");

@@ -26,18 +26,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Every command of {@code lakeops} and every job main, in this JVM: {@code -h} and {@code --help} print
- * the usage and exit 0; wrong arguments print one {@code Error:} line and exit non-zero.
+ * Every command of {@code lakeops} and every job main, in this JVM: {@code -h} and {@code --help}
+ * print the usage and exit 0; wrong arguments print one {@code Error:} line and exit non-zero.
  */
 class CommandHelpTest {
 
   /** Each job main and the command of {@code lakeops} it stands for. */
-  private static final Map<Class<?>, List<String>> JOB_MAINS = Map.of(
-      IngestJob.class, List.of("ingest"),
-      SilverJob.class, List.of("silver"),
-      GoldJob.class, List.of("gold"),
-      TrainJob.class, List.of("train"),
-      MonitorJob.class, List.of("monitor", "run"));
+  private static final Map<Class<?>, List<String>> JOB_MAINS =
+      Map.of(
+          IngestJob.class, List.of("ingest"),
+          SilverJob.class, List.of("silver"),
+          GoldJob.class, List.of("gold"),
+          TrainJob.class, List.of("train"),
+          MonitorJob.class, List.of("monitor", "run"));
 
   /** What a run printed and returned. */
   private record Run(int exitCode, String out, String err) {}
@@ -94,7 +95,15 @@ class CommandHelpTest {
   void walksTheWholeTree() {
     assertThat(commands().map(path -> String.join(" ", path)))
         .hasSizeGreaterThan(30)
-        .contains("", "sql", "help", "ingest", "monitor run", "job export", "models relog", "scheduler start");
+        .contains(
+            "",
+            "sql",
+            "help",
+            "ingest",
+            "monitor run",
+            "job export",
+            "models relog",
+            "scheduler start");
   }
 
   @ParameterizedTest(name = "lakeops {0}")
@@ -105,7 +114,8 @@ class CommandHelpTest {
       Run run = lakeops(with(path, help));
       assertThat(run.exitCode()).as(name + " " + help + ": " + run.err()).isZero();
       assertThat(run.err()).isEmpty();
-      assertThat(run.out().lines()).as(name + " " + help)
+      assertThat(run.out().lines())
+          .as(name + " " + help)
           .anyMatch(line -> line.equals(usageLine(name)) || line.startsWith(usageLine(name) + " "));
     }
   }
@@ -121,27 +131,39 @@ class CommandHelpTest {
     Run run = lakeops(with(path, "--no-such-option"));
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err().lines()).singleElement().asString().satisfies(line -> assertRefused(line, name(path)));
+    assertThat(run.err().lines())
+        .singleElement()
+        .asString()
+        .satisfies(line -> assertRefused(line, name(path)));
   }
 
   @Test
   void unknownOptionIsNamed() {
     Run run = lakeops(List.of("sql", "--no-such-option"));
-    assertThat(run.err()).isEqualTo(
-        "Error: Unknown option: '--no-such-option' (see lakeops sql --help)" + System.lineSeparator());
+    assertThat(run.err())
+        .isEqualTo(
+            "Error: Unknown option: '--no-such-option' (see lakeops sql --help)"
+                + System.lineSeparator());
   }
 
   /** One line: the unknown option, or the required arguments missing that picocli reports first. */
   private static void assertRefused(String line, String name) {
-    assertThat(line).matches("Error: (Unknown option: '--no-such-option'|Missing required .+) \\(see "
-        + Pattern.quote(name) + " --help\\)");
+    assertThat(line)
+        .matches(
+            "Error: (Unknown option: '--no-such-option'|Missing required .+) \\(see "
+                + Pattern.quote(name)
+                + " --help\\)");
   }
 
   @Test
   void failureIsOneErrorLineAndExitOne() {
     Run run = lakeops(List.of("monitor", "run", "--env", "dev", "--monitor", "no_such_monitor"));
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err().lines()).singleElement().asString().startsWith("Error: ").contains("no_such_monitor");
+    assertThat(run.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("Error: ")
+        .contains("no_such_monitor");
 
     Run verbose = lakeops(List.of("monitor", "run", "--monitor", "no_such_monitor", "--verbose"));
     assertThat(verbose.exitCode()).isEqualTo(1);
@@ -160,16 +182,26 @@ class CommandHelpTest {
       }
       Run unknown = run(command, List.of("--no-such-option"));
       assertThat(unknown.exitCode()).isEqualTo(2);
-      assertThat(unknown.err().lines()).singleElement().asString()
+      assertThat(unknown.err().lines())
+          .singleElement()
+          .asString()
           .satisfies(line -> assertRefused(line, main.getName()));
     }
-    Run failed = run(() -> JobMain.commandLine(MonitorJob.class),
-        List.of("--env", "dev", "--monitor", "no_such_monitor"));
+    Run failed =
+        run(
+            () -> JobMain.commandLine(MonitorJob.class),
+            List.of("--env", "dev", "--monitor", "no_such_monitor"));
     assertThat(failed.exitCode()).isEqualTo(1);
-    assertThat(failed.err().lines()).singleElement().asString().startsWith("Error: ").contains("no_such_monitor");
+    assertThat(failed.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("Error: ")
+        .contains("no_such_monitor");
   }
 
-  /** A job main takes exactly the options of its {@code lakeops} command, with the same defaults. */
+  /**
+   * A job main takes exactly the options of its {@code lakeops} command, with the same defaults.
+   */
   @Test
   void jobMainsTakeTheArgumentsOfTheirCommands() {
     for (Map.Entry<Class<?>, List<String>> main : JOB_MAINS.entrySet()) {
@@ -178,17 +210,32 @@ class CommandHelpTest {
         command = command.getSubcommands().get(name);
       }
       assertThat(describe(JobMain.commandLine(main.getKey()).getCommandSpec().options()))
-          .as(main.getKey().getName()).isEqualTo(describe(command.getCommandSpec().options()));
+          .as(main.getKey().getName())
+          .isEqualTo(describe(command.getCommandSpec().options()));
       assertThat(JobMain.commandLine(main.getKey()).getCommandSpec().positionalParameters())
           .isEmpty();
     }
   }
 
   private static List<String> describe(List<OptionSpec> options) {
-    return options.stream().filter(o -> !o.usageHelp() && !o.versionHelp())
-        .map(o -> String.join("|", o.names()) + " " + o.paramLabel() + " " + o.arity() + " "
-            + o.required() + " " + o.type().getName() + " " + o.defaultValue() + " "
-            + String.join(" ", o.description()))
-        .sorted().toList();
+    return options.stream()
+        .filter(o -> !o.usageHelp() && !o.versionHelp())
+        .map(
+            o ->
+                String.join("|", o.names())
+                    + " "
+                    + o.paramLabel()
+                    + " "
+                    + o.arity()
+                    + " "
+                    + o.required()
+                    + " "
+                    + o.type().getName()
+                    + " "
+                    + o.defaultValue()
+                    + " "
+                    + String.join(" ", o.description()))
+        .sorted()
+        .toList();
   }
 }

@@ -38,19 +38,33 @@ class JobJarIT {
   @Test
   void sparkSubmitRunsTheJobJar() throws Exception {
     LakeOpsHome home = TestHome.create("spark-submit");
-    Process process = new ProcessBuilder(List.of(
-            javaBinary(), "-Xmx1g", "-cp", clusterClasspath(),
-            "org.apache.spark.deploy.SparkSubmit",
-            "--master", "local[2]", "--class", "lakeops.cli.LakeOps",
-            "--conf", "spark.driver.extraJavaOptions=-Dlakeops.home=" + home.root(),
-            "--driver-java-options", "-Dlakeops.home=" + home.root(),
-            JAR.toString(),
-            "sql", "--env", "dev", "--format", "csv",
-            "CREATE SCHEMA dev.jobs; CREATE TABLE dev.jobs.t AS SELECT id FROM range(3); "
-                + "SELECT sum(id) AS total, current_catalog() AS catalog FROM dev.jobs.t"))
-        .directory(home.root().toFile())
-        .redirectErrorStream(false)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    javaBinary(),
+                    "-Xmx1g",
+                    "-cp",
+                    clusterClasspath(),
+                    "org.apache.spark.deploy.SparkSubmit",
+                    "--master",
+                    "local[2]",
+                    "--class",
+                    "lakeops.cli.LakeOps",
+                    "--conf",
+                    "spark.driver.extraJavaOptions=-Dlakeops.home=" + home.root(),
+                    "--driver-java-options",
+                    "-Dlakeops.home=" + home.root(),
+                    JAR.toString(),
+                    "sql",
+                    "--env",
+                    "dev",
+                    "--format",
+                    "csv",
+                    "CREATE SCHEMA dev.jobs; CREATE TABLE dev.jobs.t AS SELECT id FROM range(3); "
+                        + "SELECT sum(id) AS total, current_catalog() AS catalog FROM dev.jobs.t"))
+            .directory(home.root().toFile())
+            .redirectErrorStream(false)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
@@ -59,9 +73,12 @@ class JobJarIT {
     assertThat(home.lakehouseDir().resolve("dev/jobs/t/_delta_log")).isDirectory();
   }
 
-  /** Spark, Delta and Hadoop as a cluster has them: the launcher classpath without our libraries. */
+  /**
+   * Spark, Delta and Hadoop as a cluster has them: the launcher classpath without our libraries.
+   */
   private static String clusterClasspath() throws IOException {
-    String all = Files.readString(TestHome.projectDir().resolve("target/lakeops-classpath.txt")).strip();
+    String all =
+        Files.readString(TestHome.projectDir().resolve("target/lakeops-classpath.txt")).strip();
     return Arrays.stream(all.split(java.io.File.pathSeparator))
         .filter(entry -> !entry.contains("/org/mlflow/") && !entry.contains("/info/picocli/"))
         .collect(Collectors.joining(java.io.File.pathSeparator));

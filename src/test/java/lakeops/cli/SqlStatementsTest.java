@@ -8,10 +8,13 @@ class SqlStatementsTest {
 
   @Test
   void splitsAtSemicolonsOutsideQuotesAndComments() {
-    assertThat(SqlStatements.split(
-            "CREATE TABLE t (s STRING); -- a comment; still comment\n"
-                + "INSERT INTO t VALUES ('a;b'), (\"c;d\"); /* x; y */ SELECT `we;ird` FROM t;  ;"))
-        .containsExactly("CREATE TABLE t (s STRING)", "INSERT INTO t VALUES ('a;b'), (\"c;d\")",
+    assertThat(
+            SqlStatements.split(
+                "CREATE TABLE t (s STRING); -- a comment; still comment\n"
+                    + "INSERT INTO t VALUES ('a;b'), (\"c;d\"); /* x; y */ SELECT `we;ird` FROM t;  ;"))
+        .containsExactly(
+            "CREATE TABLE t (s STRING)",
+            "INSERT INTO t VALUES ('a;b'), (\"c;d\")",
             "SELECT `we;ird` FROM t");
   }
 

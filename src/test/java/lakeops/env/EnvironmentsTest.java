@@ -1,6 +1,5 @@
 package lakeops.env;
 
-import lakeops.session.SessionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import lakeops.exceptions.InvalidConfigException;
+import lakeops.session.SessionFactory;
 import lakeops.testing.TestHome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +38,23 @@ class EnvironmentsTest {
     assertThat(environments.get("staging").catalogs().write()).containsExactly("staging");
     assertThat(environments.get("prod").catalogs().read()).containsExactly("prod");
     assertThat(environments.get("prod").catalogs().write()).containsExactly("prod");
-    assertThat(dev.storageRoot()).isEqualTo(home.lakehouseDir().resolve("dev").toUri().toString()
-        .replaceAll("/$", ""));
+    assertThat(dev.storageRoot())
+        .isEqualTo(home.lakehouseDir().resolve("dev").toUri().toString().replaceAll("/$", ""));
     assertThat(dev.mlflow().usesEmbeddedServer()).isTrue();
     assertThat(dev.visibleCatalogs()).containsExactly("dev", "prod");
   }
 
   @Test
   void substitutesVariablesWithDefaults() {
-    Environments environments = Environments.load(home,
-        Map.of("LAKEOPS_PROD_ROOT", "s3a://lake/prod", "LAKEOPS_MLFLOW_TRACKING_URI", "http://mlflow:5000")::get);
+    Environments environments =
+        Environments.load(
+            home,
+            Map.of(
+                    "LAKEOPS_PROD_ROOT",
+                    "s3a://lake/prod",
+                    "LAKEOPS_MLFLOW_TRACKING_URI",
+                    "http://mlflow:5000")
+                ::get);
     assertThat(environments.get("prod").storageRoot()).isEqualTo("s3a://lake/prod");
     assertThat(environments.get("prod").mlflow().trackingUri()).isEqualTo("http://mlflow:5000");
     assertThat(environments.get("dev").storageRoot()).startsWith("file:");
@@ -55,7 +62,8 @@ class EnvironmentsTest {
 
   @Test
   void unknownKeyNamesFileAndKey() throws IOException {
-    Path file = write("dev", "name: dev\nstorage:\n  root: x\ncatalogs:\n  read: [dev]\n  wrte: [dev]\n");
+    Path file =
+        write("dev", "name: dev\nstorage:\n  root: x\ncatalogs:\n  read: [dev]\n  wrte: [dev]\n");
     assertThatThrownBy(() -> Environments.load(home, name -> null))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining(file.toString())
@@ -98,10 +106,13 @@ class EnvironmentsTest {
 
   @Test
   void unsetVariableNamesTheKey() throws IOException {
-    write("dev", "name: dev\nstorage:\n  root: x\n  s3:\n    secret_key: ${LAKEOPS_TEST_UNSET_SECRET}\n");
+    write(
+        "dev",
+        "name: dev\nstorage:\n  root: x\n  s3:\n    secret_key: ${LAKEOPS_TEST_UNSET_SECRET}\n");
     assertThatThrownBy(() -> Environments.load(home, name -> null))
-        .hasMessageContaining("key 'storage.s3.secret_key' refers to environment variable "
-            + "LAKEOPS_TEST_UNSET_SECRET, which is not set");
+        .hasMessageContaining(
+            "key 'storage.s3.secret_key' refers to environment variable "
+                + "LAKEOPS_TEST_UNSET_SECRET, which is not set");
   }
 
   @Test
@@ -115,17 +126,20 @@ class EnvironmentsTest {
   void invalidYamlNamesTheFile() throws IOException {
     Path file = write("dev", "name: dev\nstorage: [\n");
     assertThatThrownBy(() -> Environments.load(home, name -> null))
-        .hasMessageContaining(file.toString()).hasMessageContaining("not valid YAML");
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("not valid YAML");
   }
 
   @Test
   void sessionConfRegistersReadableCatalogsAndDelta() {
     Environments environments = Environments.load(home, name -> null);
     Map<String, String> conf = SessionFactory.sparkConf(environments, environments.get("staging"));
-    assertThat(conf).containsEntry("spark.sql.defaultCatalog", "staging")
+    assertThat(conf)
+        .containsEntry("spark.sql.defaultCatalog", "staging")
         .containsEntry("spark.sql.catalog.staging", "lakeops.catalog.EnvironmentCatalog")
         .containsEntry("spark.sql.catalog.prod.root", environments.storageRoot("prod"))
-        .containsEntry("spark.sql.extensions",
+        .containsEntry(
+            "spark.sql.extensions",
             "io.delta.sql.DeltaSparkSessionExtension,lakeops.access.AccessControlExtension")
         .doesNotContainKey("spark.sql.catalog.dev");
   }

@@ -21,7 +21,8 @@ class IngestionTest extends SharedSpark {
   void secondRunAddsNothingAndANewFileAddsExactlyItsRows() {
     String landing = landing("incremental");
     FlightsGenerator.flights(300).seed(1).write(spark(), landing, "parquet", 2);
-    Ingestion ingestion = Ingestion.from(landing, SourceFormat.PARQUET).into(table("flights_incremental"));
+    Ingestion ingestion =
+        Ingestion.from(landing, SourceFormat.PARQUET).into(table("flights_incremental"));
 
     IngestResult first = ingestion.run(spark());
     assertThat(first.rowsRead()).isEqualTo(300);
@@ -36,8 +37,10 @@ class IngestionTest extends SharedSpark {
     assertThat(third.rowsIngested()).isEqualTo(120);
     assertThat(rows("flights_incremental")).isEqualTo(420);
 
-    Row metadata = sql("SELECT count(DISTINCT _source_file), count_if(_ingested_at IS NULL), "
-        + "count_if(_source_file NOT LIKE '%%.parquet') FROM dev.bronze.flights_incremental").first();
+    Row metadata =
+        sql("SELECT count(DISTINCT _source_file), count_if(_ingested_at IS NULL), "
+                + "count_if(_source_file NOT LIKE '%%.parquet') FROM dev.bronze.flights_incremental")
+            .first();
     assertThat(metadata.getLong(0)).isEqualTo(3);
     assertThat(metadata.getLong(1)).isZero();
     assertThat(metadata.getLong(2)).isZero();
@@ -61,11 +64,18 @@ class IngestionTest extends SharedSpark {
     FlightsGenerator.flights(50).write(spark(), landing, "csv", 1);
     Ingestion ingestion = Ingestion.from(landing, SourceFormat.CSV).into(table("flights_schema"));
     ingestion.run(spark());
-    assertThat(spark().table("dev.bronze.flights_schema").schema().apply("delay").dataType().typeName())
+    assertThat(
+            spark()
+                .table("dev.bronze.flights_schema")
+                .schema()
+                .apply("delay")
+                .dataType()
+                .typeName())
         .isIn("integer", "long");
 
-    assertThatThrownBy(() -> ingestion.withSchema(StructType.fromDDL("date STRING, delay STRING"))
-        .run(spark()))
+    assertThatThrownBy(
+            () ->
+                ingestion.withSchema(StructType.fromDDL("date STRING, delay STRING")).run(spark()))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("is enforced");
   }
@@ -78,20 +88,25 @@ class IngestionTest extends SharedSpark {
     assertThat(malformed).isBetween(5L, 50L);
     String name = "flights_malformed_" + format;
 
-    IngestResult result = Ingestion.from(landing, sourceFormat).withSchema(FLIGHTS)
-        .into(table(name)).run(spark());
+    IngestResult result =
+        Ingestion.from(landing, sourceFormat).withSchema(FLIGHTS).into(table(name)).run(spark());
 
     assertThat(result.rowsRead()).isEqualTo(400);
     assertThat(result.rowsQuarantined()).isEqualTo(malformed);
     assertThat(result.rowsIngested() + result.rowsQuarantined()).isEqualTo(result.rowsRead());
     assertThat(rows(name)).isEqualTo(400 - malformed);
     assertThat(rows(name + "_quarantine")).isEqualTo(malformed);
-    Row quarantined = sql("SELECT count_if(_raw_record LIKE '%%n/a%%'), count_if(_reason = 'malformed record'),"
-        + " count_if(_source_file IS NULL) FROM dev.bronze.%s_quarantine", name).first();
+    Row quarantined =
+        sql(
+                "SELECT count_if(_raw_record LIKE '%%n/a%%'), count_if(_reason = 'malformed record'),"
+                    + " count_if(_source_file IS NULL) FROM dev.bronze.%s_quarantine",
+                name)
+            .first();
     assertThat(quarantined.getLong(0)).isEqualTo(malformed);
     assertThat(quarantined.getLong(1)).isEqualTo(malformed);
     assertThat(quarantined.getLong(2)).isZero();
-    assertThat(sql("SELECT count(*) FROM dev.bronze.%s WHERE delay IS NULL", name).first().getLong(0))
+    assertThat(
+            sql("SELECT count(*) FROM dev.bronze.%s WHERE delay IS NULL", name).first().getLong(0))
         .isZero();
   }
 

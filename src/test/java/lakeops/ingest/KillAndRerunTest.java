@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real {@code lakeops ingest} process is killed (SIGKILL) right after a batch's Delta commit and
- * before Spark checkpoints that batch, the worst moment; the re-run ends with the table of one clean
- * run: every row once.
+ * before Spark checkpoints that batch, the worst moment; the re-run ends with the table of one
+ * clean run: every row once.
  */
 class KillAndRerunTest extends SharedSpark {
 
@@ -28,7 +28,9 @@ class KillAndRerunTest extends SharedSpark {
   void ingestionKilledMidRunAndRerunHasNoDuplicatesAndNoLoss() throws Exception {
     String landing = IngestionTest.landing("kill");
     for (int file = 0; file < FILES; file++) {
-      FlightsGenerator.flights(ROWS_PER_FILE).seed(100 + file).write(spark(), landing, "parquet", 1);
+      FlightsGenerator.flights(ROWS_PER_FILE)
+          .seed(100 + file)
+          .write(spark(), landing, "parquet", 1);
     }
     TableName table = new TableName("dev", "bronze", "flights_kill");
     Path root = Paths.get(java.net.URI.create(table.catalogRoot(spark())));
@@ -37,10 +39,21 @@ class KillAndRerunTest extends SharedSpark {
 
     Path out = Files.createTempFile("lakeops-kill", ".out");
     Path err = Files.createTempFile("lakeops-kill", ".err");
-    Process child = CliProcess.start(home(),
-        Map.of(IngestProperties.BATCH_PAUSE_ENV, "6000"), out, err,
-        "ingest", "--env", "dev", "--source", landing, "--table", table.toString(),
-        "--max-files-per-batch", "1");
+    Process child =
+        CliProcess.start(
+            home(),
+            Map.of(IngestProperties.BATCH_PAUSE_ENV, "6000"),
+            out,
+            err,
+            "ingest",
+            "--env",
+            "dev",
+            "--source",
+            landing,
+            "--table",
+            table.toString(),
+            "--max-files-per-batch",
+            "1");
     try {
       waitFor(secondCommit, child, err);
     } finally {
@@ -53,24 +66,32 @@ class KillAndRerunTest extends SharedSpark {
     assertThat(checkpoint.resolve("commits/1")).doesNotExist();
     assertThat(IngestionTest.rows("flights_kill")).isEqualTo(2L * ROWS_PER_FILE);
 
-    IngestResult rerun = Ingestion.from(landing, SourceFormat.PARQUET).maxFilesPerBatch(1)
-        .into(table).run(spark());
+    IngestResult rerun =
+        Ingestion.from(landing, SourceFormat.PARQUET).maxFilesPerBatch(1).into(table).run(spark());
 
     assertThat(rerun.batches()).isEqualTo(FILES - 1);
     assertThat(IngestionTest.rows("flights_kill")).isEqualTo((long) FILES * ROWS_PER_FILE);
-    List<Row> perFile = sql("SELECT _source_file, count(*) FROM %s GROUP BY _source_file", table)
-        .collectAsList();
-    assertThat(perFile).hasSize(FILES).allSatisfy(row -> assertThat(row.getLong(1))
-        .isEqualTo(ROWS_PER_FILE));
-    long writes = io.delta.tables.DeltaTable.forPath(spark(), table.location(spark())).history()
-        .where("operation = 'WRITE'").count();
-    assertThat(writes).as("one Delta commit per batch: the replayed batch was skipped").isEqualTo(FILES);
+    List<Row> perFile =
+        sql("SELECT _source_file, count(*) FROM %s GROUP BY _source_file", table).collectAsList();
+    assertThat(perFile)
+        .hasSize(FILES)
+        .allSatisfy(row -> assertThat(row.getLong(1)).isEqualTo(ROWS_PER_FILE));
+    long writes =
+        io.delta.tables.DeltaTable.forPath(spark(), table.location(spark()))
+            .history()
+            .where("operation = 'WRITE'")
+            .count();
+    assertThat(writes)
+        .as("one Delta commit per batch: the replayed batch was skipped")
+        .isEqualTo(FILES);
   }
 
   private static void waitFor(Path file, Process child, Path err) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     while (!Files.exists(file)) {
-      assertThat(child.isAlive()).as("lakeops ingest ended early: %s", Files.readString(err)).isTrue();
+      assertThat(child.isAlive())
+          .as("lakeops ingest ended early: %s", Files.readString(err))
+          .isTrue();
       assertThat(System.nanoTime()).as("no second commit within 240 s").isLessThan(deadline);
       Thread.sleep(100);
     }

@@ -15,14 +15,16 @@ class DatabricksExportTest {
   void exportsTheTrainingJobAsJobsApiSettings() throws Exception {
     LakeOpsHome project = LakeOpsHome.at(TestHome.projectDir());
     JobSpec job = JobSpecs.load(project.root().resolve("jobs/training.yml"));
-    String json = DatabricksExport.toJson(job, Environments.load(project).get("prod"),
-        DatabricksExport.Target.defaults());
+    String json =
+        DatabricksExport.toJson(
+            job, Environments.load(project).get("prod"), DatabricksExport.Target.defaults());
     JsonNode settings = new ObjectMapper().readTree(json);
     assertThat(settings.path("name").asText()).isEqualTo("training");
     assertThat(settings.path("parameters").get(0).path("name").asText()).isEqualTo("source_table");
     JsonNode first = settings.path("tasks").get(0);
     assertThat(first.path("task_key").asText()).isEqualTo("prepare_training_set");
-    assertThat(first.path("spark_jar_task").path("main_class_name").asText()).isEqualTo("lakeops.cli.LakeOps");
+    assertThat(first.path("spark_jar_task").path("main_class_name").asText())
+        .isEqualTo("lakeops.cli.LakeOps");
     assertThat(first.path("spark_jar_task").path("parameters").get(0).asText()).isEqualTo("sql");
     assertThat(first.path("spark_jar_task").path("parameters").get(2).asText()).isEqualTo("prod");
     assertThat(first.path("libraries").get(0).path("jar").asText()).endsWith("lakeops-jobs.jar");
@@ -30,13 +32,20 @@ class DatabricksExportTest {
     JsonNode last = settings.path("tasks").get(3);
     assertThat(last.path("depends_on").get(1).path("task_key").asText()).isEqualTo("profile");
     assertThat(last.path("run_if").asText()).isEqualTo("ALL_SUCCESS");
-    assertThat(last.path("spark_jar_task").path("parameters").get(3).asText()).contains("{{job.run_id}}");
+    assertThat(last.path("spark_jar_task").path("parameters").get(3).asText())
+        .contains("{{job.run_id}}");
     JsonNode cluster = settings.path("job_clusters").get(0);
     assertThat(cluster.path("job_cluster_key").asText()).isEqualTo("training");
     assertThat(cluster.path("new_cluster").path("num_workers").asInt()).isEqualTo(2);
-    assertThat(cluster.path("new_cluster").path("spark_conf").path("spark.sql.shuffle.partitions").asText())
+    assertThat(
+            cluster
+                .path("new_cluster")
+                .path("spark_conf")
+                .path("spark.sql.shuffle.partitions")
+                .asText())
         .isEqualTo("4");
-    assertThat(settings.path("schedule").path("quartz_cron_expression").asText()).isEqualTo("0 0 3 ? * SUN");
+    assertThat(settings.path("schedule").path("quartz_cron_expression").asText())
+        .isEqualTo("0 0 3 ? * SUN");
     assertThat(settings.path("schedule").path("pause_status").asText()).isEqualTo("UNPAUSED");
   }
 }

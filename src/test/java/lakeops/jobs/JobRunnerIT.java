@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Jobs for real: every task a {@code spark-submit} process of the job jar; the training job on an
- * ephemeral standalone cluster (Spark's own Master and Worker on loopback) through {@code bin/lakeops
- * job run}, with its runs recorded in {@code dev.lakeops.job_runs}.
+ * ephemeral standalone cluster (Spark's own Master and Worker on loopback) through {@code
+ * bin/lakeops job run}, with its runs recorded in {@code dev.lakeops.job_runs}.
  */
 class JobRunnerIT {
 
@@ -30,13 +30,23 @@ class JobRunnerIT {
       return;
     }
     String marker = home.root().toString();
-    List<String> left = ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)
-            && (c.contains(JobProperties.MASTER_CLASS) || c.contains(JobProperties.WORKER_CLASS)
-            || c.contains("CoarseGrainedExecutorBackend") || c.contains(JobProperties.SPARK_SUBMIT_CLASS)))
-            .orElse(false))
-        .peek(ProcessHandle::destroyForcibly)
-        .map(p -> p.info().commandLine().orElse("?")).toList();
+    List<String> left =
+        ProcessHandle.allProcesses()
+            .filter(
+                p ->
+                    p.info()
+                        .commandLine()
+                        .map(
+                            c ->
+                                c.contains(marker)
+                                    && (c.contains(JobProperties.MASTER_CLASS)
+                                        || c.contains(JobProperties.WORKER_CLASS)
+                                        || c.contains("CoarseGrainedExecutorBackend")
+                                        || c.contains(JobProperties.SPARK_SUBMIT_CLASS)))
+                        .orElse(false))
+            .peek(ProcessHandle::destroyForcibly)
+            .map(p -> p.info().commandLine().orElse("?"))
+            .toList();
     assertThat(left).as("cluster and task processes after the run").isEmpty();
   }
 
@@ -44,44 +54,64 @@ class JobRunnerIT {
   void trainingJobRunsOnAnEphemeralStandaloneCluster() throws IOException {
     home = TestHome.create("job-training");
     Files.createDirectories(home.root().resolve("jobs"));
-    Files.copy(TestHome.projectDir().resolve("jobs/training.yml"), home.root().resolve("jobs/training.yml"),
+    Files.copy(
+        TestHome.projectDir().resolve("jobs/training.yml"),
+        home.root().resolve("jobs/training.yml"),
         StandardCopyOption.REPLACE_EXISTING);
-    CliProcess.Result source = lakeops("sql", "--env", "dev",
-        "CREATE SCHEMA IF NOT EXISTS dev.features; "
-            + "CREATE TABLE dev.features.training_examples AS SELECT id, id % 2 AS label FROM range(50)");
+    CliProcess.Result source =
+        lakeops(
+            "sql",
+            "--env",
+            "dev",
+            "CREATE SCHEMA IF NOT EXISTS dev.features; "
+                + "CREATE TABLE dev.features.training_examples AS SELECT id, id % 2 AS label FROM range(50)");
     assertThat(source.exitCode()).as(source.stderr()).isZero();
 
     CliProcess.Result run = lakeops("job", "run", "jobs/training.yml", "--env", "dev");
 
     assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-    assertThat(run.stdout()).contains("task prepare_training_set RUNNING (attempt 1) on spark://127.0.0.1:")
-        .contains("task log_training_set TERMINATED SUCCESS").contains("SUCCESS, recorded in dev.lakeops.job_runs");
-    CliProcess.Result history = lakeops("sql", "--env", "dev", "--format", "csv",
-        "SELECT coalesce(task_key, '(job)') AS task, result_state, master LIKE 'spark://127.0.0.1:%' AS standalone "
-            + "FROM dev.lakeops.job_runs ORDER BY task; "
-            + "SELECT l.examples, l.run_id = r.run_id AS same_run FROM dev.ml.training_set_log l "
-            + "JOIN dev.lakeops.job_runs r ON r.task_key IS NULL");
+    assertThat(run.stdout())
+        .contains("task prepare_training_set RUNNING (attempt 1) on spark://127.0.0.1:")
+        .contains("task log_training_set TERMINATED SUCCESS")
+        .contains("SUCCESS, recorded in dev.lakeops.job_runs");
+    CliProcess.Result history =
+        lakeops(
+            "sql",
+            "--env",
+            "dev",
+            "--format",
+            "csv",
+            "SELECT coalesce(task_key, '(job)') AS task, result_state, master LIKE 'spark://127.0.0.1:%' AS standalone "
+                + "FROM dev.lakeops.job_runs ORDER BY task; "
+                + "SELECT l.examples, l.run_id = r.run_id AS same_run FROM dev.ml.training_set_log l "
+                + "JOIN dev.lakeops.job_runs r ON r.task_key IS NULL");
     assertThat(history.exitCode()).as(history.stderr()).isZero();
-    assertThat(history.stdout().lines()).containsExactly(
-        "task,result_state,standalone",
-        "(job),SUCCESS,true",
-        "check_not_empty,SUCCESS,true",
-        "log_training_set,SUCCESS,true",
-        "prepare_training_set,SUCCESS,true",
-        "profile,SUCCESS,true",
-        "train,SUCCESS,true",
-        "examples,same_run",
-        "50,true");
+    assertThat(history.stdout().lines())
+        .containsExactly(
+            "task,result_state,standalone",
+            "(job),SUCCESS,true",
+            "check_not_empty,SUCCESS,true",
+            "log_training_set,SUCCESS,true",
+            "prepare_training_set,SUCCESS,true",
+            "profile,SUCCESS,true",
+            "train,SUCCESS,true",
+            "examples,same_run",
+            "50,true");
   }
 
   /** {@code bin/lakeops} as {@link CliProcess} runs it, with room for a loaded 2-core machine. */
   private CliProcess.Result lakeops(String... args) throws IOException {
     Path out = Files.createTempFile("lakeops-job", ".out");
     Path err = Files.createTempFile("lakeops-job", ".err");
-    ProcessBuilder builder = new ProcessBuilder(java.util.stream.Stream.concat(
-            java.util.stream.Stream.of(TestHome.projectDir().resolve("bin/lakeops").toString()),
-            java.util.Arrays.stream(args)).toList())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(
+                            TestHome.projectDir().resolve("bin/lakeops").toString()),
+                        java.util.Arrays.stream(args))
+                    .toList())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     builder.environment().put("LAKEOPS_HOME", home.root().toString());
     builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
     builder.environment().put("JAVA_OPTS", "-Dspark.master=local[1]");
@@ -90,8 +120,13 @@ class JobRunnerIT {
       if (!process.waitFor(CLI_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroy();
         process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-        throw new AssertionError("bin/lakeops " + String.join(" ", args) + " ran over "
-            + CLI_TIMEOUT_SECONDS + " s: " + Files.readString(out));
+        throw new AssertionError(
+            "bin/lakeops "
+                + String.join(" ", args)
+                + " ran over "
+                + CLI_TIMEOUT_SECONDS
+                + " s: "
+                + Files.readString(out));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -109,7 +144,9 @@ class JobRunnerIT {
     Path counter = home.root().resolve("flaky.count");
     Path written = home.root().resolve("consumer.out");
     Path file = home.root().resolve("processes.yml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         name: processes
         parameters: [{name: greeting, default: hello}]
         tasks:
@@ -126,19 +163,32 @@ class JobRunnerIT {
           - task_key: slow
             timeout_seconds: 3
             spark_jar_task: {main_class_name: lakeops.jobs.testing.SleepMain, parameters: ["120000"]}
-        """.formatted(counter, written));
-    SparkRuntime runtime = SparkRuntime.of(LakeOpsHome.at(TestHome.projectDir()))
-        .withExtraClasspath(List.of(TestHome.projectDir().resolve("target/test-classes").toString(),
-            TestHome.projectDir().resolve("target/classes").toString()));
+        """
+            .formatted(counter, written));
+    SparkRuntime runtime =
+        SparkRuntime.of(LakeOpsHome.at(TestHome.projectDir()))
+            .withExtraClasspath(
+                List.of(
+                    TestHome.projectDir().resolve("target/test-classes").toString(),
+                    TestHome.projectDir().resolve("target/classes").toString()));
     List<RunRecord> records = new CopyOnWriteArrayList<>();
-    JobRunResult result = new JobRunner(new SparkSubmitLauncher(home, runtime, "256m"),
-        ClusterProvider.fixed("local[1]"), Jobs.stateDir(home)).withMaxParallelTasks(2)
-        .run(JobSpecs.load(file), RunRequest.manual("dev", Map.of("greeting", "hi")), records::add);
+    JobRunResult result =
+        new JobRunner(
+                new SparkSubmitLauncher(home, runtime, "256m"),
+                ClusterProvider.fixed("local[1]"),
+                Jobs.stateDir(home))
+            .withMaxParallelTasks(2)
+            .run(
+                JobSpecs.load(file),
+                RunRequest.manual("dev", Map.of("greeting", "hi")),
+                records::add);
 
     assertThat(result.task("flaky").resultState()).isEqualTo(ResultState.SUCCESS);
     assertThat(result.attempts("flaky")).isEqualTo(2);
-    assertThat(result.records()).filteredOn(r -> "flaky".equals(r.taskKey()) && r.attempt() == 0
-        && r.resultState() != null).extracting(RunRecord::stateMessage).containsExactly("Error: flaky failure 1");
+    assertThat(result.records())
+        .filteredOn(r -> "flaky".equals(r.taskKey()) && r.attempt() == 0 && r.resultState() != null)
+        .extracting(RunRecord::stateMessage)
+        .containsExactly("Error: flaky failure 1");
     assertThat(result.task("producer").taskValues()).containsEntry("rows", "42");
     assertThat(Files.readAllLines(written)).containsExactly("42", "hi");
     assertThat(result.task("slow").resultState()).isEqualTo(ResultState.TIMEDOUT);

@@ -23,7 +23,9 @@ class JobRunnerTest {
 
   @TempDir Path dir;
 
-  /** A launcher whose tasks act by their first parameter: ok, fail, flaky:N, sleep:MS, value:k=v. */
+  /**
+   * A launcher whose tasks act by their first parameter: ok, fail, flaky:N, sleep:MS, value:k=v.
+   */
   static final class ScriptedLauncher implements TaskLauncher {
     final List<String> started = new CopyOnWriteArrayList<>();
     final Map<String, Instant[]> spans = new ConcurrentHashMap<>();
@@ -35,7 +37,8 @@ class JobRunnerTest {
       started.add(invocation.taskKey());
       arguments.add(invocation.parameters());
       Instant start = Instant.now();
-      int call = calls.computeIfAbsent(invocation.taskKey(), k -> new AtomicInteger()).incrementAndGet();
+      int call =
+          calls.computeIfAbsent(invocation.taskKey(), k -> new AtomicInteger()).incrementAndGet();
       try {
         String action = invocation.parameters().get(0);
         if (action.equals("fail")) {
@@ -43,7 +46,8 @@ class JobRunnerTest {
         }
         if (action.startsWith("flaky:")) {
           return call <= Integer.parseInt(action.substring(6))
-              ? TaskOutcome.failure("Error: flaky " + call) : TaskOutcome.success();
+              ? TaskOutcome.failure("Error: flaky " + call)
+              : TaskOutcome.success();
         }
         if (action.startsWith("sleep:")) {
           Thread.sleep(Long.parseLong(action.substring(6)));
@@ -72,13 +76,16 @@ class JobRunnerTest {
 
   @Test
   void runsTasksInDependencyOrder() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: chain
         tasks:
           - {task_key: c, depends_on: [{task_key: b}], spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
           - {task_key: b, depends_on: [{task_key: a}], spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
           - {task_key: a, spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
-        """, Map.of());
+        """,
+            Map.of());
     assertThat(result.result()).isEqualTo(ResultState.SUCCESS);
     assertThat(launcher.started).containsExactly("a", "b", "c");
     assertThat(seen.get(0).lifeCycleState()).isEqualTo(LifeCycleState.PENDING);
@@ -88,7 +95,9 @@ class JobRunnerTest {
 
   @Test
   void runsIndependentBranchesInParallel() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: fan
         tasks:
           - {task_key: left, spark_jar_task: {main_class_name: x.T, parameters: ["sleep:600"]}}
@@ -96,41 +105,51 @@ class JobRunnerTest {
           - task_key: join
             depends_on: [{task_key: left}, {task_key: right}]
             spark_jar_task: {main_class_name: x.T, parameters: [ok]}
-        """, Map.of());
+        """,
+            Map.of());
     assertThat(result.result()).isEqualTo(ResultState.SUCCESS);
     Instant[] left = launcher.spans.get("left#1");
     Instant[] right = launcher.spans.get("right#1");
     assertThat(left[0]).isBefore(right[1]);
     assertThat(right[0]).isBefore(left[1]);
-    assertThat(launcher.spans.get("join#1")[0]).isAfterOrEqualTo(left[1]).isAfterOrEqualTo(right[1]);
+    assertThat(launcher.spans.get("join#1")[0])
+        .isAfterOrEqualTo(left[1])
+        .isAfterOrEqualTo(right[1]);
   }
 
   @Test
   void retriesThenSucceeds() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: retry
         tasks:
           - task_key: flaky
             max_retries: 3
             min_retry_interval_millis: 50
             spark_jar_task: {main_class_name: x.T, parameters: ["flaky:2"]}
-        """, Map.of());
+        """,
+            Map.of());
     assertThat(result.result()).isEqualTo(ResultState.SUCCESS);
     assertThat(result.attempts("flaky")).isEqualTo(3);
     assertThat(result.task("flaky").attempt()).isEqualTo(2);
-    assertThat(result.records()).filteredOn(r -> "flaky".equals(r.taskKey())
-        && r.resultState() == ResultState.FAILED).extracting(RunRecord::stateMessage)
+    assertThat(result.records())
+        .filteredOn(r -> "flaky".equals(r.taskKey()) && r.resultState() == ResultState.FAILED)
+        .extracting(RunRecord::stateMessage)
         .containsExactly("Error: flaky 1", "Error: flaky 2");
   }
 
   @Test
   void retriesRunOut() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: exhausted
         tasks:
           - {task_key: bad, max_retries: 1, spark_jar_task: {main_class_name: x.T, parameters: [fail]}}
           - {task_key: after, depends_on: [{task_key: bad}], spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
-        """, Map.of());
+        """,
+            Map.of());
     assertThat(result.result()).isEqualTo(ResultState.FAILED);
     assertThat(result.attempts("bad")).isEqualTo(2);
     assertThat(result.task("after").lifeCycleState()).isEqualTo(LifeCycleState.SKIPPED);
@@ -140,11 +159,14 @@ class JobRunnerTest {
   @Test
   void timesOutAndStopsTheTask() throws IOException {
     long start = System.nanoTime();
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: slow
         tasks:
           - {task_key: slow, timeout_seconds: 1, spark_jar_task: {main_class_name: x.T, parameters: ["sleep:30000"]}}
-        """, Map.of());
+        """,
+            Map.of());
     assertThat(result.task("slow").resultState()).isEqualTo(ResultState.TIMEDOUT);
     assertThat(result.task("slow").stateMessage()).isEqualTo("timed out after 1 s");
     assertThat(result.result()).isEqualTo(ResultState.FAILED);
@@ -153,7 +175,9 @@ class JobRunnerTest {
 
   @Test
   void runIfVariants() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: runif
         tasks:
           - {task_key: good, spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
@@ -165,9 +189,10 @@ class JobRunnerTest {
           - {task_key: one_failed, depends_on: [{task_key: good}, {task_key: bad}], run_if: at_least_one_failed, spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
           - {task_key: all_failed, depends_on: [{task_key: good}, {task_key: bad}], run_if: all_failed, spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
           - {task_key: on_success_only, depends_on: [{task_key: good}], run_if: at_least_one_failed, spark_jar_task: {main_class_name: x.T, parameters: [ok]}}
-        """, Map.of());
-    assertThat(launcher.started).containsExactlyInAnyOrder(
-        "good", "bad", "one_success", "all_done", "one_failed");
+        """,
+            Map.of());
+    assertThat(launcher.started)
+        .containsExactlyInAnyOrder("good", "bad", "one_success", "all_done", "one_failed");
     assertThat(result.task("all_success").resultState()).isEqualTo(ResultState.UPSTREAM_FAILED);
     assertThat(result.task("none_failed").resultState()).isEqualTo(ResultState.UPSTREAM_FAILED);
     assertThat(result.task("all_failed").resultState()).isEqualTo(ResultState.UPSTREAM_FAILED);
@@ -179,7 +204,9 @@ class JobRunnerTest {
 
   @Test
   void passesTaskValuesAndJobParameters() throws IOException {
-    JobRunResult result = run("""
+    JobRunResult result =
+        run(
+            """
         name: values
         parameters: [{name: table, default: bronze.flights}]
         tasks:
@@ -189,7 +216,8 @@ class JobRunnerTest {
             spark_jar_task:
               main_class_name: x.T
               parameters: [ok, "{{job.parameters.table}}", "{{tasks.count.values.rows}}", "{{job.environment}}"]
-        """, Map.of("table", "silver.flights"));
+        """,
+            Map.of("table", "silver.flights"));
     assertThat(result.result()).isEqualTo(ResultState.SUCCESS);
     assertThat(result.task("count").taskValues()).containsEntry("rows", "42");
     assertThat(launcher.arguments.get(1)).containsExactly("ok", "silver.flights", "42", "dev");

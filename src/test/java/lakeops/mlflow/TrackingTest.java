@@ -34,24 +34,31 @@ class TrackingTest {
     Run run = new MlflowClient(MlflowTestServer.server().url()).getRun(runId);
     assertThat(run.getInfo().getExperimentId()).isEqualTo(experimentId);
     assertThat(run.getInfo().getStatus()).isEqualTo(RunStatus.FINISHED);
-    assertThat(run.getData().getParamsList().stream().collect(Collectors.toMap(Param::getKey, Param::getValue)))
+    assertThat(
+            run.getData().getParamsList().stream()
+                .collect(Collectors.toMap(Param::getKey, Param::getValue)))
         .containsEntry("max_depth", "5");
-    assertThat(run.getData().getMetricsList()).anySatisfy(m -> {
-      assertThat(m.getKey()).isEqualTo("auc");
-      assertThat(m.getValue()).isEqualTo(0.875);
-    });
+    assertThat(run.getData().getMetricsList())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getKey()).isEqualTo("auc");
+              assertThat(m.getValue()).isEqualTo(0.875);
+            });
   }
 
   @Test
   void quickstartLogsARunToTheEnvironmentsServer() {
     LakeOpsHome home = TestHome.create("quickstart");
-    Map<String, String> serverEnv = Map.of(
-        MlflowProperties.PORT_ENV, Integer.toString(MlflowTestServer.PORT),
-        MlflowProperties.DIR_ENV, MlflowTestServer.server().dataDir().toString(),
-        SampleProperties.QUICKSTART_SYNTHETIC_ROWS_ENV, "2000");
+    Map<String, String> serverEnv =
+        Map.of(
+            MlflowProperties.PORT_ENV, Integer.toString(MlflowTestServer.PORT),
+            MlflowProperties.DIR_ENV, MlflowTestServer.server().dataDir().toString(),
+            SampleProperties.QUICKSTART_SYNTHETIC_ROWS_ENV, "2000");
     CliProcess.Result result = CliProcess.run(home, serverEnv, "quickstart", "--env", "dev");
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains("rows=1000").contains("Quickstart done")
+    assertThat(result.stdout())
+        .contains("rows=1000")
+        .contains("Quickstart done")
         .contains("bronze dev.bronze.flights: batches=1 read=2000 ingested=2000 quarantined=0")
         .contains("gold flights rows=2000");
     for (String env : new String[] {"dev", "staging", "prod"}) {
@@ -60,23 +67,40 @@ class TrackingTest {
     assertThat(home.lakehouseDir().resolve("dev/gold/quickstart_numbers/_delta_log")).isDirectory();
     assertThat(home.lakehouseDir().resolve("dev/gold/airport_daily/_delta_log")).isDirectory();
     assertThat(home.lakehouseDir().resolve("dev/features/route_stats/_delta_log")).isDirectory();
-    assertThat(result.stdout()).contains("dev.features.origin_delay_stats")
-        .contains("model=dev.ml.flight_delay").containsPattern("version=1 alias=champion uri=models:/")
+    assertThat(result.stdout())
+        .contains("dev.features.origin_delay_stats")
+        .contains("model=dev.ml.flight_delay")
+        .containsPattern("version=1 alias=champion uri=models:/")
         .doesNotContain("skipped:");
 
-    String runId = result.stdout().lines().filter(l -> l.contains("run="))
-        .map(l -> l.replaceAll(".*run=(\\S+).*", "$1")).findFirst().orElseThrow();
+    String runId =
+        result
+            .stdout()
+            .lines()
+            .filter(l -> l.contains("run="))
+            .map(l -> l.replaceAll(".*run=(\\S+).*", "$1"))
+            .findFirst()
+            .orElseThrow();
     Run run = new MlflowClient(MlflowTestServer.server().url()).getRun(runId);
-    assertThat(run.getData().getParamsList()).anySatisfy(p -> {
-      assertThat(p.getKey()).isEqualTo("table");
-      assertThat(p.getValue()).isEqualTo("dev.gold.quickstart_numbers");
-    });
-    String experimentName = new MlflowClient(MlflowTestServer.server().url())
-        .getExperiment(run.getInfo().getExperimentId()).getName();
-    Tracking tracking = Tracking.forEnvironment(home,
-        Environments.load(home, Map.of("LAKEOPS_MLFLOW_TRACKING_URI", MlflowTestServer.server().url())::get)
-            .get("dev"));
-    assertThat(experimentName).isEqualTo(tracking.experimentName("quickstart"))
+    assertThat(run.getData().getParamsList())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getKey()).isEqualTo("table");
+              assertThat(p.getValue()).isEqualTo("dev.gold.quickstart_numbers");
+            });
+    String experimentName =
+        new MlflowClient(MlflowTestServer.server().url())
+            .getExperiment(run.getInfo().getExperimentId())
+            .getName();
+    Tracking tracking =
+        Tracking.forEnvironment(
+            home,
+            Environments.load(
+                    home,
+                    Map.of("LAKEOPS_MLFLOW_TRACKING_URI", MlflowTestServer.server().url())::get)
+                .get("dev"));
+    assertThat(experimentName)
+        .isEqualTo(tracking.experimentName("quickstart"))
         .isEqualTo("/lakeops/dev/quickstart");
   }
 }

@@ -36,9 +36,22 @@ class AlertRetrainingTest extends SharedSpark {
 
   private JobRunResult record(JobSpec job, RunRequest request) {
     started.add(request);
-    RunRecord run = new RunRecord("r" + started.size(), job.name(), "dev", null, 0,
-        LifeCycleState.TERMINATED, ResultState.SUCCESS, "", Instant.now(), Instant.now(),
-        request.trigger(), "", List.of(), java.util.Map.of());
+    RunRecord run =
+        new RunRecord(
+            "r" + started.size(),
+            job.name(),
+            "dev",
+            null,
+            0,
+            LifeCycleState.TERMINATED,
+            ResultState.SUCCESS,
+            "",
+            Instant.now(),
+            Instant.now(),
+            request.trigger(),
+            "",
+            List.of(),
+            java.util.Map.of());
     return new JobRunResult(run, List.of(run));
   }
 
@@ -49,8 +62,14 @@ class AlertRetrainingTest extends SharedSpark {
     sql("DROP TABLE IF EXISTS dev.monitoring.alerts");
     int[] days = {0, 1, 2, 3, 4, 5};
     Drift[] none = {Drift.NONE, Drift.NONE, Drift.NONE, Drift.NONE, Drift.NONE, Drift.NONE};
-    MonitorData.flights(spark(), 31, 150, days, none).write().format("delta").saveAsTable("dev.scratch.alerting");
-    MonitorData.writeMonitor(home().confDir(), "alerting", """
+    MonitorData.flights(spark(), 31, 150, days, none)
+        .write()
+        .format("delta")
+        .saveAsTable("dev.scratch.alerting");
+    MonitorData.writeMonitor(
+        home().confDir(),
+        "alerting",
+        """
         name: alerting
         table: scratch.alerting
         profile_type: time_series
@@ -68,29 +87,49 @@ class AlertRetrainingTest extends SharedSpark {
     JobSpec retraining = JobSpecs.load(TestHome.projectDir().resolve("jobs/retraining.yml"));
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     try (SchedulerState state = SchedulerState.open(dir.resolve("scheduler.json"));
-        JobScheduler scheduler = new JobScheduler(List.of(retraining), "dev", this::record,
-            new SparkTriggerSource(spark(), "dev"), state, false, Clock.systemUTC(), quiet)) {
+        JobScheduler scheduler =
+            new JobScheduler(
+                List.of(retraining),
+                "dev",
+                this::record,
+                new SparkTriggerSource(spark(), "dev"),
+                state,
+                false,
+                Clock.systemUTC(),
+                quiet)) {
       scheduler.tick();
       MonitorRefresh.of(spark(), "dev", spec).execute();
-      assertThat(AlertEvaluation.of(spark(), "dev", spec).execute()).as("same distribution").isEmpty();
+      assertThat(AlertEvaluation.of(spark(), "dev", spec).execute())
+          .as("same distribution")
+          .isEmpty();
       assertThat(scheduler.tick()).isEmpty();
 
       MonitorData.flights(spark(), 32, 150, new int[] {6}, new Drift[] {Drift.MEAN_SHIFT})
-          .write().format("delta").mode("append").saveAsTable("dev.scratch.alerting");
+          .write()
+          .format("delta")
+          .mode("append")
+          .saveAsTable("dev.scratch.alerting");
       MonitorRefresh.of(spark(), "dev", spec).execute();
       List<FiredAlert> fired = AlertEvaluation.of(spark(), "dev", spec).execute();
-      assertThat(fired).extracting(FiredAlert::alertName).containsExactlyInAnyOrder("feature_drift", "delay_anomaly");
-      assertThat(fired.get(0).windowStart().getTime()).isEqualTo(MonitorData.DAY0 + 6 * 86_400_000L);
+      assertThat(fired)
+          .extracting(FiredAlert::alertName)
+          .containsExactlyInAnyOrder("feature_drift", "delay_anomaly");
+      assertThat(fired.get(0).windowStart().getTime())
+          .isEqualTo(MonitorData.DAY0 + 6 * 86_400_000L);
       assertThat(scheduler.tick()).containsExactly("retraining");
       scheduler.awaitRuns(Duration.ofSeconds(10));
 
-      assertThat(AlertEvaluation.of(spark(), "dev", spec).execute()).as("evaluated again").isEmpty();
+      assertThat(AlertEvaluation.of(spark(), "dev", spec).execute())
+          .as("evaluated again")
+          .isEmpty();
       assertThat(MonitorRefresh.of(spark(), "dev", spec).execute().recomputedWindows()).isEmpty();
       assertThat(scheduler.tick()).as("fired once, not twice").isEmpty();
     }
     assertThat(started).extracting(RunRequest::trigger).containsExactly("alert");
-    List<Row> alerts = sql("SELECT alert_name, monitor, column_name, value > 0.3 FROM dev.monitoring.alerts "
-        + "WHERE alert_name = 'feature_drift'").collectAsList();
+    List<Row> alerts =
+        sql("SELECT alert_name, monitor, column_name, value > 0.3 FROM dev.monitoring.alerts "
+                + "WHERE alert_name = 'feature_drift'")
+            .collectAsList();
     assertThat(alerts.toString()).isEqualTo("[[feature_drift,alerting,delay_minutes,true]]");
   }
 }

@@ -30,8 +30,8 @@ class DriftStatisticsScipyTest {
   /** Samples of one comparison, as the test writes them for scipy. */
   private record Samples(double[] ref, double[] cur, List<String> refCat, List<String> curCat) {}
 
-  private static Samples samples(long seed, int n1, int n2, int decimals, String[] refCategories,
-      String[] curCategories) {
+  private static Samples samples(
+      long seed, int n1, int n2, int decimals, String[] refCategories, String[] curCategories) {
     Random random = new Random(seed);
     double scale = Math.pow(10, decimals);
     double[] ref = new double[n1];
@@ -48,8 +48,12 @@ class DriftStatisticsScipyTest {
       refCat.add(refCategories[random.nextInt(refCategories.length)]);
     }
     for (int i = 0; i < n2; i++) {
-      curCat.add(curCategories[(int) Math.min(curCategories.length - 1,
-          Math.floor(Math.pow(random.nextDouble(), 1.5) * curCategories.length))]);
+      curCat.add(
+          curCategories[
+              (int)
+                  Math.min(
+                      curCategories.length - 1,
+                      Math.floor(Math.pow(random.nextDouble(), 1.5) * curCategories.length))]);
     }
     return new Samples(ref, cur, refCat, curCat);
   }
@@ -60,13 +64,19 @@ class DriftStatisticsScipyTest {
     Files.writeString(dir.resolve("ref_cat.txt"), String.join("\n", s.refCat()));
     Files.writeString(dir.resolve("cur_cat.txt"), String.join("\n", s.curCat()));
     Path project = TestHome.projectDir();
-    Process env = new ProcessBuilder(project.resolve("scripts/python-env").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process env =
+        new ProcessBuilder(project.resolve("scripts/python-env").toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String venv = new String(env.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(env.waitFor()).as("scripts/python-env").isZero();
-    Process python = new ProcessBuilder(Path.of(venv, "bin", "python").toString(),
-        project.resolve("src/test/resources/monitoring/scipy_drift.py").toString(), dir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process python =
+        new ProcessBuilder(
+                Path.of(venv, "bin", "python").toString(),
+                project.resolve("src/test/resources/monitoring/scipy_drift.py").toString(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(python.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(python.exitValue()).as("scipy oracle: " + out).isZero();
@@ -82,45 +92,68 @@ class DriftStatisticsScipyTest {
   }
 
   private static Map<String, Long> counts(List<String> values) {
-    return values.stream().collect(Collectors.groupingBy(v -> v, HashMap::new, Collectors.counting()));
+    return values.stream()
+        .collect(Collectors.groupingBy(v -> v, HashMap::new, Collectors.counting()));
   }
 
   @Test
   void equalsScipyOnExactSketches() throws Exception {
-    Samples s = samples(11, 400, 300, 2, new String[] {"SEA", "SFO", "LAX", "JFK"},
-        new String[] {"SEA", "SFO", "LAX", "JFK", "ORD"});
+    Samples s =
+        samples(
+            11,
+            400,
+            300,
+            2,
+            new String[] {"SEA", "SFO", "LAX", "JFK"},
+            new String[] {"SEA", "SFO", "LAX", "JFK", "ORD"});
     JsonNode expected = scipy(s);
     NumericSketch ref = sketch(s.ref(), 4096);
     NumericSketch cur = sketch(s.cur(), 4096);
     assertThat(ref.exact()).isTrue();
     DriftStatistics.Numeric numeric = DriftStatistics.numeric(ref, cur);
-    assertThat(numeric.ksStatistic()).isCloseTo(expected.get("ks_statistic").asDouble(), within(1e-6));
-    assertThat(numeric.ksPvalue()).isCloseTo(expected.get("ks_pvalue_kolmogorov").asDouble(), within(1e-6));
+    assertThat(numeric.ksStatistic())
+        .isCloseTo(expected.get("ks_statistic").asDouble(), within(1e-6));
+    assertThat(numeric.ksPvalue())
+        .isCloseTo(expected.get("ks_pvalue_kolmogorov").asDouble(), within(1e-6));
     // scipy's ks_2samp itself uses the exact finite-n distribution: the asymptotic one is close.
-    assertThat(numeric.ksPvalue()).isCloseTo(expected.get("ks_pvalue_scipy_asymp").asDouble(), within(0.02));
-    assertThat(numeric.wassersteinDistance()).isCloseTo(expected.get("wasserstein").asDouble(), within(1e-6));
+    assertThat(numeric.ksPvalue())
+        .isCloseTo(expected.get("ks_pvalue_scipy_asymp").asDouble(), within(0.02));
+    assertThat(numeric.wassersteinDistance())
+        .isCloseTo(expected.get("wasserstein").asDouble(), within(1e-6));
     assertThat(numeric.jsDistance()).isCloseTo(expected.get("js_numeric").asDouble(), within(1e-6));
-    assertThat(numeric.populationStabilityIndex()).isCloseTo(expected.get("psi").asDouble(), within(1e-6));
+    assertThat(numeric.populationStabilityIndex())
+        .isCloseTo(expected.get("psi").asDouble(), within(1e-6));
     assertThat(numeric.ksStatistic()).isGreaterThan(0.05);
 
-    DriftStatistics.Categorical categorical = DriftStatistics.categorical(counts(s.refCat()), counts(s.curCat()));
-    assertThat(categorical.chiSquaredStatistic()).isCloseTo(expected.get("chi2_statistic").asDouble(), within(1e-6));
-    assertThat(categorical.chiSquaredPvalue()).isCloseTo(expected.get("chi2_pvalue").asDouble(), within(1e-6));
+    DriftStatistics.Categorical categorical =
+        DriftStatistics.categorical(counts(s.refCat()), counts(s.curCat()));
+    assertThat(categorical.chiSquaredStatistic())
+        .isCloseTo(expected.get("chi2_statistic").asDouble(), within(1e-6));
+    assertThat(categorical.chiSquaredPvalue())
+        .isCloseTo(expected.get("chi2_pvalue").asDouble(), within(1e-6));
     assertThat(categorical.tvDistance()).isCloseTo(expected.get("tv").asDouble(), within(1e-6));
-    assertThat(categorical.lInfinityDistance()).isCloseTo(expected.get("linf").asDouble(), within(1e-6));
-    assertThat(categorical.jsDistance()).isCloseTo(expected.get("js_categorical").asDouble(), within(1e-6));
+    assertThat(categorical.lInfinityDistance())
+        .isCloseTo(expected.get("linf").asDouble(), within(1e-6));
+    assertThat(categorical.jsDistance())
+        .isCloseTo(expected.get("js_categorical").asDouble(), within(1e-6));
   }
 
   @Test
   void equalsScipyWithYatesCorrectionOnTwoCategories() throws Exception {
     Samples s = samples(12, 150, 120, 1, new String[] {"yes", "no"}, new String[] {"yes", "no"});
     JsonNode expected = scipy(s);
-    DriftStatistics.Categorical categorical = DriftStatistics.categorical(counts(s.refCat()), counts(s.curCat()));
-    assertThat(categorical.chiSquaredStatistic()).isCloseTo(expected.get("chi2_statistic").asDouble(), within(1e-6));
-    assertThat(categorical.chiSquaredPvalue()).isCloseTo(expected.get("chi2_pvalue").asDouble(), within(1e-6));
-    DriftStatistics.Numeric numeric = DriftStatistics.numeric(sketch(s.ref(), 4096), sketch(s.cur(), 4096));
-    assertThat(numeric.ksStatistic()).isCloseTo(expected.get("ks_statistic").asDouble(), within(1e-6));
-    assertThat(numeric.wassersteinDistance()).isCloseTo(expected.get("wasserstein").asDouble(), within(1e-6));
+    DriftStatistics.Categorical categorical =
+        DriftStatistics.categorical(counts(s.refCat()), counts(s.curCat()));
+    assertThat(categorical.chiSquaredStatistic())
+        .isCloseTo(expected.get("chi2_statistic").asDouble(), within(1e-6));
+    assertThat(categorical.chiSquaredPvalue())
+        .isCloseTo(expected.get("chi2_pvalue").asDouble(), within(1e-6));
+    DriftStatistics.Numeric numeric =
+        DriftStatistics.numeric(sketch(s.ref(), 4096), sketch(s.cur(), 4096));
+    assertThat(numeric.ksStatistic())
+        .isCloseTo(expected.get("ks_statistic").asDouble(), within(1e-6));
+    assertThat(numeric.wassersteinDistance())
+        .isCloseTo(expected.get("wasserstein").asDouble(), within(1e-6));
   }
 
   /** Tolerances of compacted sketches (256 centroids for 20 000 distinct values), as documented. */
@@ -132,11 +165,13 @@ class DriftStatisticsScipyTest {
     NumericSketch cur = sketch(s.cur(), 256);
     assertThat(ref.exact()).isFalse();
     DriftStatistics.Numeric numeric = DriftStatistics.numeric(ref, cur);
-    assertThat(numeric.ksStatistic()).isCloseTo(expected.get("ks_statistic").asDouble(), within(0.01));
+    assertThat(numeric.ksStatistic())
+        .isCloseTo(expected.get("ks_statistic").asDouble(), within(0.01));
     assertThat(numeric.wassersteinDistance())
         .isCloseTo(expected.get("wasserstein").asDouble(), within(0.01));
     assertThat(numeric.jsDistance()).isCloseTo(expected.get("js_numeric").asDouble(), within(0.02));
-    assertThat(numeric.populationStabilityIndex()).isCloseTo(expected.get("psi").asDouble(), within(0.02));
+    assertThat(numeric.populationStabilityIndex())
+        .isCloseTo(expected.get("psi").asDouble(), within(0.02));
   }
 
   private static String join(double[] values) {

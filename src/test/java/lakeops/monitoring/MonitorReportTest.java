@@ -26,17 +26,27 @@ class MonitorReportTest extends SharedSpark {
         }
       }
     }
-    throw new AssertionError("No headless Chromium on PATH: .ci/run installs it (apt-get install chromium)");
+    throw new AssertionError(
+        "No headless Chromium on PATH: .ci/run installs it (apt-get install chromium)");
   }
 
   @Test
   void rendersEveryChartInHeadlessChromium() throws Exception {
     sql("CREATE SCHEMA IF NOT EXISTS dev.scratch");
     sql("DROP TABLE IF EXISTS dev.scratch.reported");
-    InferenceLogMonitorTest.inferenceLog(spark(), true, 41, 1).write().format("delta").saveAsTable("dev.scratch.reported");
-    InferenceLogMonitorTest.inferenceLog(spark(), true, 42, 3).write().format("delta").mode("append")
+    InferenceLogMonitorTest.inferenceLog(spark(), true, 41, 1)
+        .write()
+        .format("delta")
         .saveAsTable("dev.scratch.reported");
-    MonitorData.writeMonitor(home().confDir(), "reported", """
+    InferenceLogMonitorTest.inferenceLog(spark(), true, 42, 3)
+        .write()
+        .format("delta")
+        .mode("append")
+        .saveAsTable("dev.scratch.reported");
+    MonitorData.writeMonitor(
+        home().confDir(),
+        "reported",
+        """
         name: reported
         table: scratch.reported
         profile_type: inference_log
@@ -52,15 +62,26 @@ class MonitorReportTest extends SharedSpark {
     assertThat(html).doesNotContain("src=\"http", "href=\"http", "<link");
     assertThat(html).contains("js_distance(origin)", "accuracy_score", "roc_auc_score");
 
-    Process browser = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--virtual-time-budget=5000", "--dump-dom", report.toUri().toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process browser =
+        new ProcessBuilder(
+                chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                report.toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String dom = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(browser.waitFor(120, TimeUnit.SECONDS)).isTrue();
     int charts = attribute(dom, "data-charts");
-    // Distributions and drift lines of origin, prediction and label; accuracy and ROC AUC over time.
+    // Distributions and drift lines of origin, prediction and label; accuracy and ROC AUC over
+    // time.
     assertThat(charts).isEqualTo(8);
-    assertThat(attribute(dom, "data-charts-drawn")).as("charts drawn in Chromium").isEqualTo(charts);
+    assertThat(attribute(dom, "data-charts-drawn"))
+        .as("charts drawn in Chromium")
+        .isEqualTo(charts);
   }
 
   private static int attribute(String dom, String name) {

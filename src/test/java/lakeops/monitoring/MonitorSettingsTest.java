@@ -19,15 +19,20 @@ class MonitorSettingsTest extends SharedSpark {
   @Test
   void defaultsWhenUnset() {
     MonitorSettings settings = MonitorSettings.of(spark().conf());
-    assertThat(settings).isEqualTo(new MonitorSettings(MonitorProperties.NUMERIC_SKETCH_SIZE_DEFAULT,
-        MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT, MonitorProperties.CATEGORY_LIMIT_DEFAULT,
-        MonitorProperties.COLUMNAR_SCAN_DEFAULT));
+    assertThat(settings)
+        .isEqualTo(
+            new MonitorSettings(
+                MonitorProperties.NUMERIC_SKETCH_SIZE_DEFAULT,
+                MonitorProperties.NUMERIC_SKETCH_ACCURACY_DEFAULT,
+                MonitorProperties.CATEGORY_LIMIT_DEFAULT,
+                MonitorProperties.COLUMNAR_SCAN_DEFAULT));
   }
 
   @Test
   void deprecatedKeyIsReadUntilTheNewOneIsSet() {
     RuntimeConfig conf = spark().conf();
-    assertThat(MonitorSettings.deprecatedKey(MonitorProperties.NUMERIC_SKETCH_SIZE)).isEqualTo(OLD_SIZE);
+    assertThat(MonitorSettings.deprecatedKey(MonitorProperties.NUMERIC_SKETCH_SIZE))
+        .isEqualTo(OLD_SIZE);
     try {
       conf.set(OLD_SIZE, "128");
       conf.set("lakeops.monitoring.columnarScan", "false");
@@ -47,8 +52,10 @@ class MonitorSettingsTest extends SharedSpark {
     RuntimeConfig conf = spark().conf();
     try {
       conf.set(MonitorProperties.CATEGORY_LIMIT, "many");
-      assertThatThrownBy(() -> MonitorSettings.of(conf)).isInstanceOf(InvalidConfigException.class)
-          .hasMessage("Invalid Spark conf spark.lakeops.monitoring.categoryLimit: expected an integer, got 'many'");
+      assertThatThrownBy(() -> MonitorSettings.of(conf))
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessage(
+              "Invalid Spark conf spark.lakeops.monitoring.categoryLimit: expected an integer, got 'many'");
     } finally {
       conf.unset(MonitorProperties.CATEGORY_LIMIT);
     }

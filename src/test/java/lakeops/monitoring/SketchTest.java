@@ -10,7 +10,9 @@ import java.io.ObjectOutputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The sketches past their exact capacity: bytes and Java serialization, merging, distinct counts. */
+/**
+ * The sketches past their exact capacity: bytes and Java serialization, merging, distinct counts.
+ */
 class SketchTest {
 
   private static NumericSketch gaussians(long seed, int n, int capacity) {
@@ -38,7 +40,8 @@ class SketchTest {
       out.writeObject(a);
     }
     NumericSketch copy;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       copy = (NumericSketch) in.readObject();
     }
     assertThat(copy.counts()).containsExactly(a.counts());
@@ -62,7 +65,9 @@ class SketchTest {
     assertThat(exactReference.exact()).isTrue();
     DriftStatistics.Numeric approximate = DriftStatistics.numeric(reference, current);
     DriftStatistics.Numeric exact = DriftStatistics.numeric(exactReference, exactCurrent);
-    assertThat(approximate.jsDistance()).isLessThan(0.02).isCloseTo(exact.jsDistance(), within(0.01));
+    assertThat(approximate.jsDistance())
+        .isLessThan(0.02)
+        .isCloseTo(exact.jsDistance(), within(0.01));
     assertThat(approximate.ksStatistic()).isCloseTo(exact.ksStatistic(), within(0.01));
     assertThat(approximate.populationStabilityIndex()).isLessThan(0.01);
 

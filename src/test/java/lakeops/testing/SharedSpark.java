@@ -8,8 +8,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one SparkSession of the test JVM: the {@code dev} environment of a fresh test home, in
- * {@code local[2]}. Tests that need another environment run it in a child process.
+ * The one SparkSession of the test JVM: the {@code dev} environment of a fresh test home, in {@code
+ * local[2]}. Tests that need another environment run it in a child process.
  */
 public abstract class SharedSpark {
 

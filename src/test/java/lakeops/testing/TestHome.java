@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import lakeops.env.LakeOpsHome;
 
 /**
- * A throw-away LakeOps project for tests: the real {@code environments/} and {@code conf/} copied into
- * {@code target/test-home/<name>}, so storage roots ({@code .lakehouse/<env>}) land there too.
+ * A throw-away LakeOps project for tests: the real {@code environments/} and {@code conf/} copied
+ * into {@code target/test-home/<name>}, so storage roots ({@code .lakehouse/<env>}) land there too.
  */
 public final class TestHome {
 
@@ -21,7 +21,9 @@ public final class TestHome {
   /** The project under test (where the pom is). */
   public static Path projectDir() {
     String configured = System.getProperty("lakeops.home");
-    return (configured == null ? Paths.get("") : Paths.get(configured)).toAbsolutePath().normalize();
+    return (configured == null ? Paths.get("") : Paths.get(configured))
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** A fresh home called {@code name}, emptied if it existed. */

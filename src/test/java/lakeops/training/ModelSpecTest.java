@@ -12,10 +12,13 @@ import lakeops.testing.TestHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Model specs read from files and built in code: checked alike, and written back as the same file. */
+/**
+ * Model specs read from files and built in code: checked alike, and written back as the same file.
+ */
 class ModelSpecTest {
 
-  private static final Path FLIGHT_DELAY = TestHome.projectDir().resolve("conf/models/flight_delay.yml");
+  private static final Path FLIGHT_DELAY =
+      TestHome.projectDir().resolve("conf/models/flight_delay.yml");
 
   @Test
   void aSpecWrittenAsYamlReadsBackEqual(@TempDir Path dir) throws Exception {
@@ -27,16 +30,36 @@ class ModelSpecTest {
   @Test
   void aSpecBuiltInCodeIsCheckedAsAFileIs() {
     ModelSpec spec = ModelSpec.load(FLIGHT_DELAY);
-    ModelSpec noLabels = new ModelSpec(spec.name(), spec.description(), spec.task(), null,
-        spec.features(), spec.split(), spec.pipeline(), spec.tuning(), spec.metrics());
+    ModelSpec noLabels =
+        new ModelSpec(
+            spec.name(),
+            spec.description(),
+            spec.task(),
+            null,
+            spec.features(),
+            spec.split(),
+            spec.pipeline(),
+            spec.tuning(),
+            spec.metrics());
     assertThatThrownBy(() -> ModelSpecLoader.check(noLabels))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("Invalid model spec flight_delay: key 'labels' is missing (table, label, timestamp, "
-            + "columns)");
-    ModelSpec badMetric = new ModelSpec(spec.name(), spec.description(), spec.task(), spec.labels(),
-        spec.features(), spec.split(), spec.pipeline(), spec.tuning(), List.of("rmse"));
+        .hasMessage(
+            "Invalid model spec flight_delay: key 'labels' is missing (table, label, timestamp, "
+                + "columns)");
+    ModelSpec badMetric =
+        new ModelSpec(
+            spec.name(),
+            spec.description(),
+            spec.task(),
+            spec.labels(),
+            spec.features(),
+            spec.split(),
+            spec.pipeline(),
+            spec.tuning(),
+            List.of("rmse"));
     assertThatThrownBy(() -> ModelSpecLoader.check(badMetric))
-        .hasMessageStartingWith("Invalid model spec flight_delay: key 'metrics' has 'rmse', which is "
-            + "not a classification metric");
+        .hasMessageStartingWith(
+            "Invalid model spec flight_delay: key 'metrics' has 'rmse', which is "
+                + "not a classification metric");
   }
 }

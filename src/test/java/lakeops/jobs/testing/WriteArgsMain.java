@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** A task main that writes its other arguments, a line each, to a file: {@code WriteArgsMain FILE ARGS…}. */
+/**
+ * A task main that writes its other arguments, a line each, to a file: {@code WriteArgsMain FILE
+ * ARGS…}.
+ */
 public final class WriteArgsMain {
 
   private WriteArgsMain() {}
