@@ -61,8 +61,12 @@ class TrackingTest {
         .contains("Quickstart done")
         .contains("bronze dev.bronze.flights: batches=1 read=2000 ingested=2000 quarantined=0")
         .contains("gold flights rows=2000");
-    for (String env : new String[] {"dev", "staging", "prod"}) {
-      assertThat(home.lakehouseDir().resolve(env).resolve("features")).isDirectory();
+    assertThat(home.lakehouseDir().resolve("dev").resolve("features")).isDirectory();
+    // dev may not write staging's or prod's storage, not even to provision it.
+    for (String env : new String[] {"staging", "prod"}) {
+      assertThat(home.lakehouseDir().resolve(env).resolve("features")).doesNotExist();
+      assertThat(result.stdout())
+          .containsPattern(env + " .*\\(read-only from dev: its own sessions provision it\\)");
     }
     assertThat(home.lakehouseDir().resolve("dev/gold/quickstart_numbers/_delta_log")).isDirectory();
     assertThat(home.lakehouseDir().resolve("dev/gold/airport_daily/_delta_log")).isDirectory();
