@@ -8,12 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import lakeops.monitoring.MonitorRefresh;
-import lakeops.monitoring.MonitorSpec;
-import lakeops.monitoring.MonitorSpec.Baseline;
-import lakeops.monitoring.MonitorSpec.Granularity;
-import lakeops.monitoring.ProfileType;
+import lakeops.monitoring.Monitors;
 import lakeops.monitoring.RefreshResult;
 import lakeops.session.SessionFactory;
 import org.apache.spark.sql.Column;
@@ -88,14 +83,15 @@ public final class DriftBenchmark {
     spark.sql("DROP TABLE IF EXISTS dev.monitoring.bench_warmup_drift_metrics");
     long warmupRows = Math.min(rows, 1_000_000L);
     generate(spark, warmupRows).drop("day").write().format("delta").saveAsTable(warmup);
+    Monitors monitors = Monitors.of(spark, "dev", writeSpec(work, "bench_warmup", warmup));
+    writeSpec(work, "bench_drift", table);
     start = System.nanoTime();
-    MonitorRefresh.of(spark, "dev", spec("bench_warmup", warmup)).execute();
+    monitors.refresh("bench_warmup");
     System.out.printf(
         "LakeOps warm-up refresh (%,d rows, cold JVM code): %.2f s%n", warmupRows, seconds(start));
 
-    MonitorSpec spec = spec("bench_drift", table);
     start = System.nanoTime();
-    RefreshResult result = MonitorRefresh.of(spark, "dev", spec).execute();
+    RefreshResult result = monitors.refresh("bench_drift");
     double lakeops = seconds(start);
     System.out.printf("LakeOps profile+drift: %.2f s (%s)%n", lakeops, result);
     spark
@@ -138,18 +134,26 @@ public final class DriftBenchmark {
         Double.isNaN(evidentlySeconds) ? "n/a" : String.format("%.2f", evidentlySeconds / lakeops));
   }
 
-  private static MonitorSpec spec(String name, String table) {
-    return new MonitorSpec(
-        name,
-        table,
-        ProfileType.TIME_SERIES,
-        Optional.of("ts"),
-        List.of(new Granularity("1 day", java.time.Duration.ofDays(1))),
-        List.of(),
-        columnNames(),
-        Optional.of(new Baseline(Optional.empty(), Optional.of(0L))),
-        Optional.empty(),
-        List.of());
+  /**
+   * Writes monitor {@code name} of {@code table} (daily windows on {@code ts}, baseline = version
+   * 0) to {@code <work>/monitors/}, and returns that folder.
+   */
+  private static Path writeSpec(Path work, String name, String table) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("monitors"));
+    String spec =
+        String.join(
+            "\n",
+            "name: " + name,
+            "table: " + table,
+            "profile_type: time_series",
+            "timestamp_col: ts",
+            "granularities: [\"1 day\"]",
+            "columns: [" + String.join(", ", columnNames()) + "]",
+            "baseline:",
+            "  version: 0",
+            "");
+    Files.writeString(dir.resolve(name + ".yml"), spec, StandardCharsets.UTF_8);
+    return dir;
   }
 
   private static double runEvidently(String python, String script, Path reference, Path current)

@@ -3,8 +3,6 @@ package lakeops.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.features.ComputedFeatureTable;
-import lakeops.features.FeatureProperties;
-import lakeops.features.FeatureSpecs;
 import lakeops.features.FeatureStore;
 import lakeops.features.FeatureTable;
 import lakeops.session.SessionFactory;
@@ -53,9 +51,9 @@ final class FeaturesCommand {
       java.nio.file.Path location =
           spec != null
               ? spec
-              : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureProperties.SPECS_FOLDER);
+              : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureStore.SPECS_FOLDER);
       List<ComputedFeatureTable> tables =
-          FeatureSpecs.load(location, env.name).stream()
+          FeatureStore.specs(location, env.name).stream()
               .filter(t -> table == null || t.name().equals(env.name + "." + table))
               .toList();
       if (tables.isEmpty()) {

@@ -1,11 +1,10 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.ingest.GoldBuild;
+import lakeops.env.LakeOpsHome;
 import lakeops.ingest.GoldResult;
-import lakeops.ingest.TableName;
+import lakeops.ingest.Medallion;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,8 +29,8 @@ final class GoldCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(env.name);
-    GoldResult result = GoldBuild.from(TableName.parse(source, spark)).run(spark);
+    Medallion medallion = Medallion.of(SessionFactory.create(env.name), LakeOpsHome.current());
+    GoldResult result = medallion.buildGold(source);
     System.out.println(result);
     return 0;
   }

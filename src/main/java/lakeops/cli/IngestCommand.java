@@ -1,13 +1,10 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
-import lakeops.ingest.IngestProperties;
+import lakeops.env.LakeOpsHome;
 import lakeops.ingest.IngestResult;
-import lakeops.ingest.Ingestion;
-import lakeops.ingest.SourceFormat;
-import lakeops.ingest.TableName;
+import lakeops.ingest.Medallion;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,21 +49,14 @@ final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--max-files-per-batch",
       paramLabel = "N",
-      defaultValue = "" + IngestProperties.MAX_FILES_PER_BATCH_DEFAULT,
+      defaultValue = "" + Medallion.MAX_FILES_PER_BATCH_DEFAULT,
       description = "Files read per batch at most (default: ${DEFAULT-VALUE}).")
   int maxFilesPerBatch;
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(env.name);
-    IngestResult result =
-        Ingestion.from(
-                source,
-                SourceFormat.parseOrDetect(format, source, spark.sessionState().newHadoopConf()))
-            .withSchemaDdl(schema)
-            .maxFilesPerBatch(maxFilesPerBatch)
-            .into(TableName.parse(table, spark))
-            .run(spark);
+    Medallion medallion = Medallion.of(SessionFactory.create(env.name), LakeOpsHome.current());
+    IngestResult result = medallion.ingest(source, table, format, schema, maxFilesPerBatch);
     System.out.println(result);
     return 0;
   }

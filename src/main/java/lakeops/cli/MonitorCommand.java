@@ -1,19 +1,12 @@
 package lakeops.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.monitoring.AlertEvaluation;
 import lakeops.monitoring.FiredAlert;
-import lakeops.monitoring.MonitorProperties;
-import lakeops.monitoring.MonitorRefresh;
-import lakeops.monitoring.MonitorReport;
-import lakeops.monitoring.MonitorSpec;
-import lakeops.monitoring.MonitorSpecs;
-import lakeops.monitoring.RefreshResult;
-import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
+import lakeops.monitoring.MonitorInfo;
+import lakeops.monitoring.MonitorRun;
+import lakeops.monitoring.Monitors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,17 +48,14 @@ final class MonitorCommand implements Runnable {
 
     @Override
     public Integer call() {
-      MonitorSpec monitorSpec = MonitorSpecs.load(LakeOpsHome.current(), monitor);
-      SparkSession spark = SessionFactory.create(env.name);
-      RefreshResult result = MonitorRefresh.of(spark, env.name, monitorSpec).execute();
-      System.out.println(result);
-      List<FiredAlert> fired = AlertEvaluation.of(spark, env.name, monitorSpec).execute();
-      for (FiredAlert alert : fired) {
+      MonitorRun run = Monitors.of(env.name, LakeOpsHome.current()).run(monitor);
+      System.out.println(run.refresh());
+      for (FiredAlert alert : run.firedAlerts()) {
         System.out.printf(
             "alert %s fired: %s = %s in window %s (%s)%n",
             alert.alertName(), alert.metric(), alert.value(), alert.windowStart(), alert.rule());
       }
-      System.out.printf("%d alert(s) fired%n", fired.size());
+      System.out.printf("%d alert(s) fired%n", run.firedAlerts().size());
       return 0;
     }
   }
@@ -84,16 +74,14 @@ final class MonitorCommand implements Runnable {
 
     @Option(
         names = "--output",
-        defaultValue = MonitorProperties.REPORT_FILE_DEFAULT,
+        defaultValue = Monitors.REPORT_FILE_DEFAULT,
         paramLabel = "FILE",
         description = "HTML file to write (default: ${DEFAULT-VALUE}).")
     Path output;
 
     @Override
     public Integer call() {
-      MonitorSpec monitorSpec = MonitorSpecs.load(LakeOpsHome.current(), monitor);
-      SparkSession spark = SessionFactory.create(env.name);
-      Path written = MonitorReport.of(spark, env.name, monitorSpec).write(output);
+      Path written = Monitors.of(env.name, LakeOpsHome.current()).report(monitor, output);
       System.out.println("report written to " + written.toAbsolutePath());
       return 0;
     }
@@ -104,15 +92,15 @@ final class MonitorCommand implements Runnable {
   static final class ListMonitors implements Callable<Integer> {
     @Override
     public Integer call() {
-      for (MonitorSpec m : MonitorSpecs.list(LakeOpsHome.current())) {
+      for (MonitorInfo m : Monitors.list(LakeOpsHome.current())) {
         System.out.printf(
             "%-20s %-14s %-30s granularities=%s slices=%s alerts=%d%n",
             m.name(),
-            m.profileType().name().toLowerCase(java.util.Locale.ROOT),
+            m.profileType(),
             m.table(),
             m.granularities(),
             m.slicingExpressions(),
-            m.alerts().size());
+            m.alerts());
       }
       return 0;
     }

@@ -2,11 +2,9 @@ package lakeops.cli;
 
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
-import lakeops.ingest.SilverRefinement;
+import lakeops.ingest.Medallion;
 import lakeops.ingest.SilverResult;
-import lakeops.ingest.TableName;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,9 +31,8 @@ final class SilverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(env.name);
-    SilverResult result =
-        SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark)).run(spark);
+    Medallion medallion = Medallion.of(SessionFactory.create(env.name), LakeOpsHome.current());
+    SilverResult result = medallion.refine(table);
     System.out.println(result);
     return 0;
   }

@@ -1,7 +1,7 @@
 package lakeops.features;
 
 /** Names and defaults of the feature store. */
-public final class FeatureProperties {
+final class FeatureProperties {
 
   private FeatureProperties() {}
 

@@ -25,7 +25,7 @@ import lakeops.exceptions.ValidationException;
  *     query: SELECT origin, ... FROM gold.flights ...
  * }</pre>
  */
-public final class FeatureSpecs {
+final class FeatureSpecs {
 
   private static final String KIND = "feature spec";
 

@@ -1,5 +1,6 @@
 package lakeops.features;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -17,6 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * baseline.
  */
 public final class FeatureStore {
+
+  /** Folder of a LakeOps home's {@code conf/} holding the feature specs, {@code *.yml}. */
+  public static final String SPECS_FOLDER = FeatureProperties.SPECS_FOLDER;
 
   private final FeatureTables tables;
   private final TrainingSetBuilder trainingSets;
@@ -55,6 +59,14 @@ public final class FeatureStore {
    */
   public FeatureTable writeTable(String name, Dataset<Row> rows, WriteMode mode) {
     return tables.write(name, rows, mode);
+  }
+
+  /**
+   * The computed feature tables of every {@code *.yml} spec under {@code location} (or of that one
+   * file), in {@code catalog}.
+   */
+  public static List<ComputedFeatureTable> specs(Path location, String catalog) {
+    return FeatureSpecs.load(location, catalog);
   }
 
   /**

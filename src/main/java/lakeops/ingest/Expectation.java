@@ -10,7 +10,7 @@ import java.util.Locale;
  * @param rule a SQL boolean expression over the silver columns, e.g. {@code distance_miles > 0}
  * @param action what a failing row causes
  */
-public record Expectation(String name, String rule, Action action) {
+record Expectation(String name, String rule, Action action) {
 
   /** What a row failing an expectation causes. */
   public enum Action {

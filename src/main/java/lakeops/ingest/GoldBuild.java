@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  * @param flights the gold flights table
  * @param airportDaily the daily aggregates per origin airport
  */
-public record GoldBuild(TableName silver, TableName flights, TableName airportDaily) {
+record GoldBuild(TableName silver, TableName flights, TableName airportDaily) {
 
   /** Minutes late from which a flight counts as delayed (the US DOT's definition). */
   public static final int DELAYED_MINUTES = 15;

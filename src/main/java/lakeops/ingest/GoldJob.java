@@ -2,9 +2,9 @@ package lakeops.ingest;
 
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobMain;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,8 +43,8 @@ public final class GoldJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(environment);
-    System.out.println(GoldBuild.from(TableName.parse(source, spark)).run(spark));
+    Medallion medallion = Medallion.of(SessionFactory.create(environment), LakeOpsHome.current());
+    System.out.println(medallion.buildGold(source));
     return 0;
   }
 }

@@ -2,9 +2,9 @@ package lakeops.ingest;
 
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
+import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobMain;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,15 +71,8 @@ public final class IngestJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(environment);
-    IngestResult result =
-        Ingestion.from(
-                source,
-                SourceFormat.parseOrDetect(format, source, spark.sessionState().newHadoopConf()))
-            .withSchemaDdl(schema)
-            .maxFilesPerBatch(maxFilesPerBatch)
-            .into(TableName.parse(table, spark))
-            .run(spark);
+    Medallion medallion = Medallion.of(SessionFactory.create(environment), LakeOpsHome.current());
+    IngestResult result = medallion.ingest(source, table, format, schema, maxFilesPerBatch);
     System.out.println(result);
     return 0;
   }

@@ -1,7 +1,7 @@
 package lakeops.ingest;
 
 /** Names and defaults of the ingestion, expectations and medallion steps. */
-public final class IngestProperties {
+final class IngestProperties {
 
   private IngestProperties() {}
 

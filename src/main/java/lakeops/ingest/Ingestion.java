@@ -50,7 +50,7 @@ import org.apache.spark.sql.types.StructType;
  * @param target the bronze table, or null until {@link #into} is called
  * @param maxFilesPerBatch files read per streaming batch at most
  */
-public record Ingestion(
+record Ingestion(
     String source, SourceFormat format, StructType schema, TableName target, int maxFilesPerBatch) {
 
   private static final String STEP = "ingest";

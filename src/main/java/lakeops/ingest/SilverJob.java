@@ -5,7 +5,6 @@ import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobMain;
 import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,9 +45,8 @@ public final class SilverJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SessionFactory.create(environment);
-    SilverResult result =
-        SilverRefinement.of(LakeOpsHome.current(), TableName.parse(table, spark)).run(spark);
+    Medallion medallion = Medallion.of(SessionFactory.create(environment), LakeOpsHome.current());
+    SilverResult result = medallion.refine(table);
     System.out.println(result);
     return 0;
   }

@@ -50,7 +50,7 @@ import org.apache.spark.sql.types.StructType;
  * @param spec the silver table's definition
  * @param target the silver table, or null until {@link #into}
  */
-public record SilverRefinement(SilverSpec spec, TableName target) {
+record SilverRefinement(SilverSpec spec, TableName target) {
 
   private static final String STEP = "silver";
   private static final String VIOLATION_PREFIX = "_violates_";

@@ -14,8 +14,7 @@ import lakeops.env.LakeOpsHome;
  * @param columns the silver columns in order: name to SQL expression over the source
  * @param expectations the rules, checked in order
  */
-public record SilverSpec(
-    String source, Map<String, String> columns, List<Expectation> expectations) {
+record SilverSpec(String source, Map<String, String> columns, List<Expectation> expectations) {
 
   /** Refuses a bad source, no columns, or two expectations of one name; copies the rest. */
   public SilverSpec {

@@ -12,7 +12,7 @@ import org.apache.hadoop.fs.Path;
  * File formats a landing folder may hold. CSV files have a header line; JSON files hold one object
  * a line.
  */
-public enum SourceFormat {
+enum SourceFormat {
   /** Parquet files: typed, never malformed. */
   PARQUET("parquet", false),
   /** CSV files with a header line. */

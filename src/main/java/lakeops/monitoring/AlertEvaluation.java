@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * new windows writes nothing, so the jobs scheduler (which acts on each new {@code fired_at})
  * starts a retraining run once.
  */
-public final class AlertEvaluation {
+final class AlertEvaluation {
 
   /** Schema of {@code <env>.monitoring.alerts}; the jobs scheduler reads the first two columns. */
   static final StructType ALERTS =

@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param sigmas an anomaly rule: fires when the newest value is outside mean ± sigmas·σ of the ones
  *     before it
  */
-public record AlertRule(
+record AlertRule(
     String name,
     String metric,
     String source,

@@ -1,12 +1,9 @@
 package lakeops.monitoring;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobMain;
-import lakeops.session.SessionFactory;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,16 +42,14 @@ public final class MonitorJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    MonitorSpec spec = MonitorSpecs.load(LakeOpsHome.current(), monitor);
-    SparkSession spark = SessionFactory.create(environment);
-    System.out.println(MonitorRefresh.of(spark, environment, spec).execute());
-    List<FiredAlert> fired = AlertEvaluation.of(spark, environment, spec).execute();
-    for (FiredAlert alert : fired) {
+    MonitorRun run = Monitors.of(environment, LakeOpsHome.current()).run(monitor);
+    System.out.println(run.refresh());
+    for (FiredAlert alert : run.firedAlerts()) {
       System.out.printf(
           "alert %s fired: %s = %s in window %s (%s)%n",
           alert.alertName(), alert.metric(), alert.value(), alert.windowStart(), alert.rule());
     }
-    System.out.printf("%d alert(s) fired%n", fired.size());
+    System.out.printf("%d alert(s) fired%n", run.firedAlerts().size());
     return 0;
   }
 }

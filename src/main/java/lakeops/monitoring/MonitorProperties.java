@@ -8,7 +8,7 @@ package lakeops.monitoring;
  * read for one release, with a deprecation warning. YAML keys of {@code conf/monitors/*.yml} are
  * documented in {@code conf/monitors/README.md}, formulas in {@code conf/monitors/statistics.md}.
  */
-public final class MonitorProperties {
+final class MonitorProperties {
 
   private MonitorProperties() {}
 

@@ -38,7 +38,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * ProfileScan}), {@link DriftPlan} (which windows to compare) and the write ({@link
  * MetricTables#replace}).
  */
-public final class MonitorRefresh {
+final class MonitorRefresh {
 
   private final SparkSession spark;
   private final String environment;

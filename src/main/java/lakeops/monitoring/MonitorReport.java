@@ -22,7 +22,7 @@ import org.apache.spark.sql.SparkSession;
  * window, drift over time and model quality over time, drawn as inline SVG (no script or font from
  * the network), for the whole table and the monitor's first granularity.
  */
-public final class MonitorReport {
+final class MonitorReport {
 
   private static final int WIDTH = 560;
   private static final int HEIGHT = 220;

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param inferenceLog prediction, label and model-version columns of inference-log monitors
  * @param alerts rules evaluated after each refresh
  */
-public record MonitorSpec(
+record MonitorSpec(
     String name,
     String table,
     ProfileType profileType,

@@ -23,7 +23,7 @@ import lakeops.monitoring.MonitorSpec.InferenceLog;
  * Reads monitor specs from {@code conf/monitors/*.yml} strictly (unknown keys and bad values
  * refused, errors naming file and key) with the shared {@link YamlConfig}.
  */
-public final class MonitorSpecs {
+final class MonitorSpecs {
 
   private static final Pattern GRANULARITY =
       Pattern.compile("(\\d+)\\s*(minute|hour|day|week)s?", Pattern.CASE_INSENSITIVE);
@@ -70,13 +70,17 @@ public final class MonitorSpecs {
       Double sigmas) {}
 
   /** The folder of monitor specs of {@code home}. */
-  public static Path directory(LakeOpsHome home) {
+  static Path directory(LakeOpsHome home) {
     return home.confDir().resolve(MonitorProperties.MONITORS_DIR);
   }
 
   /** Every monitor of {@code home}, by name. */
-  public static List<MonitorSpec> list(LakeOpsHome home) {
-    Path dir = directory(home);
+  static List<MonitorSpec> list(LakeOpsHome home) {
+    return list(directory(home));
+  }
+
+  /** Every monitor of {@code dir} ({@code <name>.yml} files), by name. */
+  static List<MonitorSpec> list(Path dir) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -92,17 +96,22 @@ public final class MonitorSpecs {
   }
 
   /** The monitor {@code name} of {@code home} ({@code conf/monitors/<name>.yml}). */
-  public static MonitorSpec load(LakeOpsHome home, String name) {
-    Path file = directory(home).resolve(name + ".yml");
+  static MonitorSpec load(LakeOpsHome home, String name) {
+    return load(directory(home), name);
+  }
+
+  /** The monitor {@code name} of {@code dir} ({@code <dir>/<name>.yml}). */
+  static MonitorSpec load(Path dir, String name) {
+    Path file = dir.resolve(name + ".yml");
     if (!Files.isRegularFile(file)) {
-      List<String> known = list(home).stream().map(MonitorSpec::name).toList();
+      List<String> known = list(dir).stream().map(MonitorSpec::name).toList();
       throw MonitoringErrors.monitorNotFound(name, file, known);
     }
     return load(file);
   }
 
   /** The monitor in {@code file}; its name must equal the file name. */
-  public static MonitorSpec load(Path file) {
+  static MonitorSpec load(Path file) {
     YamlConfig config = YamlConfig.of(file, "monitor");
     JsonNode tree = config.readMapping("name, table, profile_type, …");
     File raw = config.bind(tree, File.class);

@@ -1,7 +1,7 @@
 package lakeops.monitoring;
 
 /** What a monitor's table holds, and so how it is windowed (Databricks' profile types). */
-public enum ProfileType {
+enum ProfileType {
   /** The whole table at its latest version, one window per refresh. */
   SNAPSHOT,
   /** Rows with a timestamp column, windowed by each granularity. */

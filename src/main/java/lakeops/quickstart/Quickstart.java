@@ -9,8 +9,6 @@ import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.features.ComputedFeatureTable;
-import lakeops.features.FeatureProperties;
-import lakeops.features.FeatureSpecs;
 import lakeops.features.FeatureStore;
 import lakeops.features.FeatureTable;
 import lakeops.ingest.FlightsPipeline;
@@ -156,10 +154,10 @@ public final class Quickstart {
 
   /** The feature tables of {@code conf/features} from gold. */
   private void computeFeatures(SparkSession spark, Environment chosen, PrintStream out) {
-    Path specs = home.confDir().resolve(FeatureProperties.SPECS_FOLDER);
+    Path specs = home.confDir().resolve(FeatureStore.SPECS_FOLDER);
     step(out, "Feature tables (" + specs + ")");
     FeatureStore store = FeatureStore.of(spark);
-    for (ComputedFeatureTable computed : FeatureSpecs.load(specs, chosen.name())) {
+    for (ComputedFeatureTable computed : FeatureStore.specs(specs, chosen.name())) {
       long started = System.nanoTime();
       FeatureTable table = store.compute(computed);
       long rows = spark.table(table.name()).count();
