@@ -89,6 +89,17 @@ public final class LocalPipeline {
     return new LocalPipeline(input, schema, steps, plan);
   }
 
+  /** {@code model} with every stage in Spark (when the JVM's results were found to differ). */
+  static LocalPipeline inSpark(PipelineModel model, StructType input, SparkSession spark) {
+    SparkStages all = new SparkStages(flatten(model), input, spark);
+    List<String> plan = new ArrayList<>();
+    List<Transformer> stages = flatten(model);
+    for (int i = 0; i < stages.size(); i++) {
+      plan.add(String.format("%d. %s: in Spark", i + 1, stages.get(i).getClass().getSimpleName()));
+    }
+    return new LocalPipeline(input, all.outputSchema(), List.of(new Step(all.names(), null, all)), plan);
+  }
+
   /** Schema of the rows the pipeline takes. */
   public StructType inputSchema() {
     return input;
