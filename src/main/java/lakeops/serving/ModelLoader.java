@@ -61,13 +61,12 @@ final class ModelLoader {
           version.runId(), Instant.now(), dir, pipeline, features, spec.maxRows(), notes);
       warmUp(served, dir);
       return served;
-    } catch (IOException e) {
+    } catch (lakeops.exceptions.LakeOpsException e) {
       delete(dir);
-      throw ServingErrors.cannotLoad(label, e.getMessage(), e);
-    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // Spark's AnalysisException is checked, though Scala code throws it anyway
       delete(dir);
-      throw e instanceof lakeops.exceptions.LakeOpsException ? e
-          : ServingErrors.cannotLoad(label, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw ServingErrors.cannotLoad(label, e.getClass().getSimpleName() + ": " + firstLine(e), e);
     }
   }
 
@@ -129,6 +128,11 @@ final class ModelLoader {
     for (int i = 0; i < 200 && !example.isEmpty(); i++) {
       served.score(java.util.Collections.singletonList(example.get(i % example.size())));
     }
+  }
+
+  private static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    return message.lines().findFirst().orElse(message);
   }
 
   /** Deletes a downloaded model directory; a file that cannot go is left for the OS's temp cleaner. */

@@ -66,7 +66,7 @@ final class ModelWatcher implements AutoCloseable {
         }
       }
       refreshFeatures();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // whatever it is, the next poll must still run
       LOG.warn("Cannot check {} for a new version: {}", spec.modelUri(), e.getMessage());
     }
   }
