@@ -53,8 +53,11 @@ final class ModelWatcher implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** One check; never throws (a failure is logged and the next poll tries again). */
-  void poll() {
+  /**
+   * One check; never throws (a failure is logged and the next poll tries again). Checks run one at
+   * a time (a {@link ModelServer#checkNow()} waits for a scheduled one).
+   */
+  synchronized void poll() {
     spark.sparkContext().setJobGroup(ServingProperties.JOB_GROUP, "Reload the served model", false);
     try {
       if (spec.alias().isPresent()) {

@@ -61,6 +61,10 @@ final class ServingFixture extends SharedSpark {
     return spark();
   }
 
+  static lakeops.env.LakeOpsHome testHome() {
+    return home();
+  }
+
   static ModelRegistry registry() {
     return new ModelRegistry(MlflowRest.of(MlflowTestServer.server().url()));
   }
