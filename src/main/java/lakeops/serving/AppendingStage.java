@@ -1,6 +1,7 @@
 package lakeops.serving;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.types.DataType;
@@ -50,7 +51,7 @@ abstract class AppendingStage implements LocalStage {
   }
 
   /** Orders the added columns as {@code added} (transform's order, where transformSchema's differs). */
-  final void addedInOrder(java.util.List<String> added) {
+  final void addedInOrder(List<String> added) {
     StructType ordered = input;
     for (String name : added) {
       ordered = ordered.add(output.apply(name));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import lakeops.exceptions.LakeOpsException;
@@ -58,7 +59,7 @@ final class InferenceLog implements AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final Thread writer;
   private final AtomicLong appended = new AtomicLong();
-  private final Map<StructType, Layout> layouts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<StructType, Layout> layouts = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
   private InferenceLog(SparkSession spark, String table, ServingSpec spec) {

@@ -8,9 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import lakeops.exceptions.LakeOpsException;
 import lakeops.features.FeatureProperties;
 import lakeops.features.ModelFeatureSpec;
+import lakeops.mlflow.MlflowProperties;
 import lakeops.mlflow.ModelRegistry;
 import lakeops.mlflow.ModelVersion;
 import org.apache.spark.ml.PipelineModel;
@@ -61,7 +67,7 @@ final class ModelLoader {
           version.runId(), Instant.now(), dir, pipeline, features, spec.maxRows(), notes);
       warmUp(served, dir);
       return served;
-    } catch (lakeops.exceptions.LakeOpsException e) {
+    } catch (LakeOpsException e) {
       delete(dir);
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked, though Scala code throws it anyway
@@ -84,12 +90,12 @@ final class ModelLoader {
     List<Row> rows = new ArrayList<>();
     example.forEach(values -> rows.add(RowFactory.create(values)));
     List<Row> expected = model.transform(spark.createDataFrame(rows, signature))
-        .select(ServingProperties.PREDICTION_COLUMN).collectAsList();
+        .select(MlflowProperties.PREDICTION_COLUMN).collectAsList();
     List<Row> actual = pipeline.transform(rows);
-    int prediction = pipeline.outputSchema().fieldIndex(ServingProperties.PREDICTION_COLUMN);
+    int prediction = pipeline.outputSchema().fieldIndex(MlflowProperties.PREDICTION_COLUMN);
     boolean equal = actual.size() == expected.size();
     for (int i = 0; equal && i < actual.size(); i++) {
-      equal = java.util.Objects.equals(actual.get(i).get(prediction), expected.get(i).get(0));
+      equal = Objects.equals(actual.get(i).get(prediction), expected.get(i).get(0));
     }
     if (equal) {
       notes.add("input example: the JVM's " + rows.size() + " predictions equal Spark's");
@@ -126,7 +132,7 @@ final class ModelLoader {
     }
     List<Object[]> example = example(dir, served.requestSchema());
     for (int i = 0; i < 200 && !example.isEmpty(); i++) {
-      served.score(java.util.Collections.singletonList(example.get(i % example.size())));
+      served.score(Collections.singletonList(example.get(i % example.size())));
     }
   }
 
@@ -140,8 +146,8 @@ final class ModelLoader {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       LOG.warn("Cannot delete model folder {}: {}", dir, e.getMessage());
     }

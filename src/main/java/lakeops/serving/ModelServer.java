@@ -1,5 +1,6 @@
 package lakeops.serving;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -100,7 +101,7 @@ public final class ModelServer implements AutoCloseable {
       return server;
     } catch (RuntimeException e) {
       if (http != null) {
-        http.close(java.time.Duration.ZERO);
+        http.close(Duration.ZERO);
       }
       if (log != null) {
         log.close();

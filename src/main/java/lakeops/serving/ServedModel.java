@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import lakeops.mlflow.MlflowProperties;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.types.StructType;
@@ -46,7 +47,7 @@ final class ServedModel {
     this.parser = new RequestParser(requestSchema, maxRows);
     this.notes = List.copyOf(notes);
     StructType output = pipeline.outputSchema();
-    this.prediction = output.fieldIndex(ServingProperties.PREDICTION_COLUMN);
+    this.prediction = output.fieldIndex(MlflowProperties.PREDICTION_COLUMN);
     List<String> columns = List.of(output.fieldNames());
     int probabilityColumn = columns.indexOf(ServingProperties.PROBABILITY_COLUMN);
     this.probability = probabilityColumn >= 0

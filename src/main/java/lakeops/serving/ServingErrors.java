@@ -96,7 +96,7 @@ final class ServingErrors {
   }
 
   static RequestException batchFailed(String stages, String problem) {
-    return badRequest("the rows cannot be scored: %s", problem);
+    return badRequest("the rows cannot be scored by %s: %s", stages, problem);
   }
 
   static RequestException rowDropped(int row, String why) {
@@ -117,11 +117,6 @@ final class ServingErrors {
   static RequestException wrongMethod(String method, String path, String allowed) {
     return new RequestException(405, "METHOD_NOT_ALLOWED", String.format(
         "Invalid method %s for %s: use %s", method, path, allowed));
-  }
-
-  static RequestException unavailable() {
-    return new RequestException(503, "TEMPORARILY_UNAVAILABLE",
-        "Cannot score the request: the server is shutting down");
   }
 
   // Options

@@ -67,9 +67,6 @@ public final class ServingProperties {
   /** Job group of the Spark jobs of the inference log, feature loading and model loading. */
   public static final String JOB_GROUP = "lakeops-serving";
 
-  /** Output column of the models' predictions. */
-  public static final String PREDICTION_COLUMN = "prediction";
-
   /** Output column of a classifier's class probabilities. */
   public static final String PROBABILITY_COLUMN = "probability";
 

@@ -2,6 +2,7 @@ package lakeops.serving;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Dataset;
@@ -60,7 +61,7 @@ final class SparkStages {
     } catch (Exception e) { // SparkException: a stage's transform failed on these rows
       throw new RowFailure("stages " + names() + " failed: " + firstLine(e));
     }
-    List<Object[]> result = new ArrayList<>(java.util.Collections.nCopies(rows.size(), null));
+    List<Object[]> result = new ArrayList<>(Collections.nCopies(rows.size(), null));
     boolean numberKept = Arrays.asList(frame.columns()).contains(ROW_NUMBER);
     if (!numberKept && collected.size() != numbered.size()) {
       throw new RowFailure("stages " + names() + " dropped rows of the batch");
