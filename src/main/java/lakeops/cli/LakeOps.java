@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       FeaturesCommand.class,
       TrainCommand.class,
       ModelsCommand.class,
+      ServeCommand.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,

@@ -22,6 +22,9 @@ public final class FeatureStore {
   /** Folder of a LakeOps home's {@code conf/} holding the feature specs, {@code *.yml}. */
   public static final String SPECS_FOLDER = FeatureProperties.SPECS_FOLDER;
 
+  /** File of an MLflow model folder that holds the model's feature lookups. */
+  public static final String FEATURE_SPEC_FILE = FeatureProperties.FEATURE_SPEC_FILE;
+
   private final FeatureTables tables;
   private final TrainingSetBuilder trainingSets;
 
