@@ -80,6 +80,7 @@ public final class ServingBenchmark {
     int connections = 4;
     boolean mlflow = true;
     boolean inferenceLog = true;
+    Duration logFlush = lakeops.serving.ServingProperties.LOG_FLUSH_INTERVAL_DEFAULT;
     String python = ".venv/bin/python";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -89,8 +90,9 @@ public final class ServingBenchmark {
         case "--python" -> python = args[++i];
         case "--skip-mlflow" -> mlflow = false;
         case "--no-inference-log" -> inferenceLog = false;
+        case "--log-flush-seconds" -> logFlush = Duration.ofSeconds(Long.parseLong(args[++i]));
         default -> throw new IllegalArgumentException("Invalid argument: " + args[i] + " (expected --seconds N, "
-            + "--rate R, --connections C, --skip-mlflow, --no-inference-log)");
+            + "--rate R, --connections C, --skip-mlflow, --no-inference-log, --log-flush-seconds S)");
       }
     }
     System.out.printf("machine: %d cores, load average %s; %d s per measurement, %d connections%n",
@@ -123,7 +125,7 @@ public final class ServingBenchmark {
       List<String> lakeopsAnswers;
       ServingSpec.Builder spec = ServingSpec.builder(NAME + "@champion").port(0);
       if (inferenceLog) {
-        spec.inferenceLogTable("dev.bench.inference_log");
+        spec.inferenceLogTable("dev.bench.inference_log").logFlushInterval(logFlush);
       } else {
         spec.withoutInferenceLog();
       }
@@ -132,7 +134,8 @@ public final class ServingBenchmark {
             + (server.live().local() ? ", every stage in the JVM" : ", some stages in Spark"));
         Target target = new Target("127.0.0.1", server.port());
         lakeopsAnswers = answers(target, bodies.subList(0, 20));
-        closedLoop(target, bodies, connections, Duration.ofSeconds(Math.max(3, seconds / 4))); // warm-up
+        Latency warmUp = openLoop(target, bodies, rate, connections, Duration.ofSeconds(Math.max(3, seconds / 4)));
+        awaitLog(server, 20 + warmUp.requests()); // measure the steady state, not the warm-up's backlog
         Latency latency = openLoop(target, bodies, rate, connections, Duration.ofSeconds(seconds));
         System.out.println("lakeops " + latency);
         double throughput = closedLoop(target, bodies, connections, Duration.ofSeconds(seconds));
@@ -184,11 +187,19 @@ public final class ServingBenchmark {
     }
   }
 
+  /** Waits until the inference log holds {@code rows} rows (or 120 s have passed). */
+  private static void awaitLog(ModelServer server, long rows) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (server.loggedRows() > 0 && server.loggedRows() < rows && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
   // The model
 
   private static PipelineModel fit(SparkSession spark) {
     Dataset<Row> rows = spark.createDataFrame(flights(20_000, 7), INPUT).selectExpr("*",
-        "CAST(origin IN ('ORD', 'JFK') OR hour(flight_time) >= 17 OR temperature < 0 AS DOUBLE) AS label");
+        "CAST(origin IN ('ORD', 'JFK') OR hour(flight_time) >= 17 OR coalesce(temperature, 10) < 0 AS DOUBLE) AS label");
     return new Pipeline().setStages(new PipelineStage[] {
         new SQLTransformer().setStatement("SELECT *, CAST(hour(flight_time) AS DOUBLE) AS hour_of_day, "
             + "CAST(dayofweek(flight_time) AS DOUBLE) AS day_of_week, CAST(distance_miles AS DOUBLE) AS distance "
@@ -243,6 +254,9 @@ public final class ServingBenchmark {
         "-h", "127.0.0.1", "-p", Integer.toString(port), "--env-manager", "local")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("PYSPARK_PYTHON", python);
+    // mlflow runs uvicorn by name: the venv's bin must be on the PATH, as after activating it.
+    builder.environment().put("PATH", mlflow.getParent() + java.io.File.pathSeparator
+        + System.getenv().getOrDefault("PATH", ""));
     long started = System.nanoTime();
     Process process = builder.start();
     HttpClient client = HttpClient.newHttpClient();

@@ -101,8 +101,10 @@ final class InferenceLog implements AutoCloseable {
       schema = schema.add(name, field.dataType(), true);
     }
     if (!spark.catalog().tableExists(table)) {
+      // A checkpoint every 100 appends rather than 10: each one is a Spark job in the serving JVM.
       spark.sql(String.format("CREATE TABLE IF NOT EXISTS %s (%s) USING delta COMMENT 'Every row scored "
-          + "by lakeops serve' TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')", table, schema.toDDL()));
+          + "by lakeops serve' TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', "
+          + "'delta.checkpointInterval' = '100')", table, schema.toDDL()));
     }
     StructType existing = spark.table(table).schema();
     for (StructField field : schema.fields()) {
@@ -207,9 +209,11 @@ final class InferenceLog implements AutoCloseable {
     long giveUp = System.nanoTime() + ServingProperties.SHUTDOWN_TIMEOUT.toNanos();
     while (true) {
       try {
+        long started = System.nanoTime();
         spark.createDataFrame(rows, layout.schema()).write().format("delta").mode("append")
             .option("mergeSchema", "true").saveAsTable(table);
         appended.addAndGet(rows.size());
+        LOG.debug("Appended {} rows to {} in {} ms", rows.size(), table, (System.nanoTime() - started) / 1_000_000);
         return;
       } catch (RuntimeException e) {
         if (closing && System.nanoTime() > giveUp) {
