@@ -83,6 +83,7 @@ public final class ServingBenchmark {
     int connections = 4;
     boolean mlflow = true;
     boolean inferenceLog = true;
+    Duration logFlush = lakeops.serving.ServingProperties.LOG_FLUSH_INTERVAL_DEFAULT;
     String python = ".venv/bin/python";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -92,12 +93,13 @@ public final class ServingBenchmark {
         case "--python" -> python = args[++i];
         case "--skip-mlflow" -> mlflow = false;
         case "--no-inference-log" -> inferenceLog = false;
+        case "--log-flush-seconds" -> logFlush = Duration.ofSeconds(Long.parseLong(args[++i]));
         default ->
             throw new IllegalArgumentException(
                 "Invalid argument: "
                     + args[i]
                     + " (expected --seconds N, "
-                    + "--rate R, --connections C, --skip-mlflow, --no-inference-log)");
+                    + "--rate R, --connections C, --skip-mlflow, --no-inference-log, --log-flush-seconds S)");
       }
     }
     System.out.printf(
@@ -133,7 +135,7 @@ public final class ServingBenchmark {
       List<String> lakeopsAnswers;
       ServingSpec.Builder spec = ServingSpec.builder(NAME + "@champion").port(0);
       if (inferenceLog) {
-        spec.inferenceLogTable("dev.bench.inference_log");
+        spec.inferenceLogTable("dev.bench.inference_log").logFlushInterval(logFlush);
       } else {
         spec.withoutInferenceLog();
       }
@@ -146,8 +148,11 @@ public final class ServingBenchmark {
                 + (server.live().local() ? ", every stage in the JVM" : ", some stages in Spark"));
         Target target = new Target("127.0.0.1", server.port());
         lakeopsAnswers = answers(target, bodies.subList(0, 20));
-        closedLoop(
-            target, bodies, connections, Duration.ofSeconds(Math.max(3, seconds / 4))); // warm-up
+        Latency warmUp =
+            openLoop(
+                target, bodies, rate, connections, Duration.ofSeconds(Math.max(3, seconds / 4)));
+        awaitLog(
+            server, 20 + warmUp.requests()); // measure the steady state, not the warm-up's backlog
         Latency latency = openLoop(target, bodies, rate, connections, Duration.ofSeconds(seconds));
         System.out.println("lakeops " + latency);
         double throughput = closedLoop(target, bodies, connections, Duration.ofSeconds(seconds));
@@ -209,6 +214,14 @@ public final class ServingBenchmark {
     }
   }
 
+  /** Waits until the inference log holds {@code rows} rows (or 120 s have passed). */
+  private static void awaitLog(ModelServer server, long rows) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (server.loggedRows() > 0 && server.loggedRows() < rows && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
   // The model
 
   private static PipelineModel fit(SparkSession spark) {
@@ -217,7 +230,7 @@ public final class ServingBenchmark {
             .createDataFrame(flights(20_000, 7), INPUT)
             .selectExpr(
                 "*",
-                "CAST(origin IN ('ORD', 'JFK') OR hour(flight_time) >= 17 OR temperature < 0 AS DOUBLE) AS label");
+                "CAST(origin IN ('ORD', 'JFK') OR hour(flight_time) >= 17 OR coalesce(temperature, 10) < 0 AS DOUBLE) AS label");
     return new Pipeline()
         .setStages(
             new PipelineStage[] {
@@ -329,6 +342,14 @@ public final class ServingBenchmark {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().put("PYSPARK_PYTHON", python);
+    // mlflow runs uvicorn by name: the venv's bin must be on the PATH, as after activating it.
+    builder
+        .environment()
+        .put(
+            "PATH",
+            mlflow.getParent()
+                + java.io.File.pathSeparator
+                + System.getenv().getOrDefault("PATH", ""));
     long started = System.nanoTime();
     Process process = builder.start();
     HttpClient client = HttpClient.newHttpClient();

@@ -107,10 +107,12 @@ final class InferenceLog implements AutoCloseable {
       schema = schema.add(name, field.dataType(), true);
     }
     if (!spark.catalog().tableExists(table)) {
+      // A checkpoint every 100 appends rather than 10: each one is a Spark job in the serving JVM.
       spark.sql(
           String.format(
               "CREATE TABLE IF NOT EXISTS %s (%s) USING delta COMMENT 'Every row scored "
-                  + "by lakeops serve' TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')",
+                  + "by lakeops serve' TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', "
+                  + "'delta.checkpointInterval' = '100')",
               table, schema.toDDL()));
     }
     StructType existing = spark.table(table).schema();
@@ -229,6 +231,7 @@ final class InferenceLog implements AutoCloseable {
     long giveUp = System.nanoTime() + ServingProperties.SHUTDOWN_TIMEOUT.toNanos();
     while (true) {
       try {
+        long started = System.nanoTime();
         spark
             .createDataFrame(rows, layout.schema())
             .write()
@@ -237,6 +240,11 @@ final class InferenceLog implements AutoCloseable {
             .option("mergeSchema", "true")
             .saveAsTable(table);
         appended.addAndGet(rows.size());
+        LOG.debug(
+            "Appended {} rows to {} in {} ms",
+            rows.size(),
+            table,
+            (System.nanoTime() - started) / 1_000_000);
         return;
       } catch (RuntimeException e) {
         if (closing && System.nanoTime() > giveUp) {
