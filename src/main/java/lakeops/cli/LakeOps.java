@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
       FeaturesCommand.class,
       TrainCommand.class,
       ModelsCommand.class,
-      ServeCommand.class,
+      lakeops.serving.ServeJob.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,
