@@ -103,6 +103,9 @@ class CommandHelpTest {
             "monitor run",
             "job export",
             "models relog",
+            "models copy",
+            "deploy validate",
+            "deploy approve",
             "scheduler start");
   }
 
