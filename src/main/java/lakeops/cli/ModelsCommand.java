@@ -214,6 +214,13 @@ final class ModelsCommand {
           "Copy a model version with its lineage tags from one environment's registry to another's"
               + " (for teams that deploy models rather than code).")
   static final class Copy implements Callable<Integer> {
+    // Declared here: --version clashes with the inherited standard -V, --version.
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
     @Option(
         names = {"-e", "--env"},
         paramLabel = "ENV",

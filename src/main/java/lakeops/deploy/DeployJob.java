@@ -74,6 +74,18 @@ public final class DeployJob implements Runnable {
     return Deployments.of(session, all, environment);
   }
 
+  /**
+   * The help option of every subcommand, declared here because their {@code --version N} would
+   * clash with the inherited standard {@code -V, --version}.
+   */
+  static final class Help {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+  }
+
   /** Options of every subcommand. */
   static final class Target {
     @Option(
@@ -130,6 +142,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
     @Mixin Checked checked;
 
     @Override
@@ -152,6 +165,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
     @Mixin Checked checked;
 
     @Option(names = "--comment", paramLabel = "TEXT", description = "Why.")
@@ -184,6 +198,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
 
     @Option(
         names = "--version",
@@ -211,6 +226,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
 
     @Option(
         names = "--version",
@@ -238,6 +254,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
 
     @Option(names = "--comment", paramLabel = "TEXT", description = "Why.")
     String comment;
@@ -259,6 +276,7 @@ public final class DeployJob implements Runnable {
     @ParentCommand DeployJob parent;
     @Spec CommandSpec spec;
     @Mixin Target target;
+    @Mixin Help help;
 
     @Option(
         names = "--decisions",
