@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       ModelsCommand.class,
       lakeops.serving.ServeJob.class,
+      lakeops.sqlserver.SqlServerJob.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,
