@@ -67,7 +67,7 @@ class SqlServerIT {
     Environment prod = environments.get("prod");
     SparkSession spark = SessionFactory.create(environments, "prod");
     Catalogs.provision(prod, spark.sessionState().newHadoopConf());
-    new FlightsPipeline(SampleData.syntheticFlights(home, spark, 3000).toString(), "prod")
+    new FlightsPipeline(SampleData.syntheticFlights(home, spark, 2000).toString(), "prod")
         .run(spark, home);
     FeatureStore store = FeatureStore.of(spark);
     for (ComputedFeatureTable table :
@@ -154,6 +154,7 @@ class SqlServerIT {
               "conf.set spark.lakeops.access.write",
               "conf.set spark.sql.catalog.prod",
               "write through a catalog of the client's own",
+              "create through a catalog of the client's own",
               "a second client session: INSERT INTO prod");
       assertThat(detail(byCheck, "INSERT INTO prod"))
           .startsWith(
@@ -165,7 +166,9 @@ class SqlServerIT {
       assertThat(detail(byCheck, "write by path into prod's root"))
           .contains("AccessDenied: environment 'dev' may not");
       assertThat(detail(byCheck, "write through a catalog of the client's own"))
-          .contains("AccessDenied: environment 'dev' may not");
+          .contains("AccessDenied: environment 'dev' may not INSERT INTO prod.monitoring.alerts");
+      assertThat(detail(byCheck, "create through a catalog of the client's own"))
+          .contains("AccessDenied: environment 'dev' may not CREATE TABLE mine.monitoring");
       assertThat(detail(byCheck, "policy environment")).isEqualTo("dev");
     } finally {
       dev.destroy(); // SIGTERM

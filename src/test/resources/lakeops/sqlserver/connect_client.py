@@ -67,13 +67,12 @@ def attack(remote, prod_root):
             lambda: spark.conf.unset("spark.lakeops.environment"))
     # A catalog of the client's own naming over prod's root: whatever the client wires, a write
     # into prod's storage stays refused.
-    try:
-        spark.conf.set("spark.sql.catalog.mine", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-    except Exception:
-        pass
+    spark.conf.set("spark.sql.catalog.mine", "lakeops.catalog.EnvironmentCatalog")
+    spark.conf.set("spark.sql.catalog.mine.root", prod_root)
     refused(spark, "write through a catalog of the client's own",
-            lambda: spark.sql(f"CREATE TABLE mine.delta.`{prod_root}/monitoring/sneaky_mine` "
-                              "USING delta AS SELECT 1 AS id"))
+            lambda: spark.sql("INSERT INTO mine.monitoring.alerts SELECT * FROM mine.monitoring.alerts"))
+    refused(spark, "create through a catalog of the client's own",
+            lambda: spark.sql("CREATE TABLE mine.monitoring.sneaky_mine AS SELECT 1 AS id"))
     other = session(remote)
     refused(other, "a second client session: INSERT INTO prod",
             lambda: other.sql("INSERT INTO prod.monitoring.alerts SELECT * FROM prod.monitoring.alerts"))
