@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       lakeops.inference.PredictJob.class,
       lakeops.inference.LabelJob.class,
       lakeops.deploy.DeployJob.class,
+      lakeops.sqlserver.SqlServerJob.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,
