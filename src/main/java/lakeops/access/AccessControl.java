@@ -141,6 +141,9 @@ public final class AccessControl {
       if (s3.pathStyleAccess() != null) {
         settings.put(prefix + "path.style.access", s3.pathStyleAccess().toString());
       }
+      // hadoop-aws' default (analytics) input stream keeps non-daemon threads alive per client,
+      // which would keep a finished JVM from exiting; options may still choose it.
+      settings.put(prefix + "input.stream.type", "classic");
       s3.options().forEach((key, value) -> settings.put(prefix + key, value));
       s3.credentials(env.canWrite(catalog))
           .ifPresent(

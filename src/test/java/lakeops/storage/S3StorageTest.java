@@ -125,6 +125,13 @@ class S3StorageTest extends SharedSpark {
 
   @AfterAll
   static void stopServers() throws Exception {
+    // The cached clients of the buckets, so their threads end with the servers.
+    for (String bucket : List.of("lake-dev", "lake-staging", "lake-prod")) {
+      FileSystem.get(URI.create("s3a://" + bucket + "/"), hadoopConf(prod)).close();
+    }
+    for (String bucket : List.of("lakeops-iam-dev", "lakeops-iam-prod")) {
+      FileSystem.get(URI.create("s3a://" + bucket + "/"), plainConf(iam, "prod")).close();
+    }
     if (proxy != null) {
       proxy.close();
     }
