@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentWritersTest extends SharedSpark {
 
-  private static final int ROUNDS = 3;
+  private static final int ROUNDS = 2;
   private static final Drift[] NONE = {Drift.NONE, Drift.NONE, Drift.NONE};
   private static final StringWriter LOG = new StringWriter();
   private static WriterAppender appender;
