@@ -336,8 +336,7 @@ class BadInputTest extends SharedSpark {
             .parquet(staging.resolve("data").toString());
         try (Stream<Path> parts = Files.list(staging.resolve("data"))) {
           Files.move(
-              parts.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(),
-              path);
+              parts.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(), path);
         }
       } else {
         Files.write(path, file.getValue());
