@@ -155,7 +155,8 @@ class MlflowFaultTest extends SharedSpark {
   private static final class FaultProxy implements AutoCloseable {
     private final MlflowServer server;
     private final HttpServer http;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private volatile String trigger;
     private volatile boolean answerLost;
     private volatile Duration restartAfter;
