@@ -50,7 +50,7 @@ final class FeaturesCommand {
     public Integer call() {
       java.nio.file.Path location =
           spec != null
-              ? spec
+              ? lakeops.env.LakeOpsHome.current().resolve(spec.toString())
               : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureStore.SPECS_FOLDER);
       List<ComputedFeatureTable> tables =
           FeatureStore.specs(location, env.name).stream()

@@ -125,6 +125,19 @@ final class ModelsCommand {
       ModelRegistry registry = tracking.registry();
       String full = tracking.qualifiedModelName(name);
       if (delete) {
+        RegisteredModel model =
+            registry
+                .model(full)
+                .orElseThrow(
+                    () ->
+                        new lakeops.exceptions.ValidationException(
+                            "Unknown registered model " + full));
+        lakeops.exceptions.ValidationException.check(
+            model.aliases().containsKey(alias),
+            "Cannot delete alias %s of %s: no such alias (aliases: %s)",
+            alias,
+            full,
+            model.aliases().keySet());
         registry.deleteAlias(full, alias);
         System.out.printf("%s: alias %s deleted%n", full, alias);
       } else {

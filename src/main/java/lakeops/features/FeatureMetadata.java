@@ -65,14 +65,17 @@ final class FeatureMetadata {
                 table.version(),
                 literal(now.toString()),
                 literal(producer())));
-    io.delta.tables.DeltaTable.forName(spark, metadataTable(catalog))
-        .as("t")
-        .merge(entry.as("s"), "t.name = s.name")
-        .whenMatched()
-        .updateAll()
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    lakeops.catalog.DeltaConflicts.retry(
+        "MERGE into " + metadataTable(catalog),
+        () ->
+            io.delta.tables.DeltaTable.forName(spark, metadataTable(catalog))
+                .as("t")
+                .merge(entry.as("s"), "t.name = s.name")
+                .whenMatched()
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .execute());
     if (written != null) {
       try {
         statistics(table, written, now).writeTo(statsTable(catalog)).append();

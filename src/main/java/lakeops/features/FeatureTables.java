@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import lakeops.catalog.DeltaConflicts;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -87,14 +88,18 @@ final class FeatureTables {
           spec.rowKeys().stream()
               .map(k -> "t.`" + k + "` = s.`" + k + "`")
               .collect(Collectors.joining(" AND "));
-      DeltaTable.forName(spark, name)
-          .as("t")
-          .merge(rows.as("s"), condition)
-          .whenMatched(changed(spec, rows.schema()))
-          .updateAll()
-          .whenNotMatched()
-          .insertAll()
-          .execute();
+      // A MERGE is one transaction: one that lost a race with another writer is run again whole.
+      DeltaConflicts.retry(
+          "MERGE into feature table " + name,
+          () ->
+              DeltaTable.forName(spark, name)
+                  .as("t")
+                  .merge(rows.as("s"), condition)
+                  .whenMatched(changed(spec, rows.schema()))
+                  .updateAll()
+                  .whenNotMatched()
+                  .insertAll()
+                  .execute());
     } else {
       try {
         rows.writeTo(name).overwrite(functions.lit(true));

@@ -53,6 +53,20 @@ public final class MlflowRest {
     return of(trackingUri, RetryPolicy.fromEnvironment());
   }
 
+  /** This client's retry policy. */
+  RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /**
+   * This client without retries: one attempt per call, for a write that is not safe to send twice
+   * and whose caller checks, before trying again, whether the first attempt landed.
+   */
+  MlflowRest once() {
+    return new MlflowRest(
+        baseUri, token, new RetryPolicy(Duration.ZERO, retry.initialBackoff(), retry.maxBackoff()));
+  }
+
   /** A client of {@code trackingUri} retrying by {@code retry}. */
   public static MlflowRest of(String trackingUri, RetryPolicy retry) {
     String token = System.getenv(MlflowProperties.TOKEN_ENV);

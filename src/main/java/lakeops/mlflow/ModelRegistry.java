@@ -96,14 +96,39 @@ public final class ModelRegistry {
    * runId}; if that run already registered that source (a retried call), returns that version.
    */
   public ModelVersion createVersion(String name, String source, String runId) {
-    Optional<ModelVersion> existing =
-        searchVersions(name, runId).stream().filter(v -> v.source().equals(source)).findFirst();
-    if (existing.isPresent()) {
-      return existing.get();
+    // Not sent twice blindly: a create whose answer was lost (the server went down after committing
+    // it) would register the run twice, so each attempt first looks for the run's version.
+    RetryPolicy retry = rest.retryPolicy();
+    long deadline = System.nanoTime() + retry.budget().toNanos();
+    MlflowRest once = rest.once();
+    for (int attempt = 1; ; attempt++) {
+      Optional<ModelVersion> existing =
+          searchVersions(name, runId).stream().filter(v -> v.source().equals(source)).findFirst();
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      ObjectNode body =
+          MlflowRest.object().put("name", name).put("source", source).put("run_id", runId);
+      try {
+        return ModelVersion.fromJson(
+            once.post("model-versions/create", body).path("model_version"));
+      } catch (MlflowRestException e) {
+        java.time.Duration wait = retry.backoff(attempt);
+        if (!e.unreachable() || System.nanoTime() + wait.toNanos() > deadline) {
+          throw e;
+        }
+        sleep(wait);
+      }
     }
-    ObjectNode body =
-        MlflowRest.object().put("name", name).put("source", source).put("run_id", runId);
-    return ModelVersion.fromJson(rest.post("model-versions/create", body).path("model_version"));
+  }
+
+  private static void sleep(java.time.Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while registering a model version", e);
+    }
   }
 
   /** Versions of {@code name}, newest first; only those of {@code runId} unless it is null. */

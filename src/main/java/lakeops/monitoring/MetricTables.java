@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import lakeops.catalog.DeltaConflicts;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -95,12 +95,14 @@ final class MetricTables {
   }
 
   /**
-   * Replaces the metrics of the recomputed windows: deletes the rows of {@code changed} and {@code
-   * removed} windows (and the baseline's, and all baseline drift, when it changed) and the
-   * consecutive drift of {@code consecutive} windows, then appends the new rows; {@code empty} says
-   * the tables hold no window yet, so nothing is deleted. The drift table's part runs on {@code
-   * background} (null = this thread) while this thread does the profile table's: two tables, two
-   * independent Delta transactions.
+   * Replaces the metrics of the recomputed windows: the rows of {@code changed} and {@code removed}
+   * windows (and the baseline's, and all baseline drift, when it changed) and the consecutive drift
+   * of {@code consecutive} windows give way to the new rows; {@code empty} says the tables hold no
+   * window yet, so the rows are only appended. Each table is replaced in one Delta transaction (an
+   * overwrite with {@code replaceWhere}), so a refresh killed half-way leaves every window either
+   * as it was or recomputed, never missing; the drift table is written before the profile table,
+   * whose fingerprints say which windows are up to date, so a refresh killed between the two redoes
+   * them. A write that loses a race with another refresh is retried ({@link DeltaConflicts}).
    */
   void replace(
       List<Row> profileRows,
@@ -109,59 +111,61 @@ final class MetricTables {
       Set<String> removed,
       Set<String> consecutive,
       boolean baselineChanged,
-      boolean empty,
-      ExecutorService background) {
+      boolean empty) {
     String windows = inList(union(changed, removed));
-    Runnable driftPart =
-        () -> {
-          if (!empty) {
-            spark.sql(
-                "DELETE FROM "
-                    + drift()
-                    + " WHERE "
-                    + WINDOW_ID
-                    + " IN ("
-                    + windows
-                    + ") OR (drift_type = 'CONSECUTIVE' AND "
-                    + WINDOW_ID
-                    + " IN ("
-                    + inList(consecutive)
-                    + "))"
-                    + (baselineChanged ? " OR drift_type = 'BASELINE'" : ""));
-          }
-          append(driftRows, MetricRows.DRIFT, drift());
-        };
-    Future<?> drifts = background == null ? null : background.submit(driftPart);
-    if (!empty) {
-      spark.sql(
-          "DELETE FROM "
-              + profile()
-              + " WHERE "
-              + WINDOW_ID
-              + " IN ("
-              + windows
-              + ")"
-              + (baselineChanged ? " OR log_type = 'BASELINE'" : ""));
-    }
-    append(profileRows, MetricRows.PROFILE, profile());
-    if (drifts == null) {
-      driftPart.run();
-    } else {
-      MonitorRefresh.await(drifts);
-    }
+    write(
+        driftRows,
+        MetricRows.DRIFT,
+        drift(),
+        empty
+            ? null
+            : WINDOW_ID
+                + " IN ("
+                + windows
+                + ") OR (drift_type = 'CONSECUTIVE' AND "
+                + WINDOW_ID
+                + " IN ("
+                + inList(consecutive)
+                + "))"
+                + (baselineChanged ? " OR drift_type = 'BASELINE'" : ""));
+    write(
+        profileRows,
+        MetricRows.PROFILE,
+        profile(),
+        empty
+            ? null
+            : WINDOW_ID
+                + " IN ("
+                + windows
+                + ")"
+                + (baselineChanged ? " OR log_type = 'BASELINE'" : ""));
   }
 
-  private void append(List<Row> rows, StructType schema, String table) {
-    if (!rows.isEmpty()) {
-      // One file per refresh: metric tables get many small appends.
-      spark
-          .createDataFrame(rows, schema)
-          .coalesce(1)
-          .write()
-          .format("delta")
-          .mode("append")
-          .saveAsTable(table);
+  /** Appends {@code rows} to {@code table}, replacing the rows matching {@code replaced} if any. */
+  private void write(List<Row> rows, StructType schema, String table, String replaced) {
+    if (rows.isEmpty() && replaced == null) {
+      return;
     }
+    DeltaConflicts.retry(
+        "Metric write to " + table,
+        () -> {
+          // One file per refresh: metric tables get many small appends.
+          DataFrameWriter<Row> writer =
+              spark.createDataFrame(rows, schema).coalesce(1).write().format("delta");
+          if (replaced == null) {
+            writer.mode("append").saveAsTable(table);
+          } else {
+            writer
+                .mode("overwrite")
+                .option("replaceWhere", "coalesce(" + replaced + ", false)")
+                .save(location(table));
+          }
+        });
+  }
+
+  /** The storage location of Delta table {@code table}. */
+  private String location(String table) {
+    return spark.sql("DESCRIBE DETAIL " + table).select("location").first().getString(0);
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

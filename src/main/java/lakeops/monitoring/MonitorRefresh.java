@@ -141,8 +141,7 @@ final class MonitorRefresh {
         changes.removed(),
         drift.consecutiveRedone(),
         changes.baselineChanged(),
-        stored.empty(),
-        background);
+        stored.empty());
     return new RefreshResult(
         spec.name(),
         source.version(),

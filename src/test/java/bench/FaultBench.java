@@ -1,0 +1,432 @@
+package bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import lakeops.env.Environments;
+import lakeops.env.LakeOpsHome;
+import lakeops.features.ComputedFeatureTable;
+import lakeops.features.FeatureStore;
+import lakeops.mlflow.MlflowProperties;
+import lakeops.mlflow.MlflowRest;
+import lakeops.mlflow.MlflowServer;
+import lakeops.mlflow.ModelRegistry;
+import lakeops.mlflow.ModelVersion;
+import lakeops.mlflow.RegisteredModel;
+import lakeops.mlflow.RetryPolicy;
+import lakeops.sample.FlightsGenerator;
+import lakeops.session.SessionFactory;
+import lakeops.testing.CliProcess;
+import lakeops.testing.TestHome;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The fault-injection run behind {@code bench/faults/run}: a small lake built step by step by
+ * {@code bin/lakeops} processes, each step's process killed (SIGKILL) after a delay drawn from a
+ * seeded RNG within the step's measured duration, then run again to the end; after every re-run the
+ * invariants are checked: every source row once, Delta tables readable at a committed version,
+ * metric windows neither missing nor doubled, alerts not doubled, at most one registered version
+ * per training run, every alias on a version whose model downloads whole. Rounds (new landing
+ * files, then every step) go on until {@code --seconds} are spent.
+ */
+public final class FaultBench {
+
+  /** One step of the pipeline: the command that runs it and what must hold after it. */
+  private record Step(String name, List<String> args, Check check) {}
+
+  @FunctionalInterface
+  private interface Check {
+    List<String> violations() throws Exception;
+  }
+
+  private static final class Tally {
+    int kills;
+    int reruns;
+    int violations;
+    double seconds = 30;
+  }
+
+  private final LakeOpsHome home;
+  private final SparkSession spark;
+  private final Map<String, String> childEnv;
+  private final ModelRegistry registry;
+  private final Path landing;
+  private final Random random;
+  private final Map<String, Long> landed = new LinkedHashMap<>();
+  private int trainings;
+
+  private FaultBench(
+      LakeOpsHome home,
+      SparkSession spark,
+      Map<String, String> childEnv,
+      ModelRegistry registry,
+      long seed) {
+    this.home = home;
+    this.spark = spark;
+    this.childEnv = childEnv;
+    this.registry = registry;
+    this.landing = home.lakehouseDir().resolve("landing/flights");
+    this.random = new Random(seed);
+  }
+
+  public static void main(String[] args) throws Exception {
+    long seconds = 600;
+    long seed = 1;
+    int rowsPerFile = 400;
+    int port = 5207;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Long.parseLong(args[++i]);
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--rows-per-file" -> rowsPerFile = Integer.parseInt(args[++i]);
+        case "--mlflow-port" -> port = Integer.parseInt(args[++i]);
+        default ->
+            throw new IllegalArgumentException(
+                "Unknown option "
+                    + args[i]
+                    + " (--seconds N, --seed S, --rows-per-file N,"
+                    + " --mlflow-port P)");
+      }
+    }
+    LakeOpsHome home = TestHome.create("bench-faults");
+    writeBenchModel(home);
+    Path mlflowDir = home.lakehouseDir().resolve("mlflow");
+    MlflowServer server = MlflowServer.of(home, port, mlflowDir);
+    server.stop();
+    String url = server.start();
+    System.setProperty("spark.master", "local[1]");
+    System.setProperty("spark.sql.shuffle.partitions", "2");
+    System.setProperty("spark.ui.enabled", "false");
+    SparkSession spark = SessionFactory.create(Environments.load(home), "dev");
+    Map<String, String> env =
+        Map.of(
+            MlflowProperties.PORT_ENV, Integer.toString(port),
+            MlflowProperties.DIR_ENV, mlflowDir.toString());
+    ModelRegistry registry =
+        new ModelRegistry(MlflowRest.of(url, RetryPolicy.of(java.time.Duration.ofSeconds(30))));
+    try {
+      new FaultBench(home, spark, env, registry, seed).run(seconds, rowsPerFile, seed);
+    } finally {
+      server.stop();
+    }
+    System.exit(0);
+  }
+
+  private void run(long seconds, int rowsPerFile, long seed) throws Exception {
+    List<Step> steps = steps();
+    Map<String, Tally> tallies = new LinkedHashMap<>();
+    steps.forEach(s -> tallies.put(s.name(), new Tally()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int round = 0;
+    outer:
+    while (System.nanoTime() < deadline) {
+      for (int file = 0; file < 2; file++) {
+        land(rowsPerFile, seed * 1000 + round * 10 + file);
+      }
+      for (Step step : steps) {
+        if (System.nanoTime() >= deadline) {
+          break outer;
+        }
+        Tally tally = tallies.get(step.name());
+        double delay = (0.2 + 0.8 * random.nextDouble()) * tally.seconds;
+        boolean killed = runAndKill(step, delay);
+        if (killed) {
+          tally.kills++;
+        }
+        long started = System.nanoTime();
+        CliProcess.Result rerun =
+            CliProcess.run(home, childEnv, step.args().toArray(String[]::new));
+        tally.reruns++;
+        tally.seconds = (System.nanoTime() - started) / 1e9;
+        List<String> violations = new ArrayList<>();
+        if (rerun.exitCode() != 0) {
+          violations.add("re-run exited " + rerun.exitCode() + ": " + errorLine(rerun.stderr()));
+        } else {
+          violations.addAll(step.check().violations());
+        }
+        tally.violations += violations.size();
+        System.err.printf(
+            "round %d %s: killed=%s at %.1f s, re-run %.1f s, violations %s%n",
+            round, step.name(), killed, delay, tally.seconds, violations);
+      }
+      round++;
+    }
+    int total = 0;
+    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+      Tally t = e.getValue();
+      total += t.violations;
+      System.out.printf(
+          "%s kills=%d reruns=%d violations=%d%n", e.getKey(), t.kills, t.reruns, t.violations);
+    }
+    System.out.printf("rounds: %d%n", round);
+    System.out.printf("fault violations: %d%n", total);
+  }
+
+  /** Starts the step, kills it with SIGKILL after {@code delay} s; false if it ended before. */
+  private boolean runAndKill(Step step, double delay) throws Exception {
+    Path out = Files.createTempFile("lakeops-fault", ".out");
+    Path err = Files.createTempFile("lakeops-fault", ".err");
+    Process child = CliProcess.start(home, childEnv, out, err, step.args().toArray(String[]::new));
+    if (child.waitFor((long) (delay * 1000), TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    // bin/lakeops execs the JVM: this is the JVM's pid. destroyForcibly is SIGKILL on Unix.
+    child.destroyForcibly();
+    child.waitFor(60, TimeUnit.SECONDS);
+    Files.deleteIfExists(out);
+    Files.deleteIfExists(err);
+    return true;
+  }
+
+  private void land(int rows, long seed) {
+    String before = listing();
+    FlightsGenerator.flights(rows).seed(seed).write(spark, landing.toString(), "parquet", 1);
+    for (String file : listing().split("\n")) {
+      if (!file.isEmpty() && !before.contains(file)) {
+        landed.put(file, (long) rows);
+      }
+    }
+  }
+
+  private String listing() {
+    try (var files = Files.list(landing)) {
+      return String.join(
+          "\n",
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(name -> name.endsWith(".parquet") && !name.startsWith("."))
+              .sorted()
+              .toList());
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private List<Step> steps() {
+    return List.of(
+        new Step(
+            "bronze",
+            List.of(
+                "ingest",
+                "--env",
+                "dev",
+                "--source",
+                landing.toString(),
+                "--table",
+                "dev.bronze.flights",
+                "--max-files-per-batch",
+                "1"),
+            this::checkBronze),
+        new Step("silver", List.of("silver", "--env", "dev"), this::checkSilver),
+        new Step("gold", List.of("gold", "--env", "dev"), this::checkGold),
+        new Step("features", List.of("features", "compute", "--env", "dev"), this::checkFeatures),
+        new Step(
+            "train",
+            List.of("train", "--env", "dev", "--model", "conf/models/bench_delay.yml"),
+            this::checkRegistry),
+        new Step(
+            "monitor+alerts",
+            List.of("monitor", "run", "--env", "dev", "--monitor", "flights"),
+            this::checkMonitor));
+  }
+
+  private long count(String sql) {
+    return spark.sql(sql).first().getLong(0);
+  }
+
+  /** Readable at its latest version, which has a commit (DESCRIBE HISTORY reads the log). */
+  private void readable(String table, List<String> violations) {
+    try {
+      spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
+      spark.table(table).count();
+    } catch (RuntimeException e) {
+      violations.add(table + " unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private List<String> checkBronze() {
+    List<String> v = new ArrayList<>();
+    readable("dev.bronze.flights", v);
+    Map<String, Long> perFile = new HashMap<>();
+    for (Row r :
+        spark
+            .sql(
+                "SELECT regexp_extract(_source_file, '[^/]+$', 0), count(*) FROM dev.bronze.flights"
+                    + " GROUP BY 1")
+            .collectAsList()) {
+      perFile.put(r.getString(0), r.getLong(1));
+    }
+    landed.forEach(
+        (file, rows) -> {
+          long got = perFile.getOrDefault(file, 0L);
+          if (got != rows) {
+            v.add("bronze has " + got + " rows of " + file + ", expected " + rows);
+          }
+        });
+    if (perFile.size() != landed.size()) {
+      v.add("bronze has rows of " + perFile.size() + " files, landed " + landed.size());
+    }
+    return v;
+  }
+
+  private List<String> checkSilver() {
+    List<String> v = new ArrayList<>();
+    readable("dev.silver.flights", v);
+    long bronze = count("SELECT count(*) FROM dev.bronze.flights");
+    long quarantined =
+        spark.catalog().tableExists("dev.silver.flights_quarantine")
+            ? count("SELECT count(*) FROM dev.silver.flights_quarantine")
+            : 0;
+    long silver = count("SELECT count(*) FROM dev.silver.flights");
+    if (silver + quarantined != bronze) {
+      v.add("silver " + silver + " + quarantine " + quarantined + " != bronze " + bronze);
+    }
+    return v;
+  }
+
+  private List<String> checkGold() {
+    List<String> v = new ArrayList<>();
+    readable("dev.gold.flights", v);
+    readable("dev.gold.airport_daily", v);
+    long silver = count("SELECT count(*) FROM dev.silver.flights");
+    long gold = count("SELECT count(*) FROM dev.gold.flights");
+    long daily = count("SELECT CAST(sum(flights) AS BIGINT) FROM dev.gold.airport_daily");
+    if (gold != silver) {
+      v.add("gold.flights " + gold + " != silver " + silver);
+    }
+    if (daily != gold) {
+      v.add("airport_daily sums " + daily + " flights, gold has " + gold);
+    }
+    return v;
+  }
+
+  private List<String> checkFeatures() {
+    List<String> v = new ArrayList<>();
+    for (ComputedFeatureTable t :
+        FeatureStore.specs(home.confDir().resolve(FeatureStore.SPECS_FOLDER), "dev")) {
+      readable(t.name(), v);
+      String keys = String.join(", ", t.spec().rowKeys());
+      long rows = count("SELECT count(*) FROM " + t.name());
+      long distinct =
+          count("SELECT count(*) FROM (SELECT DISTINCT " + keys + " FROM " + t.name() + ")");
+      long expected = spark.sql(t.query()).count();
+      if (rows != distinct) {
+        v.add(t.name() + ": " + (rows - distinct) + " duplicate keys");
+      }
+      if (rows != expected) {
+        v.add(t.name() + ": " + rows + " rows, its query gives " + expected);
+      }
+    }
+    return v;
+  }
+
+  private List<String> checkRegistry() throws IOException {
+    trainings++;
+    List<String> v = new ArrayList<>();
+    int versions = 0;
+    for (RegisteredModel model : registry.searchModelsByPrefix("")) {
+      Map<String, Integer> perRun = new HashMap<>();
+      for (ModelVersion version : registry.searchVersions(model.name(), null)) {
+        versions++;
+        perRun.merge(version.runId(), 1, Integer::sum);
+      }
+      perRun.forEach(
+          (run, n) -> {
+            if (n > 1) {
+              v.add(model.name() + ": run " + run + " registered " + n + " versions");
+            }
+          });
+      for (String alias : model.aliases().keySet()) {
+        Path dir = Files.createTempDirectory("fault-model");
+        try {
+          registry.download("models:/" + model.name() + "@" + alias, dir);
+          if (!Files.exists(dir.resolve("MLmodel"))
+              || !Files.exists(dir.resolve("sparkml/metadata"))) {
+            v.add(model.name() + "@" + alias + ": model incomplete");
+          }
+        } catch (RuntimeException e) {
+          v.add(model.name() + "@" + alias + ": cannot download: " + e.getMessage());
+        } finally {
+          TestHome.deleteRecursively(dir);
+        }
+      }
+    }
+    // Killed runs may leave a version without an alias (not a violation), never more than a
+    // version per run; successful re-runs add exactly one each.
+    if (versions < trainings) {
+      v.add(versions + " versions after " + trainings + " successful trainings");
+    }
+    return v;
+  }
+
+  private List<String> checkMonitor() {
+    List<String> v = new ArrayList<>();
+    String profile = "dev.monitoring.flights_profile_metrics";
+    String drift = "dev.monitoring.flights_drift_metrics";
+    readable(profile, v);
+    readable(drift, v);
+    readable("dev.monitoring.alerts", v);
+    long doubledProfile =
+        count(
+            "SELECT count(*) FROM (SELECT granularity, window, log_type, slice_key, slice_value,"
+                + " column_name, count(*) AS n FROM "
+                + profile
+                + " GROUP BY ALL) WHERE n > 1");
+    long doubledDrift =
+        count(
+            "SELECT count(*) FROM (SELECT granularity, window, drift_type, slice_key, slice_value,"
+                + " column_name, count(*) AS n FROM "
+                + drift
+                + " GROUP BY ALL) WHERE n > 1");
+    if (doubledProfile > 0) {
+      v.add(doubledProfile + " profile metric rows doubled");
+    }
+    if (doubledDrift > 0) {
+      v.add(doubledDrift + " drift metric rows doubled");
+    }
+    // Every day of the data has its daily window, counting the day's flights as they are now.
+    long wrongDays =
+        count(
+            "SELECT count(*) FROM (SELECT window_start(window(flight_time, '1 day')) AS d, count(*)"
+                + " AS n FROM dev.gold.flights GROUP BY 1) g FULL OUTER JOIN (SELECT window.start"
+                + " AS d, count AS n FROM "
+                + profile
+                + " WHERE granularity = '1 day' AND log_type = 'INPUT' AND slice_key IS NULL AND"
+                + " column_name = ':table') m ON g.d = m.d WHERE g.n IS NULL OR m.n IS NULL OR g.n"
+                + " <> m.n");
+    if (wrongDays > 0) {
+      v.add(wrongDays + " daily windows missing, extra or stale");
+    }
+    long doubledAlerts =
+        count(
+            "SELECT count(*) FROM (SELECT alert_name, metric, column_name, window_start, count(*)"
+                + " AS n FROM dev.monitoring.alerts GROUP BY ALL) WHERE n > 1");
+    if (doubledAlerts > 0) {
+      v.add(doubledAlerts + " alerts doubled");
+    }
+    return v;
+  }
+
+  private static String errorLine(String stderr) {
+    return stderr.lines().filter(l -> l.startsWith("Error:")).findFirst().orElse("(no Error line)");
+  }
+
+  /** The flight-delay model made quick: few trees, no tuning. */
+  private static void writeBenchModel(LakeOpsHome home) throws IOException {
+    Path models = home.confDir().resolve("models");
+    String yaml = Files.readString(models.resolve("flight_delay.yml"));
+    yaml =
+        yaml.replace("max_iter: 30", "max_iter: 3")
+            .replaceAll("(?s)\ntuning:.*?\n\n", "\n\n")
+            .replace("name: flight_delay", "name: bench_delay");
+    Files.writeString(models.resolve("bench_delay.yml"), yaml);
+  }
+}
