@@ -38,7 +38,12 @@ class PipelineJobsIT {
     home = TestHome.create("pipeline-jobs");
     cluster =
         StandaloneCluster.start(
-            home, SparkRuntime.of(home), home.root().resolve("cluster"), 1, 2, "1g");
+            home,
+            SparkRuntime.of(LakeOpsHome.at(TestHome.projectDir())),
+            home.root().resolve("cluster"),
+            1,
+            2,
+            "1g");
   }
 
   @AfterAll
