@@ -30,6 +30,8 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       ModelsCommand.class,
       lakeops.serving.ServeJob.class,
+      lakeops.inference.PredictJob.class,
+      lakeops.inference.LabelJob.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,

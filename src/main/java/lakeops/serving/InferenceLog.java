@@ -7,11 +7,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import lakeops.access.AccessControl;
 import lakeops.exceptions.LakeOpsException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * Rows are never dropped: a full queue makes requests wait, a failed append is retried, and {@link
  * #close()} appends everything queued. The table has the change data feed on, so monitors refresh
  * incrementally; its columns are those an {@code inference_log} monitor reads.
+ *
+ * <p>Appends go through Delta Kernel ({@link KernelAppender}), not Spark: a Spark job per batch in
+ * the serving JVM cost the request path milliseconds at p99. Spark creates the table and adds a new
+ * layout's columns before serving starts, and appends only where Kernel cannot (a column type it
+ * does not write).
  */
 final class InferenceLog implements AutoCloseable {
 
@@ -51,7 +58,7 @@ final class InferenceLog implements AutoCloseable {
   /** The log's columns for one request schema (request columns renamed where they clash). */
   record Layout(StructType schema) {}
 
-  private record Pending(Layout layout, Row row) {}
+  private record Pending(Layout layout, Object[] values) {}
 
   private final SparkSession spark;
   private final String table;
@@ -61,6 +68,9 @@ final class InferenceLog implements AutoCloseable {
   private final Thread writer;
   private final AtomicLong appended = new AtomicLong();
   private final Map<StructType, Layout> layouts = new ConcurrentHashMap<>();
+  private final String appId = "lakeops-serve-" + UUID.randomUUID();
+  private final AtomicLong commits = new AtomicLong();
+  private volatile KernelAppender kernel;
   private volatile boolean closing;
 
   private InferenceLog(SparkSession spark, String table, ServingSpec spec) {
@@ -116,9 +126,11 @@ final class InferenceLog implements AutoCloseable {
               table, schema.toDDL()));
     }
     StructType existing = spark.table(table).schema();
+    List<String> added = new ArrayList<>();
     for (StructField field : schema.fields()) {
-      if (Arrays.asList(existing.fieldNames()).contains(field.name())
-          && !existing.apply(field.name()).dataType().equals(field.dataType())) {
+      if (!Arrays.asList(existing.fieldNames()).contains(field.name())) {
+        added.add(quoted(field.name()) + " " + field.dataType().sql());
+      } else if (!existing.apply(field.name()).dataType().equals(field.dataType())) {
         throw ServingErrors.logTypeClash(
             table,
             field.name(),
@@ -126,7 +138,40 @@ final class InferenceLog implements AutoCloseable {
             field.dataType().simpleString());
       }
     }
+    if (!added.isEmpty()) {
+      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", added) + ")");
+    }
+    kernel = openKernel();
     return new Layout(schema);
+  }
+
+  /** Kernel's appender of the table, once the session is known to be allowed to write it. */
+  private KernelAppender openKernel() {
+    String location = spark.sql("DESCRIBE DETAIL " + table).first().getAs("location");
+    List<String> parts = nameParts();
+    String catalog = parts.size() > 2 ? parts.remove(0) : spark.catalog().currentCatalog();
+    AccessControl.checkCatalogWrite(spark, "INSERT", catalog, String.join(".", parts), location);
+    KernelAppender appender =
+        KernelAppender.of(spark.sparkContext().hadoopConfiguration(), location);
+    if (appender.supportsTable()) {
+      return appender;
+    }
+    LOG.info("Inference log {}: a column type Kernel does not write; appending with Spark", table);
+    return null;
+  }
+
+  private List<String> nameParts() {
+    try {
+      return new ArrayList<>(
+          scala.jdk.javaapi.CollectionConverters.asJava(
+              spark.sessionState().sqlParser().parseMultipartIdentifier(table)));
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
+      throw new IllegalArgumentException("Invalid inference log table: " + table, e);
+    }
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /**
@@ -157,7 +202,7 @@ final class InferenceLog implements AutoCloseable {
         values[5] = scored.probabilities()[i];
         values[7] = latencyMs;
         System.arraycopy(inputs.get(i), 0, values, fixed, values.length - fixed);
-        queue.put(new Pending(layout, RowFactory.create(values)));
+        queue.put(new Pending(layout, values));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -219,26 +264,21 @@ final class InferenceLog implements AutoCloseable {
 
   /** Appends {@code batch}, one append per layout, each retried until it is in the table. */
   private void write(List<Pending> batch) {
-    Map<Layout, List<Row>> byLayout = new LinkedHashMap<>();
+    Map<Layout, List<Object[]>> byLayout = new LinkedHashMap<>();
     for (Pending pending : batch) {
-      byLayout.computeIfAbsent(pending.layout(), l -> new ArrayList<>()).add(pending.row());
+      byLayout.computeIfAbsent(pending.layout(), l -> new ArrayList<>()).add(pending.values());
     }
     byLayout.forEach(this::appendWithRetries);
   }
 
-  private void appendWithRetries(Layout layout, List<Row> rows) {
+  private void appendWithRetries(Layout layout, List<Object[]> rows) {
     Duration backoff = Duration.ofSeconds(1);
     long giveUp = System.nanoTime() + ServingProperties.SHUTDOWN_TIMEOUT.toNanos();
+    long commit = commits.getAndIncrement(); // one transaction version for every retry of it
     while (true) {
       try {
         long started = System.nanoTime();
-        spark
-            .createDataFrame(rows, layout.schema())
-            .write()
-            .format("delta")
-            .mode("append")
-            .option("mergeSchema", "true")
-            .saveAsTable(table);
+        append(layout, rows, commit);
         appended.addAndGet(rows.size());
         LOG.debug(
             "Appended {} rows to {} in {} ms",
@@ -263,6 +303,25 @@ final class InferenceLog implements AutoCloseable {
             backoff.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : backoff.multipliedBy(2);
       }
     }
+  }
+
+  private void append(Layout layout, List<Object[]> rows, long commit) {
+    KernelAppender appender = kernel;
+    if (appender != null) {
+      appender.append(Arrays.asList(layout.schema().fieldNames()), rows, appId, commit);
+      return;
+    }
+    List<Row> sparkRows = new ArrayList<>(rows.size());
+    for (Object[] values : rows) {
+      sparkRows.add(RowFactory.create(values));
+    }
+    spark
+        .createDataFrame(sparkRows, layout.schema())
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .saveAsTable(table);
   }
 
   private static void sleep(Duration duration) {

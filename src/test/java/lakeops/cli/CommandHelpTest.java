@@ -103,6 +103,8 @@ class CommandHelpTest {
             "monitor run",
             "job export",
             "models relog",
+            "predict",
+            "labels",
             "scheduler start");
   }
 

@@ -33,10 +33,10 @@ import org.apache.spark.sql.types.StructType;
  * tuned over two candidates. Publishing is tried first against a server that is not there (kept as
  * {@link #deadServerError}), then against the test server, as {@code lakeops models relog} would.
  */
-final class FlightDelayFixture extends SharedSpark {
+public final class FlightDelayFixture extends SharedSpark {
 
-  static final String SCHEMA = "dev.train_test";
-  static final String MODEL = "flight_delay_test";
+  public static final String SCHEMA = "dev.train_test";
+  public static final String MODEL = "flight_delay_test";
 
   private static TrainingResult trained;
   private static TrainingResult published;
@@ -45,7 +45,7 @@ final class FlightDelayFixture extends SharedSpark {
 
   private FlightDelayFixture() {}
 
-  static synchronized TrainingResult published() {
+  public static synchronized TrainingResult published() {
     if (published == null) {
       environment =
           Environments.load(
@@ -76,7 +76,7 @@ final class FlightDelayFixture extends SharedSpark {
     return deadServerError;
   }
 
-  static Environment environment() {
+  public static Environment environment() {
     published();
     return environment;
   }
