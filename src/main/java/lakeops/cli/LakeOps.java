@@ -32,6 +32,8 @@ import picocli.CommandLine.ScopeType;
       lakeops.serving.ServeJob.class,
       lakeops.inference.PredictJob.class,
       lakeops.inference.LabelJob.class,
+      lakeops.deploy.DeployJob.class,
+      lakeops.sqlserver.SqlServerJob.class,
       JobCommand.class,
       SchedulerCommand.class,
       MonitorCommand.class,

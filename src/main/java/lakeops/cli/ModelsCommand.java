@@ -19,16 +19,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lakeops models list|show|alias|stage|relog}: the Model Registry of an environment. */
+/**
+ * {@code lakeops models list|show|alias|stage|relog|copy}: the Model Registry of an environment.
+ */
 @Command(
     name = "models",
-    description = "Registered models: list, show, alias, stage, relog.",
+    description = "Registered models: list, show, alias, stage, relog, copy.",
     subcommands = {
       ModelsCommand.ListModels.class,
       ModelsCommand.Show.class,
       ModelsCommand.Alias.class,
       ModelsCommand.Stage.class,
-      ModelsCommand.Relog.class
+      ModelsCommand.Relog.class,
+      ModelsCommand.Copy.class
     })
 final class ModelsCommand {
 
@@ -196,6 +199,69 @@ final class ModelsCommand {
       System.out.printf(
           "  run=%s version=%d alias=%s%n",
           published.runId(), published.version(), published.alias());
+      return 0;
+    }
+  }
+
+  /**
+   * {@code lakeops models copy --from staging --to prod --model flight_delay [--version N|--alias
+   * A]}: runs as the target environment ({@code --env}, default {@code $LAKEOPS_ENV}, else {@code
+   * --to}); an environment that may not write the target is refused.
+   */
+  @Command(
+      name = "copy",
+      description =
+          "Copy a model version with its lineage tags from one environment's registry to another's"
+              + " (for teams that deploy models rather than code).")
+  static final class Copy implements Callable<Integer> {
+    // Declared here: --version clashes with the inherited standard -V, --version.
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(
+        names = {"-e", "--env"},
+        paramLabel = "ENV",
+        description = "Acting environment (default: $LAKEOPS_ENV, else the --to environment).")
+    String environment;
+
+    @Option(names = "--from", required = true, paramLabel = "ENV", description = "Source.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "ENV", description = "Target.")
+    String to;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model name.")
+    String model;
+
+    @Option(names = "--version", paramLabel = "N", description = "Source version.")
+    Integer version;
+
+    @Option(
+        names = "--alias",
+        paramLabel = "ALIAS",
+        description = "Source alias, when no --version (default: champion).")
+    String alias;
+
+    @Option(names = "--actor", paramLabel = "WHO", description = "Who copies (default: $USER).")
+    String actor;
+
+    @Override
+    public Integer call() {
+      String acting = environment;
+      if (acting == null || acting.isBlank()) {
+        String fromEnv = System.getenv(lakeops.env.EnvironmentProperties.ENV_ENV);
+        acting = fromEnv == null || fromEnv.isBlank() ? to : fromEnv;
+      }
+      Environments environments = Environments.load(LakeOpsHome.current());
+      lakeops.deploy.Decision copied =
+          lakeops.deploy.Deployments.of(
+                  SessionFactory.create(environments, acting), environments, acting)
+              .copy(from, to, model, version, alias, actor);
+      System.out.printf(
+          "%s version %d copied (%s)%n", copied.model(), copied.version(), copied.comment());
       return 0;
     }
   }

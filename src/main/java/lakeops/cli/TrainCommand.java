@@ -1,10 +1,10 @@
 package lakeops.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.LakeOpsHome;
 import lakeops.training.ModelTraining;
+import lakeops.training.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,23 +29,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "Train and keep the model locally; log nothing to MLflow.")
   boolean noLog;
 
-  @Option(
-      names = "--skip-if-missing",
-      description =
-          "Exit 0 without training when a label or feature table is missing (says which).")
-  boolean skipIfMissing;
-
   @Override
   public Integer call() {
     LakeOpsHome home = LakeOpsHome.current();
     ModelTraining training = ModelTraining.of(home, env.name);
     Path file = home.resolve(model.toString());
-    List<String> missing = skipIfMissing ? training.missingTables(file) : List.of();
-    if (!missing.isEmpty()) {
-      System.out.println("Skipped training " + model + ": missing tables " + missing);
-      return 0;
-    }
-    System.out.print((noLog ? training.train(file) : training.trainAndPublish(file)).summary());
+    TrainingResult result = noLog ? training.train(file) : training.trainAndPublish(file);
+    System.out.print(result.summary());
+    result.publishTaskValues();
     return 0;
   }
 }

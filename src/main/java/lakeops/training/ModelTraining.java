@@ -125,7 +125,10 @@ public final class ModelTraining {
    * catalog: empty when the model can be trained.
    */
   public List<String> missingTables(Path modelFile) {
-    ModelSpec spec = ModelSpecLoader.load(modelFile);
+    return missingTables(ModelSpecLoader.load(modelFile));
+  }
+
+  private List<String> missingTables(ModelSpec spec) {
     List<String> missing = new ArrayList<>();
     List<String> tables = new ArrayList<>();
     tables.add(ModelSpecLoader.qualify(spec.labels().table(), environment.name()));
@@ -156,6 +159,10 @@ public final class ModelTraining {
 
   /** Trains {@code spec}, read from {@code modelFile} (null for a spec built in code). */
   private TrainingResult train(ModelSpec spec, Path modelFile) {
+    List<String> missing = missingTables(spec);
+    if (!missing.isEmpty()) {
+      throw TrainingErrors.missingTables(spec.name(), missing, environment.name());
+    }
     long started = System.currentTimeMillis();
     String catalog = environment.name();
     Tracking names = Tracking.withoutStarting(home, environment);

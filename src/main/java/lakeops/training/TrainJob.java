@@ -1,7 +1,6 @@
 package lakeops.training;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
@@ -40,12 +39,6 @@ public final class TrainJob implements Callable<Integer> {
       description = "Train and keep the model locally; log nothing to MLflow.")
   boolean noLog;
 
-  @Option(
-      names = "--skip-if-missing",
-      description =
-          "Exit 0 without training when a label or feature table is missing (says which).")
-  boolean skipIfMissing;
-
   private TrainJob() {}
 
   /** Runs the step with {@code args} and exits with its code (see {@link JobMain}). */
@@ -58,12 +51,9 @@ public final class TrainJob implements Callable<Integer> {
     LakeOpsHome home = LakeOpsHome.current();
     ModelTraining training = ModelTraining.of(home, environment);
     Path file = home.resolve(model.toString());
-    List<String> missing = skipIfMissing ? training.missingTables(file) : List.of();
-    if (!missing.isEmpty()) {
-      System.out.println("Skipped training " + model + ": missing tables " + missing);
-      return 0;
-    }
-    System.out.print((noLog ? training.train(file) : training.trainAndPublish(file)).summary());
+    TrainingResult result = noLog ? training.train(file) : training.trainAndPublish(file);
+    System.out.print(result.summary());
+    result.publishTaskValues();
     return 0;
   }
 }

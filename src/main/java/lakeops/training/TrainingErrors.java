@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import lakeops.exceptions.InvalidConfigException;
 import lakeops.exceptions.LakeOpsException;
 import lakeops.exceptions.ValidationException;
@@ -57,6 +58,15 @@ final class TrainingErrors {
         "validation %s and test %s must be shares with validation + test < 1",
         validation,
         test);
+  }
+
+  /** The label or feature tables of a model are not there: the job that builds them did not run. */
+  static ValidationException missingTables(String model, List<String> missing, String environment) {
+    return new ValidationException(
+        String.format(
+            "Cannot train model %s: missing tables %s (build them first: lakeops gold --env %s,"
+                + " then lakeops features compute --env %s)",
+            model, missing, environment, environment));
   }
 
   static ValidationException noTimes(String column) {

@@ -30,6 +30,18 @@ public record TrainingResult(
   }
 
   /**
+   * Under a job run, passes the registered version and alias to the tasks after this one as task
+   * values {@code version} and {@code alias} ({@code {{tasks.train.values.version}}}); does nothing
+   * outside a job run or when nothing was published.
+   */
+  public void publishTaskValues() {
+    if (published != null) {
+      lakeops.jobs.TaskValues.set("version", Integer.toString(published.version()));
+      lakeops.jobs.TaskValues.set("alias", published.alias());
+    }
+  }
+
+  /**
    * The result in lines as {@code lakeops train} prints them: model, metrics by name, where the
    * model is kept and, when published, its run, version, alias and MLflow UI address.
    */

@@ -105,6 +105,9 @@ class CommandHelpTest {
             "models relog",
             "predict",
             "labels",
+            "models copy",
+            "deploy validate",
+            "deploy approve",
             "scheduler start");
   }
 

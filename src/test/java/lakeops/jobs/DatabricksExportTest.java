@@ -20,20 +20,21 @@ class DatabricksExportTest {
             job, Environments.load(project).get("prod"), DatabricksExport.Target.defaults());
     JsonNode settings = new ObjectMapper().readTree(json);
     assertThat(settings.path("name").asText()).isEqualTo("training");
-    assertThat(settings.path("parameters").get(0).path("name").asText()).isEqualTo("source_table");
+    assertThat(settings.path("parameters").get(0).path("name").asText()).isEqualTo("model");
     JsonNode first = settings.path("tasks").get(0);
-    assertThat(first.path("task_key").asText()).isEqualTo("prepare_training_set");
+    assertThat(first.path("task_key").asText()).isEqualTo("train");
     assertThat(first.path("spark_jar_task").path("main_class_name").asText())
         .isEqualTo("lakeops.cli.LakeOps");
-    assertThat(first.path("spark_jar_task").path("parameters").get(0).asText()).isEqualTo("sql");
+    assertThat(first.path("spark_jar_task").path("parameters").get(0).asText()).isEqualTo("train");
     assertThat(first.path("spark_jar_task").path("parameters").get(2).asText()).isEqualTo("prod");
     assertThat(first.path("libraries").get(0).path("jar").asText()).endsWith("lakeops-jobs.jar");
     assertThat(first.path("max_retries").asInt()).isEqualTo(1);
-    JsonNode last = settings.path("tasks").get(3);
-    assertThat(last.path("depends_on").get(1).path("task_key").asText()).isEqualTo("profile");
+    JsonNode last = settings.path("tasks").get(2);
+    assertThat(last.path("task_key").asText()).isEqualTo("promote");
+    assertThat(last.path("depends_on").get(0).path("task_key").asText()).isEqualTo("validate");
     assertThat(last.path("run_if").asText()).isEqualTo("ALL_SUCCESS");
-    assertThat(last.path("spark_jar_task").path("parameters").get(3).asText())
-        .contains("{{job.run_id}}");
+    assertThat(last.path("spark_jar_task").path("parameters").toString())
+        .contains("\"deploy\",\"promote\"", "{{job.run_id}}");
     JsonNode cluster = settings.path("job_clusters").get(0);
     assertThat(cluster.path("job_cluster_key").asText()).isEqualTo("training");
     assertThat(cluster.path("new_cluster").path("num_workers").asInt()).isEqualTo(2);
