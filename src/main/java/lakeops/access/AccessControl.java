@@ -24,9 +24,10 @@ public final class AccessControl {
 
   /**
    * The Spark settings of environment {@code env}'s session: its policy (session conf), the
-   * read-only storage layer for {@code file:} roots, and per-bucket read-only credentials for
-   * {@code s3a://} roots it may read but not write. Add {@link AccessProperties#EXTENSION} to
-   * {@code spark.sql.extensions} as well, and build the session with {@link #sessionExtension}.
+   * read-only storage layer for {@code file:} roots, and per-bucket settings of the {@code s3a://}
+   * roots it sees, with read-only credentials for those it may read but not write. Add {@link
+   * AccessProperties#EXTENSION} to {@code spark.sql.extensions} as well, and build the session with
+   * {@link #sessionExtension}.
    */
   public static Map<String, String> sparkConf(Environments environments, Environment env) {
     AccessPolicy policy = AccessPolicy.of(environments, env.name());
@@ -40,7 +41,7 @@ public final class AccessControl {
         "spark.hadoop." + AccessProperties.READ_ONLY_ROOTS,
         conf.get(AccessProperties.READ_ONLY_ROOTS));
     conf.put("spark.hadoop." + AccessProperties.ENVIRONMENT, env.name());
-    conf.putAll(readOnlyS3Credentials(environments, env));
+    conf.putAll(s3BucketConf(environments, env));
     return conf;
   }
 
@@ -118,32 +119,63 @@ public final class AccessControl {
   }
 
   /**
-   * hadoop-aws per-bucket settings: the bucket of each {@code s3a://} catalog {@code env} may read
-   * but not write is reached with that catalog's {@code storage.s3.read_only_*} credentials.
+   * hadoop-aws per-bucket settings ({@code fs.s3a.bucket.<bucket>.*}) of every {@code s3a://}
+   * catalog {@code env} sees: the owner's endpoint, region, path style and options, and its
+   * read-write credentials where {@code env} may write the catalog, its read-only ones where it may
+   * only read it. A bucket two catalogs share must get the same settings from both.
    */
-  static Map<String, String> readOnlyS3Credentials(Environments environments, Environment env) {
+  static Map<String, String> s3BucketConf(Environments environments, Environment env) {
     Map<String, String> conf = new LinkedHashMap<>();
+    Map<String, String> ownerOfBucket = new LinkedHashMap<>();
     for (String catalog : env.visibleCatalogs()) {
       Environment owner = environments.get(catalog);
       S3Settings s3 = owner.storage().s3();
-      if (env.canWrite(catalog)
-          || !owner.storageRoot().startsWith("s3a://")
-          || s3 == null
-          || s3.readOnlyAccessKey() == null
-          || s3.readOnlyAccessKey().isBlank()) {
+      if (!owner.storageRoot().startsWith("s3a://") || s3 == null) {
         continue;
       }
-      String prefix =
-          "spark.hadoop.fs.s3a.bucket." + URI.create(owner.storageRoot()).getHost() + ".";
-      conf.put(prefix + "access.key", s3.readOnlyAccessKey());
-      conf.put(prefix + "secret.key", s3.readOnlySecretKey() == null ? "" : s3.readOnlySecretKey());
-      conf.put(
-          prefix + "aws.credentials.provider",
-          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-      if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
-        conf.put(prefix + "endpoint", s3.endpoint());
+      String bucket = URI.create(owner.storageRoot()).getHost();
+      String prefix = "spark.hadoop.fs.s3a.bucket." + bucket + ".";
+      Map<String, String> settings = new LinkedHashMap<>();
+      putIfSet(settings, prefix + "endpoint", s3.endpoint());
+      putIfSet(settings, prefix + "endpoint.region", s3.region());
+      if (s3.pathStyleAccess() != null) {
+        settings.put(prefix + "path.style.access", s3.pathStyleAccess().toString());
       }
+      // hadoop-aws' default (analytics) input stream keeps non-daemon threads alive per client,
+      // which would keep a finished JVM from exiting; options may still choose it.
+      settings.put(prefix + "input.stream.type", "classic");
+      s3.options().forEach((key, value) -> settings.put(prefix + key, value));
+      s3.credentials(env.canWrite(catalog))
+          .ifPresent(
+              credentials -> {
+                settings.put(prefix + "access.key", credentials.accessKey());
+                settings.put(prefix + "secret.key", credentials.secretKey());
+                settings.put(
+                    prefix + "aws.credentials.provider",
+                    "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+              });
+      String other = ownerOfBucket.putIfAbsent(bucket, catalog);
+      if (other != null) {
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+          String existing = conf.get(setting.getKey());
+          if (existing != null && !existing.equals(setting.getValue())) {
+            throw new lakeops.exceptions.InvalidConfigException(
+                String.format(
+                    "Invalid environments: catalogs '%s' and '%s' share bucket '%s' but the"
+                        + " sessions of '%s' need different S3 settings or credentials for them;"
+                        + " give each environment its own bucket",
+                    other, catalog, bucket, env.name()));
+          }
+        }
+      }
+      conf.putAll(settings);
     }
     return conf;
+  }
+
+  private static void putIfSet(Map<String, String> conf, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      conf.put(key, value);
+    }
   }
 }

@@ -12,7 +12,8 @@ import org.apache.spark.sql.internal.SQLConf;
  * ({@code spark.lakeops.access.*}, {@code spark.lakeops.environment}, {@code spark.lakeops.home}),
  * the catalog wiring ({@code spark.sql.catalog.*}), Hadoop file-system implementations ({@code
  * fs.<scheme>.impl}, {@code fs.AbstractFileSystem.<scheme>.impl}, their cache switches, {@code
- * spark.hadoop.fs.*}) and Delta's log-store classes.
+ * spark.hadoop.fs.*}), S3 settings and credentials ({@code fs.s3a.*}) and Delta's log-store
+ * classes.
  *
  * <p>Other LakeOps settings ({@code spark.lakeops.monitoring.*}, …) tune work, not access, and stay
  * settable. In a session of an environment the protected ones are fixed when the session is built:
@@ -27,7 +28,7 @@ final class AccessSettings {
       Pattern.compile(
           "spark\\.lakeops\\.(access|session)\\..*|spark\\.lakeops\\.(environment|home)"
               + "|spark\\.sql\\.catalog\\..*|spark\\.hadoop\\.fs\\..*"
-              + "|fs\\.[^.]+\\.impl(\\..*)?|fs\\.abstractfilesystem\\..*"
+              + "|fs\\.[^.]+\\.impl(\\..*)?|fs\\.abstractfilesystem\\..*|fs\\.s3a\\..*"
               + "|spark\\.delta\\.logstore\\..*|spark\\.databricks\\.delta\\.logstore\\..*");
 
   /** File-system implementation keys fixed in every session, for the schemes roots commonly use. */

@@ -1,6 +1,7 @@
 package lakeops.cli;
 
 import java.util.concurrent.Callable;
+import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
 import lakeops.quickstart.Quickstart;
 import lakeops.sample.SampleProperties;
@@ -30,9 +31,42 @@ final class QuickstartCommand implements Callable<Integer> {
               + " or 0 = real file).")
   long syntheticRows;
 
+  @Option(
+      names = "--storage",
+      paramLabel = "local|s3",
+      defaultValue = "local",
+      description =
+          "Where the lakehouse lives: local folders (default), or s3 = the buckets of the project's"
+              + " local S3 server (scripts/s3-server), with the environment files of "
+              + EnvironmentProperties.ENVIRONMENTS_S3
+              + ".")
+  String storage;
+
   @Override
   public Integer call() {
-    Quickstart.of(LakeOpsHome.current(), env.name).syntheticRows(syntheticRows).run(System.out);
+    if (!storage.equals("local") && !storage.equals("s3")) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "Invalid storage: '" + storage + "' (use local or s3)");
+    }
+    Quickstart quickstart =
+        Quickstart.of(LakeOpsHome.current(), env.name).syntheticRows(syntheticRows);
+    if (storage.equals("s3")) {
+      if (System.getProperty(EnvironmentProperties.ENVIRONMENTS_PROPERTY) == null
+          && System.getenv(EnvironmentProperties.ENVIRONMENTS_ENV) == null) {
+        System.setProperty(
+            EnvironmentProperties.ENVIRONMENTS_PROPERTY, EnvironmentProperties.ENVIRONMENTS_S3);
+      }
+      quickstart = quickstart.onLocalS3();
+    }
+    quickstart.run(System.out);
+    if (storage.equals("s3")) {
+      System.out.println(
+          "On S3: run other commands with "
+              + EnvironmentProperties.ENVIRONMENTS_ENV
+              + "="
+              + System.getProperty(EnvironmentProperties.ENVIRONMENTS_PROPERTY)
+              + " (scripts/s3-server stop ends the server and its buckets).");
+    }
     return 0;
   }
 }

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lakeops.config.MaskedYaml;
 import lakeops.config.YamlConfig;
 import lakeops.env.Environment.CatalogAccess;
 import lakeops.env.Environment.JobClusterSpec;
 import lakeops.env.Environment.MlflowSettings;
+import lakeops.env.Environment.S3Settings;
 import lakeops.env.Environment.SparkSettings;
 import lakeops.env.Environment.StorageSettings;
 
@@ -59,6 +61,9 @@ final class EnvironmentLoader {
     config.require(
         "storage.root", raw.storage().root() != null && !raw.storage().root().isBlank(), "missing");
     String root = resolveRoot(config, raw.storage().root());
+    StorageSettings storage =
+        new StorageSettings(
+            raw.storage().root(), validateS3(config, raw.storage().s3(), root.startsWith("s3a:")));
 
     CatalogAccess catalogs =
         raw.catalogs() == null
@@ -105,7 +110,68 @@ final class EnvironmentLoader {
         cluster.memoryPerWorker() == null || MEMORY.matcher(cluster.memoryPerWorker()).matches(),
         "'" + cluster.memoryPerWorker() + "' must be a size such as 512m or 2g");
 
-    return new Environment(raw.name(), file, root, raw.storage(), catalogs, mlflow, spark, cluster);
+    return new Environment(raw.name(), file, root, storage, catalogs, mlflow, spark, cluster);
+  }
+
+  /** Checks the S3 settings; the credentials file becomes an absolute path. */
+  private S3Settings validateS3(YamlConfig config, S3Settings s3, boolean s3Root) {
+    if (s3 == null) {
+      return null;
+    }
+    config.require(
+        "storage.s3.log_store",
+        s3.logStore() == null || EnvironmentProperties.S3_LOG_STORES.contains(s3.logStore()),
+        "'" + s3.logStore() + "' must be one of " + EnvironmentProperties.S3_LOG_STORES);
+    config.require(
+        "storage.s3.dynamodb.table",
+        !EnvironmentProperties.S3_LOG_STORE_DYNAMODB.equals(s3.logStore())
+            || s3.dynamodb() != null
+                && s3.dynamodb().table() != null
+                && !s3.dynamodb().table().isBlank(),
+        "is missing (log_store: dynamodb needs a table)");
+    boolean profiles = isSet(s3.profile()) || isSet(s3.readOnlyProfile());
+    config.require(
+        "storage.s3.credentials_file",
+        !s3Root || !profiles || isSet(s3.credentialsFile()),
+        "is missing (profile and read_only_profile name sections of it)");
+    for (String option : s3.options().keySet()) {
+      config.require(
+          "storage.s3.options",
+          !MaskedYaml.isSecret(option)
+              && !option.contains("credentials")
+              && !option.startsWith("bucket.")
+              && !option.startsWith("fs."),
+          "'"
+              + option
+              + "' is not allowed here (credentials come from access_key/secret_key or"
+              + " profiles; options are fs.s3a.* settings of this bucket without the prefix)");
+    }
+    String credentialsFile = s3.credentialsFile();
+    if (isSet(credentialsFile)) {
+      String expanded =
+          credentialsFile.startsWith("~/")
+              ? System.getProperty("user.home") + credentialsFile.substring(1)
+              : credentialsFile;
+      credentialsFile = home.resolve(expanded).toString();
+    }
+    return new S3Settings(
+        s3.endpoint(),
+        s3.region(),
+        s3.accessKey(),
+        s3.secretKey(),
+        s3.pathStyleAccess(),
+        s3.readOnlyAccessKey(),
+        s3.readOnlySecretKey(),
+        credentialsFile,
+        s3.profile(),
+        s3.readOnlyProfile(),
+        s3.logStore(),
+        s3.dynamodb(),
+        s3.options());
+  }
+
+  private static boolean isSet(String value) {
+    return value != null && !value.isBlank();
   }
 
   private String resolveRoot(YamlConfig config, String root) {
@@ -136,6 +202,7 @@ final class EnvironmentLoader {
       if (value.isObject()) {
         substitute(config, (ObjectNode) value, key);
       } else if (value.isTextual()) {
+        requireReference(config, key, value.textValue());
         field.setValue(new TextNode(expand(config, key, value.textValue())));
       } else if (value.isArray()) {
         for (int i = 0; i < value.size(); i++) {
@@ -145,6 +212,17 @@ final class EnvironmentLoader {
           }
         }
       }
+    }
+  }
+
+  /** Secrets are never written in the file: their values must be one {@code ${VAR}}. */
+  private static void requireReference(YamlConfig config, String key, String text) {
+    if (EnvironmentProperties.S3_SECRET_KEYS.contains(key) && !text.isBlank()) {
+      config.require(
+          key,
+          VARIABLE.matcher(text.strip()).matches(),
+          "must be an environment variable reference such as ${MY_S3_SECRET} (credentials never"
+              + " live in the file; a credentials file and profile also work)");
     }
   }
 

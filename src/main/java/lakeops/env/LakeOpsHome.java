@@ -47,8 +47,20 @@ public final class LakeOpsHome {
     return root;
   }
 
+  /**
+   * The folder of environment files: {@code environments/}, or the variant named by {@value
+   * EnvironmentProperties#ENVIRONMENTS_PROPERTY} / {@value EnvironmentProperties#ENVIRONMENTS_ENV}.
+   */
   public Path environmentsDir() {
-    return root.resolve("environments");
+    String variant = System.getProperty(EnvironmentProperties.ENVIRONMENTS_PROPERTY);
+    if (variant == null || variant.isBlank()) {
+      variant = System.getenv(EnvironmentProperties.ENVIRONMENTS_ENV);
+    }
+    return root.resolve(
+            variant == null || variant.isBlank()
+                ? EnvironmentProperties.ENVIRONMENTS_DEFAULT
+                : variant)
+        .normalize();
   }
 
   public Path confDir() {

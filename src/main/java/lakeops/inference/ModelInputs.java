@@ -87,7 +87,7 @@ record ModelInputs(
         (column, type) -> {
           if (!names.contains(column)) {
             missing.add(column + (type == null ? "" : " (" + type.simpleString() + ")"));
-          } else if (type != null && !input.apply(column).dataType().equals(type)) {
+          } else if (type != null && !compatible(type, input.apply(column).dataType())) {
             mistyped.add(
                 String.format(
                     "%s (%s, the model expects %s)",
@@ -97,6 +97,13 @@ record ModelInputs(
     if (!missing.isEmpty() || !mistyped.isEmpty()) {
       throw InferenceErrors.mismatchedInput(inputTable, model, missing, mistyped);
     }
+  }
+
+  /** MLflow's one {@code datetime} type stands for Spark's timestamps with and without zone. */
+  private static boolean compatible(DataType expected, DataType actual) {
+    return actual.equals(expected)
+        || (expected.equals(DataTypes.TimestampType)
+            && actual.equals(DataTypes.TimestampNTZType));
   }
 
   private static List<String> featureColumns(FeatureLookup lookup, FeatureTable table) {

@@ -45,11 +45,13 @@ public final class Quickstart {
   private final LakeOpsHome home;
   private final String environment;
   private final long syntheticRows;
+  private final boolean localS3;
 
-  private Quickstart(LakeOpsHome home, String environment, long syntheticRows) {
+  private Quickstart(LakeOpsHome home, String environment, long syntheticRows, boolean localS3) {
     this.home = home;
     this.environment = environment;
     this.syntheticRows = syntheticRows;
+    this.localS3 = localS3;
   }
 
   /**
@@ -57,7 +59,7 @@ public final class Quickstart {
    * flights.
    */
   public static Quickstart of(LakeOpsHome home, String environment) {
-    return new Quickstart(home, environment, 0);
+    return new Quickstart(home, environment, 0, false);
   }
 
   /**
@@ -65,12 +67,30 @@ public final class Quickstart {
    * file).
    */
   public Quickstart syntheticRows(long rows) {
-    return new Quickstart(home, environment, rows);
+    return new Quickstart(home, environment, rows, localS3);
+  }
+
+  /**
+   * Starts the project's local S3 server first ({@code scripts/s3-server}: one bucket per
+   * environment, read-write and read-only keys in a credentials file), for environment files whose
+   * roots are its buckets ({@value lakeops.env.EnvironmentProperties#ENVIRONMENTS_S3}).
+   */
+  public Quickstart onLocalS3() {
+    return new Quickstart(home, environment, syntheticRows, true);
   }
 
   /** Runs every step, reporting each to {@code out}. */
   public void run(PrintStream out) {
     long started = System.nanoTime();
+    if (localS3) {
+      step(out, "Local S3 server");
+      out.println(
+          "  "
+              + LocalS3Server.start(home)
+              + "  (credentials: "
+              + LocalS3Server.dir(home).resolve("credentials")
+              + ")");
+    }
     Environments environments = Environments.load(home);
     Environment chosen = environments.get(environment);
     SparkSession spark = SessionFactory.create(environments, chosen.name());

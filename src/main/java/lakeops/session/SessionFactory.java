@@ -11,6 +11,7 @@ import java.util.Properties;
 import lakeops.access.AccessControl;
 import lakeops.access.AccessProperties;
 import lakeops.catalog.CatalogProperties;
+import lakeops.catalog.DeltaLogStores;
 import lakeops.catalog.EnvironmentCatalog;
 import lakeops.env.Environment;
 import lakeops.env.Environment.S3Settings;
@@ -43,6 +44,7 @@ public final class SessionFactory {
   private static final String EXTENSIONS = "spark.sql.extensions";
   private static final String HADOOP_PREFIX = "spark.hadoop.";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  private static final String DELTA_LOG_STORE_PREFIX = "spark.delta.logStore.";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
   private SessionFactory() {}
@@ -100,13 +102,13 @@ public final class SessionFactory {
     Map<String, String> wiring = new LinkedHashMap<>();
     conf.forEach(
         (key, value) -> {
-          if (isWiring(key)) {
+          if (isWiring(key) || key.startsWith(DELTA_LOG_STORE_PREFIX)) {
             wiring.put(key, value);
           } else if (key.startsWith(HADOOP_PREFIX + "fs.") && key.endsWith(".impl")
-              || key.endsWith(".impl.disable.cache")) {
-            // File-system classes in the session's own conf too, so each of its Hadoop confs has
-            // them
-            // even on a SparkContext started without them.
+              || key.endsWith(".impl.disable.cache")
+              || key.startsWith(HADOOP_PREFIX + "fs.s3a.")) {
+            // File-system classes and S3 settings in the session's own conf too, so each of its
+            // Hadoop confs has them even on a SparkContext started without them.
             wiring.put(key.substring(HADOOP_PREFIX.length()), value);
           }
         });
@@ -138,6 +140,7 @@ public final class SessionFactory {
             .toUri()
             .toString());
     conf.putAll(s3Conf(env.storage().s3()));
+    conf.putAll(DeltaLogStores.sparkConf(env));
     conf.putAll(AccessControl.sparkConf(environments, env));
     conf.put(EXTENSIONS, DELTA_EXTENSION + "," + AccessProperties.EXTENSION);
     conf.put("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
@@ -199,8 +202,14 @@ public final class SessionFactory {
     }
     putIfSet(conf, "spark.hadoop.fs.s3a.endpoint", s3.endpoint());
     putIfSet(conf, "spark.hadoop.fs.s3a.endpoint.region", s3.region());
-    putIfSet(conf, "spark.hadoop.fs.s3a.access.key", s3.accessKey());
-    putIfSet(conf, "spark.hadoop.fs.s3a.secret.key", s3.secretKey());
+    // This environment's read-write credentials are its defaults for s3a:// paths outside the
+    // environments' buckets (landing folders); each bucket gets its own (AccessControl).
+    s3.credentials(true)
+        .ifPresent(
+            credentials -> {
+              conf.put("spark.hadoop.fs.s3a.access.key", credentials.accessKey());
+              conf.put("spark.hadoop.fs.s3a.secret.key", credentials.secretKey());
+            });
     if (s3.pathStyleAccess() != null) {
       conf.put("spark.hadoop.fs.s3a.path.style.access", s3.pathStyleAccess().toString());
     }
