@@ -199,7 +199,8 @@ final class FeatureErrors {
   // Files: feature specs, model feature specs
 
   static ValidationException noSpecTable(String table, Path location) {
-    return cannot("compute", "feature table %s", "not declared in the specs at %s", table, location);
+    return cannot(
+        "compute", "feature table %s", "not declared in the specs at %s", table, location);
   }
 
   static ValidationException noSpecs(Path location) {

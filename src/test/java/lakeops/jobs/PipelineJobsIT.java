@@ -70,7 +70,17 @@ class PipelineJobsIT {
     submit("lakeops.ingest.GoldJob", "--env", "dev");
     submit("lakeops.features.FeaturesJob", "--env", "dev");
     submit("lakeops.training.TrainJob", "--env", "dev", "--model", "conf/models/flight_delay.yml");
+    submit(
+        "lakeops.inference.PredictJob",
+        "--env",
+        "dev",
+        "--model",
+        "flight_delay@champion",
+        "--input",
+        "gold.flights");
+    submit("lakeops.inference.LabelJob", "--env", "dev", "--model", "flight_delay");
     submit("lakeops.monitoring.MonitorJob", "--env", "dev", "--monitor", "flights");
+    submit("lakeops.monitoring.MonitorJob", "--env", "dev", "--monitor", "predictions");
 
     String out =
         submit(
@@ -84,9 +94,16 @@ class PipelineJobsIT {
                 + " (SELECT count(*) > 0 FROM dev.silver.flights) AS silver,"
                 + " (SELECT count(*) > 0 FROM dev.gold.flights) AS gold,"
                 + " (SELECT count(*) > 0 FROM dev.features.route_stats) AS features,"
-                + " (SELECT count(*) > 0 FROM dev.monitoring.flights_profile_metrics) AS monitor");
+                + " (SELECT count(*) > 0 FROM dev.monitoring.flights_profile_metrics) AS monitor,"
+                + " (SELECT count(*) FROM dev.ml.predictions)"
+                + "   = (SELECT count(*) FROM dev.gold.flights) AS predicted,"
+                + " (SELECT count(label) > 0 FROM dev.ml.predictions) AS labelled,"
+                + " (SELECT count(*) > 0 FROM dev.monitoring.predictions_profile_metrics"
+                + "   WHERE column_name = ':table') AS quality");
     assertThat(out.lines())
-        .containsExactly("bronze,silver,gold,features,monitor", "3000,true,true,true,true");
+        .containsExactly(
+            "bronze,silver,gold,features,monitor,predicted,labelled,quality",
+            "3000,true,true,true,true,true,true,true");
   }
 
   /** The shipped model with few trees and no grid: the step is checked, not the model. */
