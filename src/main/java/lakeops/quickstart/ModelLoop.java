@@ -183,10 +183,20 @@ final class ModelLoop {
   private String batchInferenceTest() {
     BatchInference inference = BatchInference.of(spark, home, environment);
     String slice = scoringSlice(3);
-    ScoringResult first = inference.score(modelName() + "@champion", slice);
+    inference.score(modelName() + "@champion", slice);
     ScoringResult again = inference.score(modelName() + "@champion", slice);
     expect(again.rowsWritten() == 0, "a re-run wrote " + again.rowsWritten() + " rows");
-    return first.rowsWritten() + " rows scored once; a re-run wrote none";
+    long rows = countOf(slice);
+    long scored =
+        spark
+            .sql(
+                String.format(
+                    "SELECT count(*) FROM %s WHERE input_table = '%s' AND model_version = '%d'",
+                    inference.predictionsTable(), slice, again.modelVersion()))
+            .first()
+            .getLong(0);
+    expect(scored == rows, scored + " predictions for the " + rows + " rows of " + slice);
+    return rows + " rows scored once by version " + again.modelVersion() + "; a re-run wrote none";
   }
 
   private String monitoringTest() {
@@ -247,19 +257,13 @@ final class ModelLoop {
     if (!fired.contains("feature_drift")) {
       return;
     }
-    Quickstart.step(out, "feature_drift fired: retrain and validate (jobs/retraining.yml's steps)");
+    Quickstart.step(out, "feature_drift fired: retrain, validate and promote (the steps of jobs/retraining.yml)");
     TrainingResult retrained =
         ModelTraining.of(spark, home, environment).trainAndPublish(modelFile);
     out.print(retrained.summary());
-    Deployments deployments = Deployments.of(spark, home, environment.name());
-    Decision validated =
-        deployments.validate(
-            deployments.config(modelName()),
-            retrained.published().version(),
-            QuickstartProperties.ACTOR);
-    out.print(validated.summary());
+    Decision decision = validateAndPromote(retrained);
     summary.setProperty(
-        "retrained", "version " + retrained.published().version() + " " + validated.result());
+        "retrained", "version " + retrained.published().version() + " " + decision.result());
   }
 
   private LocalDate lastFlightDay() {

@@ -147,7 +147,7 @@ public final class Quickstart {
   private static TableSummary writeAndReadTable(SparkSession spark, String table, PrintStream out) {
     step(out, "Delta table " + table);
     spark.sql(
-        "CREATE OR REPLACE TABLE "
+        "CREATE TABLE IF NOT EXISTS "
             + table
             + " AS "
             + "SELECT id, id % 7 AS bucket, rand(42) AS score FROM range(1000)");

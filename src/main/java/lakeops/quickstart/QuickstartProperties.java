@@ -31,7 +31,4 @@ public final class QuickstartProperties {
 
   /** Folder of the quickstart's own files (summaries, the quicker model) in the lakehouse. */
   public static final String WORK_DIR = "quickstart";
-
-  /** Set in a child stage's environment by the whole-architecture run. */
-  public static final String PARENT_ENV = "LAKEOPS_QUICKSTART_PARENT";
 }

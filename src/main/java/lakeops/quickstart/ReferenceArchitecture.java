@@ -32,33 +32,47 @@ public final class ReferenceArchitecture {
   private final boolean small;
   private final long syntheticRows;
   private final List<String> stageArguments;
+  private final Map<String, String> stageEnvironment;
 
   private ReferenceArchitecture(
-      LakeOpsHome home, boolean small, long syntheticRows, List<String> stageArguments) {
+      LakeOpsHome home,
+      boolean small,
+      long syntheticRows,
+      List<String> stageArguments,
+      Map<String, String> stageEnvironment) {
     this.home = home;
     this.small = small;
     this.syntheticRows = syntheticRows;
     this.stageArguments = List.copyOf(stageArguments);
+    this.stageEnvironment = Map.copyOf(stageEnvironment);
   }
 
   /** The architecture of {@code home}'s environments, on the real flights. */
   public static ReferenceArchitecture of(LakeOpsHome home) {
-    return new ReferenceArchitecture(home, false, 0, List.of());
+    return new ReferenceArchitecture(home, false, 0, List.of(), Map.of());
   }
 
   /** Runs the same path on a few thousand synthetic flights (for CI). */
   public ReferenceArchitecture small(boolean value) {
-    return new ReferenceArchitecture(home, value, syntheticRows, stageArguments);
+    return new ReferenceArchitecture(home, value, syntheticRows, stageArguments, stageEnvironment);
   }
 
   /** Runs it on {@code rows} synthetic flights per environment (0: the real file). */
   public ReferenceArchitecture syntheticRows(long rows) {
-    return new ReferenceArchitecture(home, small, rows, stageArguments);
+    return new ReferenceArchitecture(home, small, rows, stageArguments, stageEnvironment);
   }
 
   /** Passes {@code arguments} on to every environment's {@code quickstart --env} run. */
   public ReferenceArchitecture stageArguments(List<String> arguments) {
-    return new ReferenceArchitecture(home, small, syntheticRows, arguments);
+    return new ReferenceArchitecture(home, small, syntheticRows, arguments, stageEnvironment);
+  }
+
+  /**
+   * Sets {@code variables} in every environment's process (e.g. {@code
+   * LAKEOPS_MLFLOW_TRACKING_URI}).
+   */
+  public ReferenceArchitecture stageEnvironment(Map<String, String> variables) {
+    return new ReferenceArchitecture(home, small, syntheticRows, stageArguments, variables);
   }
 
   /**
@@ -113,7 +127,7 @@ public final class ReferenceArchitecture {
     }
     command.addAll(stageArguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put(QuickstartProperties.PARENT_ENV, "1");
+    builder.environment().putAll(stageEnvironment);
     try {
       Process process = builder.start();
       try (BufferedReader lines =
