@@ -1,8 +1,6 @@
 package lakeops.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
-import lakeops.features.ComputedFeatureTable;
 import lakeops.features.FeatureStore;
 import lakeops.features.FeatureTable;
 import lakeops.session.SessionFactory;
@@ -22,55 +20,9 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       FeaturesCommand.ListTables.class,
       FeaturesCommand.Describe.class,
-      FeaturesCommand.Compute.class
+      lakeops.features.FeaturesJob.class
     })
 final class FeaturesCommand {
-
-  /** {@code lakeops features compute --env dev [--spec conf/features] [--table features.x]}. */
-  @Command(
-      name = "compute",
-      description =
-          "Compute the feature tables declared in conf/features/*.yml into the environment.")
-  static final class Compute implements Callable<Integer> {
-    @Mixin EnvironmentOption env;
-
-    @Option(
-        names = "--spec",
-        paramLabel = "PATH",
-        description = "A feature spec file or folder (default: conf/features of the LakeOps home).")
-    java.nio.file.Path spec;
-
-    @Option(
-        names = "--table",
-        paramLabel = "SCHEMA.TABLE",
-        description = "Compute only this table (default: every table of the specs).")
-    String table;
-
-    @Override
-    public Integer call() {
-      java.nio.file.Path location =
-          spec != null
-              ? lakeops.env.LakeOpsHome.current().resolve(spec.toString())
-              : lakeops.env.LakeOpsHome.current().confDir().resolve(FeatureStore.SPECS_FOLDER);
-      List<ComputedFeatureTable> tables =
-          FeatureStore.specs(location, env.name).stream()
-              .filter(t -> table == null || t.name().equals(env.name + "." + table))
-              .toList();
-      if (tables.isEmpty()) {
-        throw new lakeops.exceptions.ValidationException(
-            "No feature table " + table + " in the specs at " + location);
-      }
-      FeatureStore store = FeatureStore.of(SessionFactory.create(env.name));
-      for (ComputedFeatureTable computed : tables) {
-        long started = System.nanoTime();
-        FeatureTable written = store.compute(computed);
-        System.out.printf(
-            "%s version=%d seconds=%.1f%n",
-            written.name(), written.version(), (System.nanoTime() - started) / 1e9);
-      }
-      return 0;
-    }
-  }
 
   /** {@code lakeops features list --env dev [--catalog prod]}. */
   @Command(name = "list", description = "List the feature tables of a catalog.")

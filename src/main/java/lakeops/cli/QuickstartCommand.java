@@ -1,24 +1,41 @@
 package lakeops.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import lakeops.env.EnvironmentProperties;
 import lakeops.env.LakeOpsHome;
 import lakeops.quickstart.Quickstart;
+import lakeops.quickstart.QuickstartProperties;
+import lakeops.quickstart.ReferenceArchitecture;
 import lakeops.sample.SampleProperties;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeops quickstart}: the main job end to end on embedded defaults, from the catalogs of
- * every environment to a registered model ({@link Quickstart}).
+ * {@code lakeops quickstart}: the whole reference architecture, dev then staging then prod, each in
+ * its own JVM ({@link ReferenceArchitecture}); with {@code --env}, one environment's stage ({@link
+ * Quickstart}).
  */
 @Command(
     name = "quickstart",
-    description = "Run the LakeOps pipeline end to end on embedded defaults.")
+    description =
+        "Run the whole reference architecture (dev, staging, prod) on embedded defaults, or one"
+            + " environment's part of it with --env.")
 final class QuickstartCommand implements Callable<Integer> {
 
-  @Mixin EnvironmentOption env;
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "ENV",
+      description = "Run only this environment's stage (default: every environment, in order).")
+  String environment;
+
+  @Option(
+      names = "--small",
+      description =
+          "The same path on "
+              + QuickstartProperties.SMALL_ROWS
+              + " synthetic flights per environment (for CI).")
+  boolean small;
 
   @Option(
       names = "--synthetic-rows",
@@ -48,8 +65,16 @@ final class QuickstartCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "Invalid storage: '" + storage + "' (use local or s3)");
     }
-    Quickstart quickstart =
-        Quickstart.of(LakeOpsHome.current(), env.name).syntheticRows(syntheticRows);
+    LakeOpsHome home = LakeOpsHome.current();
+    if (environment == null) {
+      return ReferenceArchitecture.of(home)
+          .small(small)
+          .syntheticRows(syntheticRows)
+          .stageArguments(List.of("--storage", storage))
+          .run(System.out);
+    }
+    long rows = small ? QuickstartProperties.SMALL_ROWS : syntheticRows;
+    Quickstart quickstart = Quickstart.of(home, environment).syntheticRows(rows);
     if (storage.equals("s3")) {
       if (System.getProperty(EnvironmentProperties.ENVIRONMENTS_PROPERTY) == null
           && System.getenv(EnvironmentProperties.ENVIRONMENTS_ENV) == null) {
@@ -58,7 +83,7 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       quickstart = quickstart.onLocalS3();
     }
-    quickstart.run(System.out);
+    boolean passed = quickstart.run(System.out);
     if (storage.equals("s3")) {
       System.out.println(
           "On S3: run other commands with "
@@ -67,6 +92,6 @@ final class QuickstartCommand implements Callable<Integer> {
               + System.getProperty(EnvironmentProperties.ENVIRONMENTS_PROPERTY)
               + " (scripts/s3-server stop ends the server and its buckets).");
     }
-    return 0;
+    return passed ? 0 : 1;
   }
 }

@@ -198,6 +198,11 @@ final class FeatureErrors {
 
   // Files: feature specs, model feature specs
 
+  static ValidationException noSpecTable(String table, Path location) {
+    return cannot(
+        "compute", "feature table %s", "not declared in the specs at %s", table, location);
+  }
+
   static ValidationException noSpecs(Path location) {
     return cannot("load", "feature specs from %s", "no such file or folder", location);
   }

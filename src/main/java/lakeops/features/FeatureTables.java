@@ -115,6 +115,10 @@ final class FeatureTables {
   FeatureTable compute(ComputedFeatureTable computed) {
     Dataset<Row> rows = spark.sql(computed.query());
     if (!spark.catalog().tableExists(computed.name())) {
+      // A feature job may be the first to write its schema (ingest creates its own too).
+      spark.sql(
+          "CREATE SCHEMA IF NOT EXISTS "
+              + computed.name().substring(0, computed.name().lastIndexOf('.')));
       create(computed.spec(), rows.schema());
     }
     return write(computed.name(), rows, WriteMode.MERGE);

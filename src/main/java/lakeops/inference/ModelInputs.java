@@ -102,8 +102,7 @@ record ModelInputs(
   /** MLflow's one {@code datetime} type stands for Spark's timestamps with and without zone. */
   private static boolean compatible(DataType expected, DataType actual) {
     return actual.equals(expected)
-        || (expected.equals(DataTypes.TimestampType)
-            && actual.equals(DataTypes.TimestampNTZType));
+        || (expected.equals(DataTypes.TimestampType) && actual.equals(DataTypes.TimestampNTZType));
   }
 
   private static List<String> featureColumns(FeatureLookup lookup, FeatureTable table) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import lakeops.catalog.Catalogs;
 import lakeops.env.Environment;
 import lakeops.env.Environments;
@@ -16,6 +17,7 @@ import lakeops.mlflow.Tracking;
 import lakeops.sample.SampleData;
 import lakeops.session.SessionFactory;
 import lakeops.training.ModelTraining;
+import lakeops.training.TrainingResult;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mlflow.tracking.MlflowClient;
@@ -46,6 +48,7 @@ public final class Quickstart {
   private final String environment;
   private final long syntheticRows;
   private final boolean localS3;
+  private final Properties summary = new Properties();
 
   private Quickstart(LakeOpsHome home, String environment, long syntheticRows, boolean localS3) {
     this.home = home;
@@ -79,8 +82,14 @@ public final class Quickstart {
     return new Quickstart(home, environment, syntheticRows, true);
   }
 
-  /** Runs every step, reporting each to {@code out}. */
-  public void run(PrintStream out) {
+  /**
+   * Runs every step of the environment's stage, reporting each to {@code out}: dev builds, trains,
+   * validates, promotes and batch-scores; staging does the same on its slice and runs the staging
+   * tests; prod also serves, replays later flights with drift, monitors and retrains on the alert.
+   *
+   * @return false when a staging test failed
+   */
+  public boolean run(PrintStream out) {
     long started = System.nanoTime();
     if (localS3) {
       step(out, "Local S3 server");
@@ -93,23 +102,28 @@ public final class Quickstart {
     }
     Environments environments = Environments.load(home);
     Environment chosen = environments.get(environment);
+    QuickstartStage stage = QuickstartStage.of(chosen.name());
     SparkSession spark = SessionFactory.create(environments, chosen.name());
     provisionCatalogs(spark, environments, chosen, out);
     String table = chosen.name() + "." + TABLE;
-    TableSummary summary = writeAndReadTable(spark, table, out);
-    FlightsPipeline.Result pipeline = flightsPipeline(spark, chosen, out);
+    TableSummary tableSummary = writeAndReadTable(spark, table, out);
+    FlightsPipeline pipeline = pipeline(spark, chosen, stage, out);
+    FlightsPipeline.Result built = buildPipeline(spark, pipeline, out);
     computeFeatures(spark, chosen, out);
-    logRun(chosen, table, summary, pipeline, out);
-    trainFlightDelay(spark, chosen, out);
-    out.printf(
-        "%nQuickstart done in %.1f s (environment %s).%n",
-        (System.nanoTime() - started) / 1e9, chosen.name());
+    logRun(chosen, table, tableSummary, built, out);
+    boolean passed = trainAndDeploy(spark, chosen, stage, pipeline, out);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    summary.setProperty("tables.gold.flights", Long.toString(built.gold().flightRows()));
+    summary.setProperty("mlflow", Tracking.forEnvironment(home, chosen).trackingUri());
+    QuickstartStage.writeSummary(home, chosen.name(), summary);
+    out.printf("%nQuickstart done in %.1f s (environment %s).%n", seconds, chosen.name());
     out.println(
         "Try: bin/lakeops sql --env "
             + chosen.name()
             + " \"SELECT origin, sum(flights), avg(mean_delay_minutes) FROM "
             + chosen.name()
             + ".gold.airport_daily GROUP BY origin ORDER BY 2 DESC LIMIT 10\"");
+    return passed;
   }
 
   private static void provisionCatalogs(
@@ -133,7 +147,7 @@ public final class Quickstart {
   private static TableSummary writeAndReadTable(SparkSession spark, String table, PrintStream out) {
     step(out, "Delta table " + table);
     spark.sql(
-        "CREATE OR REPLACE TABLE "
+        "CREATE TABLE IF NOT EXISTS "
             + table
             + " AS "
             + "SELECT id, id % 7 AS bucket, rand(42) AS score FROM range(1000)");
@@ -146,21 +160,39 @@ public final class Quickstart {
     return summary;
   }
 
-  private FlightsPipeline.Result flightsPipeline(
-      SparkSession spark, Environment chosen, PrintStream out) {
-    long started = System.nanoTime();
+  /**
+   * The environment's flights pipeline over its landing folder: the shared sample for dev and
+   * staging, and for prod a folder of its own (links to the sample's files) that later flights land
+   * in.
+   */
+  private FlightsPipeline pipeline(
+      SparkSession spark, Environment chosen, QuickstartStage stage, PrintStream out) {
+    // Staging runs the same code on a small slice.
+    long rows =
+        syntheticRows > 0
+            ? syntheticRows
+            : stage == QuickstartStage.STAGING ? QuickstartProperties.SMALL_ROWS : 0;
     step(
         out,
-        syntheticRows > 0
-            ? "Sample data: " + syntheticRows + " synthetic flights"
+        rows > 0
+            ? "Sample data: " + rows + " synthetic flights"
             : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
-    Path landing =
-        syntheticRows > 0
-            ? SampleData.syntheticFlights(home, spark, syntheticRows)
+    Path shared =
+        rows > 0
+            ? SampleData.syntheticFlights(home, spark, rows)
             : SampleData.fetchFlights(home).getParent();
+    Path landing =
+        stage == QuickstartStage.PRODUCTION
+            ? QuickstartStage.ownLanding(home, chosen.name(), shared)
+            : shared;
     out.printf("  landing=%s%n", landing);
-    FlightsPipeline pipeline = new FlightsPipeline(landing.toString(), chosen.name());
-    step(out, "Bronze, silver, gold in " + chosen.name());
+    return new FlightsPipeline(landing.toString(), chosen.name());
+  }
+
+  private FlightsPipeline.Result buildPipeline(
+      SparkSession spark, FlightsPipeline pipeline, PrintStream out) {
+    long started = System.nanoTime();
+    step(out, "Bronze, silver, gold in " + pipeline.catalog());
     FlightsPipeline.Result result = pipeline.run(spark, home);
     out.printf(
         "  bronze %s%n  silver %s%n  gold   %s%n", result.bronze(), result.silver(), result.gold());
@@ -213,13 +245,49 @@ public final class Quickstart {
         tracking.experimentName(EXPERIMENT), runId, tracking.runUrl(experimentId, runId));
   }
 
-  /** Trains, logs and registers the flight-delay model, or says why it is skipped. */
-  private void trainFlightDelay(SparkSession spark, Environment chosen, PrintStream out) {
-    Path modelFile = home.resolve(MODEL_FILE);
+  /**
+   * Trains, logs and registers the flight-delay model, validates and promotes it, scores with it;
+   * then the stage's own steps. Returns false when a staging test failed.
+   */
+  private boolean trainAndDeploy(
+      SparkSession spark,
+      Environment chosen,
+      QuickstartStage stage,
+      FlightsPipeline pipeline,
+      PrintStream out) {
+    Path modelFile = QuickstartStage.quickModel(home, home.resolve(MODEL_FILE));
+    TrainingResult trained = trainFlightDelay(spark, chosen, modelFile, out);
+    if (trained == null || trained.published() == null) {
+      return true;
+    }
+    ModelLoop loop = new ModelLoop(spark, home, chosen, modelFile, out, summary);
+    summary.setProperty(
+        "model", trained.registeredModel() + " version " + trained.published().version());
+    loop.validateAndPromote(trained);
+    loop.batchScore(loop.scoringSlice(QuickstartProperties.SCORING_DAYS));
+    return switch (stage) {
+      case DEVELOPMENT -> true;
+      case STAGING -> loop.stagingTests(trained).isEmpty();
+      case PRODUCTION -> {
+        loop.driftAndRetrain(pipeline, Path.of(pipeline.landing()), replayRows());
+        yield true;
+      }
+    };
+  }
+
+  private long replayRows() {
+    return syntheticRows > 0
+        ? Math.max(500, syntheticRows / 4)
+        : QuickstartProperties.REPLAY_ROWS_DEFAULT;
+  }
+
+  /** Trains, logs and registers the flight-delay model, or says why it is skipped (null). */
+  private TrainingResult trainFlightDelay(
+      SparkSession spark, Environment chosen, Path modelFile, PrintStream out) {
     step(out, "Train " + MODEL_FILE + " in " + chosen.name());
     if (!Files.isRegularFile(modelFile)) {
       out.println("  skipped: no " + modelFile);
-      return;
+      return null;
     }
     ModelTraining training = ModelTraining.of(spark, home, chosen);
     List<String> missing = training.missingTables(modelFile);
@@ -230,12 +298,14 @@ public final class Quickstart {
               + " (compute the feature tables first: lakeops features compute --env "
               + chosen.name()
               + ")");
-      return;
+      return null;
     }
-    out.print(training.trainAndPublish(modelFile).summary());
+    TrainingResult trained = training.trainAndPublish(modelFile);
+    out.print(trained.summary());
+    return trained;
   }
 
-  private static void step(PrintStream out, String title) {
+  static void step(PrintStream out, String title) {
     out.println("==> " + title);
   }
 }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -43,6 +44,7 @@ import org.apache.spark.sql.SparkSession;
  *     distance, or an origin that is not an airport code)
  * @param malformedFraction share of rows written as malformed records in CSV and JSON (a delay that
  *     is not a number); Parquet has no malformed rows
+ * @param start the first day of the period
  */
 public record FlightsGenerator(
     long rows,
@@ -52,7 +54,8 @@ public record FlightsGenerator(
     double originSkew,
     double nullDelayFraction,
     double invalidFraction,
-    double malformedFraction) {
+    double malformedFraction,
+    LocalDate start) {
 
   /** Airports, busiest first, for the origin mix. */
   public static final List<String> AIRPORTS =
@@ -72,6 +75,7 @@ public record FlightsGenerator(
     if (days < 1) {
       throw SampleErrors.invalid("days", days, "1 or more");
     }
+    java.util.Objects.requireNonNull(start, "start");
     if (originSkew <= 0) {
       throw SampleErrors.invalid("origin skew", originSkew, "more than 0");
     }
@@ -90,7 +94,8 @@ public record FlightsGenerator(
         SampleProperties.ORIGIN_SKEW_DEFAULT,
         0,
         0,
-        0);
+        0,
+        LocalDate.parse(SampleProperties.START_DATE_DEFAULT));
   }
 
   /** The same flights from another seed. */
@@ -103,7 +108,8 @@ public record FlightsGenerator(
         originSkew,
         nullDelayFraction,
         invalidFraction,
-        malformedFraction);
+        malformedFraction,
+        start);
   }
 
   /** The same flights spread over {@code newDays} days. */
@@ -116,7 +122,22 @@ public record FlightsGenerator(
         originSkew,
         nullDelayFraction,
         invalidFraction,
-        malformedFraction);
+        malformedFraction,
+        start);
+  }
+
+  /** The same flights from {@code day} on (later months, to replay as new data). */
+  public FlightsGenerator startingOn(LocalDate day) {
+    return new FlightsGenerator(
+        rows,
+        seed,
+        days,
+        delayShift,
+        originSkew,
+        nullDelayFraction,
+        invalidFraction,
+        malformedFraction,
+        day);
   }
 
   /** Drift: adds {@code minutes} to every delay. */
@@ -129,31 +150,64 @@ public record FlightsGenerator(
         originSkew,
         nullDelayFraction,
         invalidFraction,
-        malformedFraction);
+        malformedFraction,
+        start);
   }
 
   /** Drift: changes the origin mix (1 = uniform, higher = more flights from the big hubs). */
   public FlightsGenerator originSkew(double skew) {
     return new FlightsGenerator(
-        rows, seed, days, delayShift, skew, nullDelayFraction, invalidFraction, malformedFraction);
+        rows,
+        seed,
+        days,
+        delayShift,
+        skew,
+        nullDelayFraction,
+        invalidFraction,
+        malformedFraction,
+        start);
   }
 
   /** Drift: this share of delays is null. */
   public FlightsGenerator nullDelays(double fraction) {
     return new FlightsGenerator(
-        rows, seed, days, delayShift, originSkew, fraction, invalidFraction, malformedFraction);
+        rows,
+        seed,
+        days,
+        delayShift,
+        originSkew,
+        fraction,
+        invalidFraction,
+        malformedFraction,
+        start);
   }
 
   /** Bad rows: this share breaks the silver expectations. */
   public FlightsGenerator invalidRows(double fraction) {
     return new FlightsGenerator(
-        rows, seed, days, delayShift, originSkew, nullDelayFraction, fraction, malformedFraction);
+        rows,
+        seed,
+        days,
+        delayShift,
+        originSkew,
+        nullDelayFraction,
+        fraction,
+        malformedFraction,
+        start);
   }
 
   /** Bad rows: this share is written malformed in CSV and JSON. */
   public FlightsGenerator malformedRows(double fraction) {
     return new FlightsGenerator(
-        rows, seed, days, delayShift, originSkew, nullDelayFraction, invalidFraction, fraction);
+        rows,
+        seed,
+        days,
+        delayShift,
+        originSkew,
+        nullDelayFraction,
+        invalidFraction,
+        fraction,
+        start);
   }
 
   /** The flights, typed as the real data set. */
@@ -231,7 +285,7 @@ public record FlightsGenerator(
             sql(
                 "TIMESTAMP_NTZ '%s 00:00:00' + make_dt_interval(0, 0, "
                     + "CAST(FLOOR(%s * %d) AS INT), 0)",
-                SampleProperties.START_DATE_DEFAULT, uniform(3), days * 24 * 60))
+                start, uniform(3), days * 24 * 60))
         .withColumn("distance", expr("CAST(100 + pmod(hash(origin, destination), 2400) AS BIGINT)"))
         .withColumn(
             "delay",

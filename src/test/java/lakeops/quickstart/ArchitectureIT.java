@@ -1,11 +1,14 @@
-package lakeops.sqlserver;
+package lakeops.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,20 +19,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lakeops.catalog.Catalogs;
-import lakeops.env.Environment;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
-import lakeops.features.ComputedFeatureTable;
-import lakeops.features.FeatureStore;
-import lakeops.ingest.FlightsPipeline;
-import lakeops.monitoring.Monitors;
-import lakeops.sample.SampleData;
 import lakeops.session.SessionFactory;
+import lakeops.sqlserver.SqlServer;
+import lakeops.sqlserver.SqlServerProperties;
+import lakeops.sqlserver.SqlServerSpec;
 import lakeops.testing.CliProcess;
 import lakeops.testing.MlflowTestServer;
 import lakeops.testing.TestHome;
-import lakeops.training.ModelTraining;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,13 +35,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The SQL endpoint end to end: one small prod lake (ingest, gold, features, a tiny model, a monitor
- * refresh), prod's endpoint in this JVM and dev's as {@code bin/lakeops sql-server} with a token,
- * pyspark Spark Connect clients in their own processes (the project venv), and every notebook of
- * {@code notebooks/} executed headless against prod's endpoint.
+ * The whole reference architecture end to end, as CI runs it: {@code quickstart --small} (dev,
+ * staging with its tests, prod with serving, drift, the alert and retraining, each environment in
+ * its own JVM) builds the lake; then prod's SQL endpoint in this JVM and dev's as {@code
+ * bin/lakeops sql-server} with a token, pyspark Spark Connect clients in their own processes (the
+ * project venv), and every notebook of {@code notebooks/} executed headless against prod's
+ * endpoint. One class on purpose: the lake is built once.
  */
 @ExtendWith(MlflowTestServer.class)
-class SqlServerIT {
+class ArchitectureIT {
 
   private static final String TOKEN = "sql-token-4b9e1c";
   private static final Pattern STARTED =
@@ -55,28 +55,21 @@ class SqlServerIT {
   private static Environments environments;
   private static SqlServer prodServer;
 
+  private static String quickstart;
+
   @BeforeAll
   static void buildLakeAndStartProdEndpoint() throws IOException {
-    home = TestHome.create("sql-server");
-    System.setProperty("spark.master", "local[2]");
-    System.setProperty("spark.sql.shuffle.partitions", "2");
-    System.setProperty("spark.default.parallelism", "2");
-    System.setProperty("spark.databricks.delta.snapshotPartitions", "2");
-    System.setProperty("spark.ui.enabled", "false");
+    home = TestHome.create("architecture");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit =
+        ReferenceArchitecture.of(home)
+            .small(true)
+            .stageEnvironment(tracking())
+            .run(new PrintStream(new TeeOutputStream(printed, System.out), true));
+    quickstart = printed.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(quickstart).isZero();
     environments = Environments.load(home, tracking()::get);
-    Environment prod = environments.get("prod");
     SparkSession spark = SessionFactory.create(environments, "prod");
-    Catalogs.provision(prod, spark.sessionState().newHadoopConf());
-    new FlightsPipeline(SampleData.syntheticFlights(home, spark, 2000).toString(), "prod")
-        .run(spark, home);
-    FeatureStore store = FeatureStore.of(spark);
-    for (ComputedFeatureTable table :
-        FeatureStore.specs(home.confDir().resolve(FeatureStore.SPECS_FOLDER), "prod")) {
-      store.compute(table);
-    }
-    ModelTraining.of(spark, home, prod).trainAndPublish(writeTinyModel());
-    Monitors.of(spark, "prod", home.confDir().resolve("monitors")).run("flights");
-    writeDeploymentTables(spark);
     prodServer = SqlServer.start(spark, SqlServerSpec.builder().port(0).build());
   }
 
@@ -85,6 +78,31 @@ class SqlServerIT {
     if (prodServer != null) {
       prodServer.close();
     }
+  }
+
+  @Test
+  void quickstartRanEveryEnvironmentsStage() {
+    assertThat(quickstart)
+        .contains("######## dev ########", "######## staging ########", "######## prod ########")
+        .contains("[dev] promote dev.ml.flight_delay version 1")
+        .contains("[staging]   PASS feature store", "[staging]   PASS training")
+        .contains("[staging]   PASS deployment", "[staging]   PASS batch inference")
+        .contains("[staging]   PASS monitoring")
+        .contains("alerts fired: [feature_drift")
+        .contains("######## Summary");
+    SparkSession prod = SessionFactory.create(environments, "prod");
+    assertThat(prod.sql("SELECT count(*) FROM prod.ml.predictions").first().getLong(0))
+        .isPositive();
+    assertThat(
+            prod.sql(
+                    "SELECT count(*) FROM prod.ml.deployments WHERE action = 'approve'"
+                        + " AND actor = 'quickstart'")
+                .first()
+                .getLong(0))
+        .as("prod's promotion waited for an approval, given by the quickstart")
+        .isPositive();
+    assertThat(prod.sql("SELECT count(*) FROM prod.ml.inference_log").first().getLong(0))
+        .isPositive();
   }
 
   @Test
@@ -271,76 +289,26 @@ class SqlServerIT {
     throw new AssertionError("lakeops sql-server did not start: " + Files.readString(err));
   }
 
-  /** A logistic regression on one feature table, tuned over two candidates: cheap to train. */
-  private static Path writeTinyModel() throws IOException {
-    Path file = home.resolve("conf/models/sql_tour.yml");
-    Files.writeString(
-        file,
-        """
-        name: sql_tour
-        description: a tiny flight-delay model for the notebooks
-        labels:
-          table: gold.flights
-          label: CAST(is_delayed AS DOUBLE)
-          timestamp: flight_time
-          columns: [origin, destination, distance_miles]
-        features:
-          - table: features.origin_delay_stats
-            lookup_keys: [origin]
-            timestamp_lookup_key: flight_time
-            lookback: 35d
-            features: [origin_delay_avg_7d, origin_flights_7d]
-        split: {validation: 0.2, test: 0.2}
-        pipeline:
-          - name: calendar
-            stage: sql
-            params:
-              statement: SELECT *, CAST(hour(flight_time) AS DOUBLE) AS hour_of_day, CAST(origin_flights_7d AS DOUBLE) AS o_f7, CAST(distance_miles AS DOUBLE) AS distance FROM __THIS__
-          - stage: imputer
-            params: {input_cols: [origin_delay_avg_7d, o_f7], output_cols: [o_delay_7d_i, o_f7_i]}
-          - stage: vector_assembler
-            params: {input_cols: [o_delay_7d_i, o_f7_i, hour_of_day, distance], output_col: features, handle_invalid: keep}
-          - name: lr
-            stage: logistic_regression
-            params: {max_iter: 10}
-        tuning:
-          grid:
-            lr.reg_param: [0.0, 0.1]
-        metrics: [areaUnderROC, accuracy]
-        """);
-    return file;
-  }
+  /** Writes to two streams: the printed run is kept and shown. */
+  private static final class TeeOutputStream extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
 
-  /**
-   * {@code prod.ml.deployments} and {@code prod.ml.predictions} in the shapes the deploy and
-   * inference steps write, with a few rows, so the deployment-history notebook reads real tables.
-   */
-  private static void writeDeploymentTables(SparkSession spark) {
-    spark.sql("CREATE SCHEMA IF NOT EXISTS prod.ml");
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS prod.ml.deployments (decided_at TIMESTAMP, environment STRING,"
-            + " model STRING, version INT, previous_champion INT, action STRING, result STRING,"
-            + " metric STRING, challenger_metric DOUBLE, champion_metric DOUBLE, checks"
-            + " ARRAY<STRUCT<name: STRING, value: STRING, threshold: STRING, passed: BOOLEAN>>,"
-            + " actor STRING, comment STRING) USING delta");
-    spark.sql(
-        "INSERT INTO prod.ml.deployments VALUES (TIMESTAMP'2024-03-01 10:00:00', 'prod',"
-            + " 'prod.ml.sql_tour', 1, NULL, 'promote', 'promoted', 'areaUnderROC', 0.71, NULL,"
-            + " array(named_struct('name', 'min_auc', 'value', '0.71', 'threshold', '0.6',"
-            + " 'passed', true)), 'ci', 'first champion'), (TIMESTAMP'2024-03-08 10:00:00',"
-            + " 'prod', 'prod.ml.sql_tour', 2, 1, 'promote', 'rejected', 'areaUnderROC', 0.69,"
-            + " 0.71, array(named_struct('name', 'beats_champion', 'value', '0.69', 'threshold',"
-            + " '0.71', 'passed', false)), 'scheduler', 'challenger worse')");
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS prod.ml.predictions (origin STRING, destination STRING,"
-            + " flight_time TIMESTAMP, timestamp TIMESTAMP, prediction DOUBLE, probability DOUBLE,"
-            + " label DOUBLE, model_name STRING, model_version STRING, input_table STRING,"
-            + " input_version BIGINT, scored_at TIMESTAMP, labelled_at TIMESTAMP) USING delta");
-    spark.sql(
-        "INSERT INTO prod.ml.predictions SELECT origin, destination, flight_time, flight_time,"
-            + " CAST(id % 3 = 0 AS DOUBLE), (id % 10) / 10.0, CAST(is_delayed AS DOUBLE),"
-            + " 'prod.ml.sql_tour', CAST(1 + id % 2 AS STRING), 'prod.gold.flights', 0,"
-            + " current_timestamp(), current_timestamp() FROM (SELECT *, monotonically_increasing_id()"
-            + " AS id FROM prod.gold.flights LIMIT 200)");
+    TeeOutputStream(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
   }
 }

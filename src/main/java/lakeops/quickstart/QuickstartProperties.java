@@ -1,0 +1,34 @@
+package lakeops.quickstart;
+
+/** Settings of the quickstart and the whole-architecture run, with their defaults. */
+public final class QuickstartProperties {
+
+  private QuickstartProperties() {}
+
+  /** Rows of synthetic flights per environment with {@code --small}. */
+  public static final long SMALL_ROWS = 4_000;
+
+  /** The actor the quickstart approves and promotes as, in {@code ml.deployments}. */
+  public static final String ACTOR = "quickstart";
+
+  /** The table of newest gold flights the quickstart batch-scores, in each environment. */
+  public static final String SCORING_TABLE = "ml.quickstart_scoring";
+
+  /** Days of newest gold flights in the scoring table. */
+  public static final int SCORING_DAYS = 7;
+
+  /** Later flights replayed in prod as traffic and new data (real-data run). */
+  public static final long REPLAY_ROWS_DEFAULT = 20_000;
+
+  /** Days the replayed later flights cover. */
+  public static final int REPLAY_DAYS = 14;
+
+  /** The drift of the replayed flights: minutes added to every delay. */
+  public static final double REPLAY_DELAY_SHIFT_MINUTES = 25;
+
+  /** Trees of the quickstart's quicker model (the real config stays in conf/models). */
+  public static final int QUICK_MAX_ITER = 10;
+
+  /** Folder of the quickstart's own files (summaries, the quicker model) in the lakehouse. */
+  public static final String WORK_DIR = "quickstart";
+}
