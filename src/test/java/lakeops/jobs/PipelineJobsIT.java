@@ -56,6 +56,9 @@ class PipelineJobsIT {
   @Test
   void everyJobMainRunsUnderSparkSubmitOnAStandaloneCluster() throws Exception {
     quickModel(home.confDir().resolve("models/flight_delay.yml"));
+    Path rules = home.confDir().resolve("deployment/flight_delay.yml");
+    // Synthetic flights carry little signal: the threshold is not what this test is about.
+    Files.writeString(rules, Files.readString(rules).replace(">= 0.68", ">= 0.0"));
     Path landing = home.root().resolve("landing/flights");
     submit("lakeops.cli.LakeOps", "generate", "--out", landing.toString(), "--rows", "3000");
     submit(
@@ -70,6 +73,7 @@ class PipelineJobsIT {
     submit("lakeops.ingest.GoldJob", "--env", "dev");
     submit("lakeops.features.FeaturesJob", "--env", "dev");
     submit("lakeops.training.TrainJob", "--env", "dev", "--model", "conf/models/flight_delay.yml");
+    submit("lakeops.deploy.DeployJob", "validate", "--env", "dev", "--model", "flight_delay");
     submit(
         "lakeops.inference.PredictJob",
         "--env",
@@ -98,12 +102,14 @@ class PipelineJobsIT {
                 + " (SELECT count(*) FROM dev.ml.predictions)"
                 + "   = (SELECT count(*) FROM dev.gold.flights) AS predicted,"
                 + " (SELECT count(label) > 0 FROM dev.ml.predictions) AS labelled,"
+                + " (SELECT count(*) FROM dev.ml.deployments"
+                + "   WHERE action = 'validate' AND result = 'PASSED') AS validated,"
                 + " (SELECT count(*) > 0 FROM dev.monitoring.predictions_profile_metrics"
                 + "   WHERE column_name = ':table') AS quality");
     assertThat(out.lines())
         .containsExactly(
-            "bronze,silver,gold,features,monitor,predicted,labelled,quality",
-            "3000,true,true,true,true,true,true,true");
+            "bronze,silver,gold,features,monitor,predicted,labelled,validated,quality",
+            "3000,true,true,true,true,true,true,1,true");
   }
 
   /** The shipped model with few trees and no grid: the step is checked, not the model. */
