@@ -122,8 +122,13 @@ class TrainingTest {
               assertThat(v.runId()).isEqualTo(result.published().runId());
               assertThat(v.source()).endsWith("/artifacts/model");
             });
+    // Other tests of this JVM register more versions of the model: this one's rows are checked.
     List<Row> lineage =
-        FeatureLineage.of(FlightDelayFixture.session()).of("dev", REGISTERED).collectAsList();
+        FeatureLineage.of(FlightDelayFixture.session())
+            .of("dev", REGISTERED)
+            .where("model_version = " + result.published().version())
+            .collectAsList();
+    assertThat(lineage).isNotEmpty();
     FeatureStore store = FeatureStore.of(FlightDelayFixture.session());
     assertThat(lineage)
         .extracting(r -> r.getAs("feature_table") + "@" + r.getAs("delta_version"))
