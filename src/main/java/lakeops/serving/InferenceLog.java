@@ -151,8 +151,7 @@ final class InferenceLog implements AutoCloseable {
     List<String> parts = nameParts();
     String catalog = parts.size() > 2 ? parts.remove(0) : spark.catalog().currentCatalog();
     AccessControl.checkCatalogWrite(spark, "INSERT", catalog, String.join(".", parts), location);
-    KernelAppender appender =
-        KernelAppender.of(spark.sparkContext().hadoopConfiguration(), location);
+    KernelAppender appender = KernelAppender.of(spark.sessionState().newHadoopConf(), location);
     if (appender.supportsTable()) {
       return appender;
     }

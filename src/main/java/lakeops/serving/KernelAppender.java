@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * Appends rows to an existing Delta table with Delta Kernel rather than a Spark job: the serving
  * JVM then spends a few milliseconds of one thread per batch instead of planning and scheduling a
  * job, which is what kept the request path's p99 high. Each append carries a transaction id, so a
- * retry after an ambiguous failure never doubles a batch. The Hadoop configuration is Spark's, so
- * the same storage-level access guard applies.
+ * retry after an ambiguous failure never doubles a batch. The Hadoop configuration is the
+ * session's, so the session's storage-level access guard applies.
  */
 final class KernelAppender {
 

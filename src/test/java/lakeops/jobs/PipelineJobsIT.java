@@ -58,7 +58,12 @@ class PipelineJobsIT {
     quickModel(home.confDir().resolve("models/flight_delay.yml"));
     Path rules = home.confDir().resolve("deployment/flight_delay.yml");
     // Synthetic flights carry little signal: the threshold is not what this test is about.
-    Files.writeString(rules, Files.readString(rules).replace(">= 0.68", ">= 0.0"));
+    // Nor is the champion: other tests of this JVM's MLflow server may have registered one.
+    Files.writeString(
+        rules,
+        Files.readString(rules)
+            .replace(">= 0.68", ">= 0.0")
+            .replace("tolerance: 0.005", "tolerance: 1.0"));
     Path landing = home.root().resolve("landing/flights");
     submit("lakeops.cli.LakeOps", "generate", "--out", landing.toString(), "--rows", "3000");
     submit(

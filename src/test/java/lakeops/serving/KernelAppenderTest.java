@@ -25,7 +25,7 @@ class KernelAppenderTest {
             + " flag BOOLEAN, extra STRING) USING delta"
             + " TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')");
     String location = spark.sql("DESCRIBE DETAIL " + TABLE).first().getAs("location");
-    KernelAppender kernel = KernelAppender.of(spark.sparkContext().hadoopConfiguration(), location);
+    KernelAppender kernel = KernelAppender.of(spark.sessionState().newHadoopConf(), location);
     assertThat(kernel.supportsTable()).isTrue();
 
     Timestamp time = Timestamp.valueOf("2026-03-01 10:15:30.123456");
