@@ -61,6 +61,14 @@ public final class SessionFactory {
   public static SparkSession create(Environments environments, String name) {
     Environment env = environments.get(name);
     LakeOpsLogging.configure(environments.home());
+    SparkSession running = runningSession();
+    if (running != null) {
+      // Never the builder here: getOrCreate() would rewrite the running session's catalogs.
+      SparkSession session =
+          isOf(running, environments, env) ? running : newSession(running, environments, name);
+      SparkSession.setActiveSession(session);
+      return session;
+    }
     SparkConf submitted = new SparkConf(true);
     Map<String, String> conf = sparkConf(environments, env);
     org.apache.spark.sql.classic.SparkSession.Builder builder =
@@ -74,11 +82,20 @@ public final class SessionFactory {
           }
         });
     builder.withExtensions(sessionExtension(environments, env, conf));
-    SparkSession session = builder.getOrCreate();
-    if (!AccessControl.environment(session).equals(env.name())) {
-      return newSession(session, environments, name);
-    }
-    return session;
+    return builder.getOrCreate();
+  }
+
+  /** The calling thread's active session, else the JVM's default one, if its context runs. */
+  private static SparkSession runningSession() {
+    SparkSession session =
+        SparkSession.getActiveSession()
+            .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+    return session == null || session.sparkContext().isStopped() ? null : session;
+  }
+
+  private static boolean isOf(SparkSession session, Environments environments, Environment env) {
+    return AccessControl.environment(session).equals(env.name())
+        && environments.home().root().toString().equals(session.conf().get(HOME_CONF, null));
   }
 
   /**
@@ -89,10 +106,14 @@ public final class SessionFactory {
    */
   public static SparkSession newSession(SparkSession base, Environments environments, String name) {
     Environment env = environments.get(name);
-    return org.apache.spark.sql.classic.SparkSession.builder()
-        .sparkContext(base.sparkContext())
-        .withExtensions(sessionExtension(environments, env, sparkConf(environments, env)))
-        .create();
+    org.apache.spark.sql.classic.SparkSession session =
+        org.apache.spark.sql.classic.SparkSession.builder()
+            .sparkContext(base.sparkContext())
+            .withExtensions(sessionExtension(environments, env, sparkConf(environments, env)))
+            .create();
+    // Building the parser gives the session its environment's settings now, not at its first query.
+    session.sessionState().sqlParser();
+    return session;
   }
 
   /** The access extension of {@code env}'s sessions, with the settings that wire them. */

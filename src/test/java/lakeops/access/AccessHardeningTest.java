@@ -201,6 +201,30 @@ class AccessHardeningTest extends SharedSpark {
   }
 
   @Test
+  void anotherProjectsSessionLeavesTheRunningSessionAsItWas() {
+    SparkSession before = SparkSession.getActiveSession().get();
+    try {
+      lakeops.env.Environments other =
+          lakeops.env.Environments.load(lakeops.testing.TestHome.create("other-project"));
+      SparkSession otherProd = SessionFactory.create(other, "prod");
+      SparkSession otherDev = SessionFactory.create(other, "dev");
+
+      assertThat(spark().conf().get("spark.sql.defaultCatalog")).isEqualTo("dev");
+      assertThat(spark().conf().get(SessionFactory.HOME_CONF))
+          .isEqualTo(environments().home().root().toString());
+      assertThat(spark().sql("SELECT current_catalog()").first().getString(0)).isEqualTo("dev");
+      assertThat(otherProd.conf().get(SessionFactory.HOME_CONF))
+          .isEqualTo(other.home().root().toString());
+      assertThat(otherDev).isNotSameAs(spark());
+      assertThat(AccessControl.environment(otherDev)).isEqualTo("dev");
+      assertThat(SessionFactory.create(other, "dev")).isSameAs(otherDev);
+      assertThat(otherDev.sql("SELECT current_catalog()").first().getString(0)).isEqualTo("dev");
+    } finally {
+      SparkSession.setActiveSession(before);
+    }
+  }
+
+  @Test
   void sessionsOfNoEnvironmentFailClosed() throws IOException {
     SparkSession unbound =
         org.apache.spark.sql.classic.SparkSession.builder()

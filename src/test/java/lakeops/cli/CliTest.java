@@ -7,18 +7,29 @@ import java.util.Map;
 import lakeops.env.LakeOpsHome;
 import lakeops.testing.CliProcess;
 import lakeops.testing.CliProcess.Result;
+import lakeops.testing.SharedSpark;
 import lakeops.testing.TestHome;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code bin/lakeops} as a user runs it: separate processes sharing only the storage roots. */
-class CliTest {
+/**
+ * The {@code lakeops} command line: SQL on Delta tables in this JVM (on its own project and storage
+ * roots), and {@code bin/lakeops} as a user runs it for what a process shows: exit codes, one-line
+ * errors, masked secrets. (Separate processes sharing only the storage roots are {@code
+ * ArchitectureIT}'s: each environment of the quickstart runs in its own.)
+ */
+class CliTest extends SharedSpark {
 
   private static LakeOpsHome home;
 
   @BeforeAll
   static void freshHome() {
+    spark();
     home = TestHome.create("cli");
+  }
+
+  private static Result inProcess(String... args) {
+    return InProcessLakeOps.run(home, args);
   }
 
   private static Result lakeops(String... args) {
@@ -26,9 +37,9 @@ class CliTest {
   }
 
   @Test
-  void tableCreatedByOneProcessIsReadByTheNext() {
+  void sqlCreatesChangesMaintainsAndDropsDeltaTables() {
     Result create =
-        lakeops(
+        inProcess(
             "sql",
             "--env",
             "dev",
@@ -38,7 +49,7 @@ class CliTest {
     assertThat(create.exitCode()).as(create.stderr()).isZero();
 
     Result csv =
-        lakeops(
+        inProcess(
             "sql",
             "--env",
             "dev",
@@ -50,7 +61,7 @@ class CliTest {
         .containsExactly("id,name", "1,one", "2,\"two, with comma\"", "3,");
 
     Result change =
-        lakeops(
+        inProcess(
             "sql",
             "--env",
             "dev",
@@ -60,7 +71,7 @@ class CliTest {
     assertThat(change.exitCode()).as(change.stderr()).isZero();
 
     Result json =
-        lakeops(
+        inProcess(
             "sql",
             "--env",
             "dev",
@@ -74,14 +85,14 @@ class CliTest {
             "{\"id\":1,\"name\":\"uno\"}", "{\"id\":3,\"name\":\"three\"}", "{\"n\":3}");
 
     Result history =
-        lakeops("sql", "--env", "dev", "--format", "json", "DESCRIBE HISTORY dev.scratch.t");
+        inProcess("sql", "--env", "dev", "--format", "json", "DESCRIBE HISTORY dev.scratch.t");
     assertThat(history.exitCode()).as(history.stderr()).isZero();
     assertThat(history.stdout().lines().findFirst().orElseThrow())
         .contains("\"version\":4")
         .contains("\"operation\":\"DELETE\"");
 
     Result maintain =
-        lakeops(
+        inProcess(
             "sql",
             "--env",
             "dev",
@@ -92,10 +103,10 @@ class CliTest {
     assertThat(maintain.exitCode()).as(maintain.stderr()).isZero();
     assertThat(maintain.stdout().lines().toList()).endsWith("n", "3");
 
-    Result table = lakeops("sql", "SHOW TABLES IN dev.scratch");
+    Result table = inProcess("sql", "SHOW TABLES IN dev.scratch");
     assertThat(table.stdout()).contains("| scratch   | t         |").contains("(1 row)");
 
-    Result drop = lakeops("sql", "--env", "dev", "DROP TABLE dev.scratch.t");
+    Result drop = inProcess("sql", "--env", "dev", "DROP TABLE dev.scratch.t");
     assertThat(drop.exitCode()).as(drop.stderr()).isZero();
     assertThat(home.lakehouseDir().resolve("dev/scratch/t")).doesNotExist();
   }

@@ -4,21 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import lakeops.env.LakeOpsHome;
-import lakeops.testing.CliProcess;
 import lakeops.testing.CliProcess.Result;
+import lakeops.testing.SharedSpark;
 import lakeops.testing.TestHome;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code lakeops monitor run --env prod} in one process, the drift metrics read with {@code lakeops
- * sql --env prod} from the next: the metric tables are plain tables of the catalog.
+ * {@code lakeops monitor run --env prod}, then the drift metrics read with {@code lakeops sql --env
+ * prod}: the metric tables are plain tables of the catalog. (From another process: {@code
+ * ArchitectureIT}'s clients read the quickstart's.)
  */
-class MonitorCliTest {
+class MonitorCliTest extends SharedSpark {
 
   @Test
-  void driftMetricsWrittenByOneProcessAreQueriedFromAnother() throws Exception {
+  void driftMetricsWrittenByTheMonitorAreQueriedWithSql() throws Exception {
+    spark();
     LakeOpsHome home = TestHome.create("monitor-cli");
     Path monitors = home.confDir().resolve("monitors");
     Files.createDirectories(monitors);
@@ -37,9 +38,8 @@ class MonitorCliTest {
         """);
     // Three days of flights; the third one delayed by 30 minutes more.
     Result create =
-        CliProcess.run(
+        InProcessLakeOps.run(
             home,
-            Map.of(),
             "sql",
             "--env",
             "prod",
@@ -50,16 +50,14 @@ class MonitorCliTest {
     assertThat(create.exitCode()).as(create.stderr()).isZero();
 
     Result run =
-        CliProcess.run(
-            home, Map.of(), "monitor", "run", "--env", "prod", "--monitor", "cli_flights");
+        InProcessLakeOps.run(home, "monitor", "run", "--env", "prod", "--monitor", "cli_flights");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout())
         .contains("3 window(s) recomputed", "alert feature_drift fired", "1 alert(s) fired");
 
     Result query =
-        CliProcess.run(
+        InProcessLakeOps.run(
             home,
-            Map.of(),
             "sql",
             "--env",
             "prod",

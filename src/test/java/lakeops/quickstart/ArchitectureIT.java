@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.mlflow.Tracking;
 import lakeops.session.SessionFactory;
 import lakeops.sqlserver.SqlServer;
 import lakeops.sqlserver.SqlServerProperties;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.tracking.MlflowClient;
 
 /**
  * The whole reference architecture end to end, as CI runs it: {@code quickstart --small} (dev,
@@ -104,6 +107,39 @@ class ArchitectureIT {
     assertThat(quickstart).contains("retrained", "feature_drift fired: retrain");
     assertThat(prod.sql("SELECT count(*) FROM prod.ml.inference_log").first().getLong(0))
         .isPositive();
+  }
+
+  @Test
+  void devStageLogsItsRunToTheEnvironmentsServerAndProvisionsOnlyDev() {
+    assertThat(quickstart)
+        .contains("[dev]   rows=1000 mean_score=")
+        .contains("[dev]   bronze dev.bronze.flights: batches=1 read=4000 ingested=4000")
+        .contains("[dev]   dev.features.origin_delay_stats")
+        .containsPattern("\\[dev\\] .*model=dev\\.ml\\.flight_delay");
+    for (String env : new String[] {"staging", "prod"}) {
+      assertThat(quickstart)
+          .containsPattern(
+              "\\[dev\\]   " + env + " .*\\(read-only from dev: its own sessions provision it\\)");
+    }
+    String runId =
+        quickstart
+            .lines()
+            .filter(l -> l.startsWith("[dev]") && l.contains(" run="))
+            .map(l -> l.replaceAll(".* run=(\\S+).*", "$1"))
+            .findFirst()
+            .orElseThrow();
+    MlflowClient client = new MlflowClient(MlflowTestServer.server().url());
+    Run run = client.getRun(runId);
+    assertThat(run.getData().getParamsList())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getKey()).isEqualTo("table");
+              assertThat(p.getValue()).isEqualTo("dev.gold.quickstart_numbers");
+            });
+    assertThat(client.getExperiment(run.getInfo().getExperimentId()).getName())
+        .isEqualTo(
+            Tracking.forEnvironment(home, environments.get("dev")).experimentName("quickstart"))
+        .isEqualTo("/lakeops/dev/quickstart");
   }
 
   @Test

@@ -12,11 +12,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class MlflowTestServer implements BeforeAllCallback {
 
-  /** Port of the test server: not the default one, so a developer's own server is left alone. */
-  public static final int PORT =
-      Integer.parseInt(System.getenv().getOrDefault("LAKEOPS_TEST_MLFLOW_PORT", "5056"));
+  /**
+   * Port of the test server: not the default one, so a developer's own server is left alone; each
+   * parallel test JVM uses its own (the base port plus 10 per further JVM).
+   */
+  public static final int PORT = basePort() + 10 * (TestHome.forkNumber() - 1);
 
   private static MlflowServer server;
+
+  private static int basePort() {
+    String configured = System.getenv("LAKEOPS_TEST_MLFLOW_PORT");
+    return configured == null || configured.isBlank() ? 5056 : Integer.parseInt(configured.strip());
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -31,7 +38,7 @@ public final class MlflowTestServer implements BeforeAllCallback {
 
   private static ExtensionContext.Store.CloseableResource startServer() {
     LakeOpsHome project = LakeOpsHome.at(TestHome.projectDir());
-    java.nio.file.Path data = TestHome.projectDir().resolve("target").resolve("mlflow-test");
+    java.nio.file.Path data = TestHome.forkDir("mlflow-test");
     server = MlflowServer.of(project, PORT, data);
     server.stop();
     TestHome.deleteRecursively(data);

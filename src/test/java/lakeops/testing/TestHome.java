@@ -26,9 +26,24 @@ public final class TestHome {
         .normalize();
   }
 
+  /**
+   * The test JVM's own folder under {@code target/}: Surefire runs test classes in parallel JVMs,
+   * each numbered in {@code lakeops.test.fork}, so {@code base} gets that number after the first.
+   */
+  public static Path forkDir(String base) {
+    String fork = String.valueOf(forkNumber());
+    return projectDir().resolve("target").resolve(fork.equals("1") ? base : base + "-" + fork);
+  }
+
+  /** The number of this test JVM, from 1. */
+  public static int forkNumber() {
+    String fork = System.getProperty("lakeops.test.fork", "");
+    return fork.isBlank() ? 1 : Integer.parseInt(fork.strip());
+  }
+
   /** A fresh home called {@code name}, emptied if it existed. */
   public static LakeOpsHome create(String name) {
-    Path home = projectDir().resolve("target").resolve("test-home").resolve(name);
+    Path home = forkDir("test-home").resolve(name);
     deleteRecursively(home);
     copyTree(projectDir().resolve("environments"), home.resolve("environments"));
     copyTree(projectDir().resolve("conf"), home.resolve("conf"));
