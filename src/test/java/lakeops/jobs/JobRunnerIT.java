@@ -9,60 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import lakeops.env.LakeOpsHome;
-import lakeops.testing.CliProcess;
 import lakeops.testing.TestHome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Jobs for real: every task a {@code spark-submit} process of the job jar; the training job on an
- * ephemeral standalone cluster (Spark's own Master and Worker on loopback) through {@code
- * bin/lakeops job run}, with its runs recorded in {@code dev.lakeops.job_runs}.
+ * Jobs for real: every task a {@code spark-submit} process of the job jar, retried, timed out and
+ * passing values. (A whole pipeline as one job on an ephemeral standalone cluster, through {@code
+ * bin/lakeops job run}, is {@code PipelineJobsIT}.)
  */
 class JobRunnerIT {
-
-  /** Four SQL tasks, two of them in parallel, on an ephemeral standalone cluster. */
-  private static final String TRAINING_SET_JOB =
-      """
-      name: training_set
-      parameters:
-        - {name: source_table, default: features.training_examples}
-        - {name: training_table, default: ml.training_set}
-      job_clusters:
-        - job_cluster_key: training
-          new_cluster: {kind: standalone, spark_conf: {spark.sql.shuffle.partitions: "4"}}
-      tasks:
-        - task_key: prepare_training_set
-          lakeops_task:
-            command: sql
-            parameters:
-              - >-
-                CREATE SCHEMA IF NOT EXISTS ml;
-                CREATE OR REPLACE TABLE {{job.parameters.training_table}} AS
-                SELECT * FROM {{job.parameters.source_table}}
-          max_retries: 1
-        - task_key: check_not_empty
-          depends_on: [{task_key: prepare_training_set}]
-          lakeops_task:
-            command: sql
-            parameters: ["SELECT assert_true(count(*) > 0, 'empty') IS NULL AS ok FROM {{job.parameters.training_table}}"]
-        - task_key: profile
-          depends_on: [{task_key: prepare_training_set}]
-          lakeops_task:
-            command: sql
-            parameters: ["--format", "csv", "SELECT count(*) AS examples FROM {{job.parameters.training_table}}"]
-        - task_key: log_training_set
-          depends_on: [{task_key: check_not_empty}, {task_key: profile}]
-          lakeops_task:
-            command: sql
-            parameters:
-              - >-
-                CREATE TABLE IF NOT EXISTS ml.training_set_log
-                (run_id STRING, training_table STRING, examples BIGINT, logged_at TIMESTAMP);
-                INSERT INTO ml.training_set_log
-                SELECT '{{job.run_id}}', '{{job.parameters.training_table}}', count(*), current_timestamp()
-                FROM {{job.parameters.training_table}}
-      """;
 
   private LakeOpsHome home;
 
@@ -91,89 +47,6 @@ class JobRunnerIT {
             .toList();
     assertThat(left).as("cluster and task processes after the run").isEmpty();
   }
-
-  @Test
-  void trainingJobRunsOnAnEphemeralStandaloneCluster() throws IOException {
-    home = TestHome.create("job-training");
-    Files.createDirectories(home.root().resolve("jobs"));
-    Files.writeString(home.root().resolve("jobs/training_set.yml"), TRAINING_SET_JOB);
-    CliProcess.Result source =
-        lakeops(
-            "sql",
-            "--env",
-            "dev",
-            "CREATE SCHEMA IF NOT EXISTS dev.features; "
-                + "CREATE TABLE dev.features.training_examples AS SELECT id, id % 2 AS label FROM range(50)");
-    assertThat(source.exitCode()).as(source.stderr()).isZero();
-
-    CliProcess.Result run = lakeops("job", "run", "jobs/training_set.yml", "--env", "dev");
-
-    assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-    assertThat(run.stdout())
-        .contains("task prepare_training_set RUNNING (attempt 1) on spark://127.0.0.1:")
-        .contains("task log_training_set TERMINATED SUCCESS")
-        .contains("SUCCESS, recorded in dev.lakeops.job_runs");
-    CliProcess.Result history =
-        lakeops(
-            "sql",
-            "--env",
-            "dev",
-            "--format",
-            "csv",
-            "SELECT coalesce(task_key, '(job)') AS task, result_state, master LIKE 'spark://127.0.0.1:%' AS standalone "
-                + "FROM dev.lakeops.job_runs ORDER BY task; "
-                + "SELECT l.examples, l.run_id = r.run_id AS same_run FROM dev.ml.training_set_log l "
-                + "JOIN dev.lakeops.job_runs r ON r.task_key IS NULL");
-    assertThat(history.exitCode()).as(history.stderr()).isZero();
-    assertThat(history.stdout().lines())
-        .containsExactly(
-            "task,result_state,standalone",
-            "(job),SUCCESS,true",
-            "check_not_empty,SUCCESS,true",
-            "log_training_set,SUCCESS,true",
-            "prepare_training_set,SUCCESS,true",
-            "profile,SUCCESS,true",
-            "examples,same_run",
-            "50,true");
-  }
-
-  /** {@code bin/lakeops} as {@link CliProcess} runs it, with room for a loaded 2-core machine. */
-  private CliProcess.Result lakeops(String... args) throws IOException {
-    Path out = Files.createTempFile("lakeops-job", ".out");
-    Path err = Files.createTempFile("lakeops-job", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(
-                            TestHome.projectDir().resolve("bin/lakeops").toString()),
-                        java.util.Arrays.stream(args))
-                    .toList())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    builder.environment().put("LAKEOPS_HOME", home.root().toString());
-    builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
-    builder.environment().put("JAVA_OPTS", "-Dspark.master=local[1]");
-    Process process = builder.start();
-    try {
-      if (!process.waitFor(CLI_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroy();
-        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-        throw new AssertionError(
-            "bin/lakeops "
-                + String.join(" ", args)
-                + " ran over "
-                + CLI_TIMEOUT_SECONDS
-                + " s: "
-                + Files.readString(out));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-    return new CliProcess.Result(process.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static final long CLI_TIMEOUT_SECONDS = 1200;
 
   /** Test main classes sit on the launch classpath, beside our classes (not in the job jar). */
   @Test

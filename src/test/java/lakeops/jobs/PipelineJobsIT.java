@@ -6,55 +6,138 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.session.SessionFactory;
+import lakeops.testing.CliProcess;
 import lakeops.testing.MlflowTestServer;
 import lakeops.testing.TestHome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every job main under Spark's own {@code spark-submit}, in the order a pipeline runs them, against
- * an ephemeral standalone master and worker on loopback, on a small synthetic lake: each step's
- * output table is checked. One test on purpose: each submit is a JVM, and CI time is scarce.
+ * Every job main under Spark's own {@code spark-submit}, in the order a pipeline runs them, as the
+ * tasks of one job that {@code bin/lakeops job run} runs on an ephemeral standalone master and
+ * worker on loopback, on a small synthetic lake: task values and parameters pass between tasks,
+ * each step's output table is checked and every run is recorded in {@code dev.lakeops.job_runs}.
+ * One test on purpose: each task is a JVM, and CI time is scarce.
  */
 @ExtendWith(MlflowTestServer.class)
 class PipelineJobsIT {
 
-  private static final Path JAR = TestHome.projectDir().resolve("target/lakeops-jobs.jar");
-  private static final long SUBMIT_TIMEOUT_SECONDS = 900;
+  private static final long RUN_TIMEOUT_SECONDS = 3600;
 
-  private static LakeOpsHome home;
-  private static StandaloneCluster cluster;
+  /** The pipeline; {@code LANDING} is replaced by the landing folder. */
+  private static final String PIPELINE_JOB =
+      """
+      name: pipeline
+      parameters:
+        - {name: landing, default: LANDING}
+        - {name: model_name, default: flight_delay}
+      job_clusters:
+        - job_cluster_key: cluster
+          new_cluster: {kind: standalone, spark_conf: {spark.sql.shuffle.partitions: "4"}}
+      tasks:
+        - task_key: generate
+          spark_jar_task:
+            main_class_name: lakeops.cli.LakeOps
+            parameters: [generate, --out, "{{job.parameters.landing}}", --rows, "3000"]
+        - task_key: bronze
+          depends_on: [{task_key: generate}]
+          spark_jar_task:
+            main_class_name: lakeops.ingest.IngestJob
+            parameters: [--env, "{{job.environment}}", --source, "{{job.parameters.landing}}",
+                         --table, bronze.flights]
+          max_retries: 1
+        - task_key: silver
+          depends_on: [{task_key: bronze}]
+          spark_jar_task: {main_class_name: lakeops.ingest.SilverJob, parameters: [--env, "{{job.environment}}"]}
+        - task_key: gold
+          depends_on: [{task_key: silver}]
+          spark_jar_task: {main_class_name: lakeops.ingest.GoldJob, parameters: [--env, "{{job.environment}}"]}
+        - task_key: features
+          depends_on: [{task_key: gold}]
+          spark_jar_task: {main_class_name: lakeops.features.FeaturesJob, parameters: [--env, "{{job.environment}}"]}
+        - task_key: train
+          depends_on: [{task_key: features}]
+          spark_jar_task:
+            main_class_name: lakeops.training.TrainJob
+            parameters: [--env, "{{job.environment}}", --model, conf/models/flight_delay.yml]
+        - task_key: validate
+          depends_on: [{task_key: train}]
+          spark_jar_task:
+            main_class_name: lakeops.deploy.DeployJob
+            parameters: [validate, --env, "{{job.environment}}", --model, "{{job.parameters.model_name}}",
+                         --version, "{{tasks.train.values.version}}", --actor, "job {{job.run_id}}"]
+        - task_key: predict
+          depends_on: [{task_key: validate}]
+          spark_jar_task:
+            main_class_name: lakeops.inference.PredictJob
+            parameters: [--env, "{{job.environment}}", --model, "{{job.parameters.model_name}}@champion",
+                         --input, gold.flights]
+        - task_key: labels
+          depends_on: [{task_key: predict}]
+          spark_jar_task:
+            main_class_name: lakeops.inference.LabelJob
+            parameters: [--env, "{{job.environment}}", --model, "{{job.parameters.model_name}}"]
+        - task_key: monitor_flights
+          depends_on: [{task_key: labels}]
+          spark_jar_task:
+            main_class_name: lakeops.monitoring.MonitorJob
+            parameters: [--env, "{{job.environment}}", --monitor, flights]
+        - task_key: monitor_predictions
+          depends_on: [{task_key: labels}]
+          spark_jar_task:
+            main_class_name: lakeops.monitoring.MonitorJob
+            parameters: [--env, "{{job.environment}}", --monitor, predictions]
+        - task_key: log_run
+          depends_on: [{task_key: monitor_flights}, {task_key: monitor_predictions}]
+          lakeops_task:
+            command: sql
+            parameters:
+              - >-
+                CREATE TABLE IF NOT EXISTS ml.pipeline_log (run_id STRING, version STRING, gold BIGINT);
+                INSERT INTO ml.pipeline_log
+                SELECT '{{job.run_id}}', '{{tasks.train.values.version}}', count(*) FROM gold.flights
+      """;
 
-  @BeforeAll
-  static void startCluster() {
-    home = TestHome.create("pipeline-jobs");
-    cluster =
-        StandaloneCluster.start(
-            home,
-            SparkRuntime.of(LakeOpsHome.at(TestHome.projectDir())),
-            home.root().resolve("cluster"),
-            1,
-            2,
-            "1g");
-  }
+  private LakeOpsHome home;
 
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
+  @AfterEach
+  void noClusterProcessIsLeft() {
+    if (home == null) {
+      return;
     }
+    String marker = home.root().toString();
+    List<String> left =
+        ProcessHandle.allProcesses()
+            .filter(
+                p ->
+                    p.info()
+                        .commandLine()
+                        .map(
+                            c ->
+                                c.contains(marker)
+                                    && (c.contains(JobProperties.MASTER_CLASS)
+                                        || c.contains(JobProperties.WORKER_CLASS)
+                                        || c.contains("CoarseGrainedExecutorBackend")
+                                        || c.contains(JobProperties.SPARK_SUBMIT_CLASS)))
+                        .orElse(false))
+            .peek(ProcessHandle::destroyForcibly)
+            .map(p -> p.info().commandLine().orElse("?"))
+            .toList();
+    assertThat(left).as("cluster and task processes after the run").isEmpty();
   }
 
   @Test
-  void everyJobMainRunsUnderSparkSubmitOnAStandaloneCluster() throws Exception {
+  void everyJobMainRunsAsATaskOfAJobOnAnEphemeralStandaloneCluster() throws Exception {
+    home = TestHome.create("pipeline-jobs");
     quickModel(home.confDir().resolve("models/flight_delay.yml"));
     Path rules = home.confDir().resolve("deployment/flight_delay.yml");
     // Synthetic flights carry little signal: the threshold is not what this test is about.
@@ -64,57 +147,49 @@ class PipelineJobsIT {
         Files.readString(rules)
             .replace(">= 0.68", ">= 0.0")
             .replace("tolerance: 0.005", "tolerance: 1.0"));
-    Path landing = home.root().resolve("landing/flights");
-    submit("lakeops.cli.LakeOps", "generate", "--out", landing.toString(), "--rows", "3000");
-    submit(
-        "lakeops.ingest.IngestJob",
-        "--env",
-        "dev",
-        "--source",
-        landing.toString(),
-        "--table",
-        "bronze.flights");
-    submit("lakeops.ingest.SilverJob", "--env", "dev");
-    submit("lakeops.ingest.GoldJob", "--env", "dev");
-    submit("lakeops.features.FeaturesJob", "--env", "dev");
-    submit("lakeops.training.TrainJob", "--env", "dev", "--model", "conf/models/flight_delay.yml");
-    submit("lakeops.deploy.DeployJob", "validate", "--env", "dev", "--model", "flight_delay");
-    submit(
-        "lakeops.inference.PredictJob",
-        "--env",
-        "dev",
-        "--model",
-        "flight_delay@champion",
-        "--input",
-        "gold.flights");
-    submit("lakeops.inference.LabelJob", "--env", "dev", "--model", "flight_delay");
-    submit("lakeops.monitoring.MonitorJob", "--env", "dev", "--monitor", "flights");
-    submit("lakeops.monitoring.MonitorJob", "--env", "dev", "--monitor", "predictions");
+    Path job = home.root().resolve("jobs/pipeline.yml");
+    Files.createDirectories(job.getParent());
+    Files.writeString(
+        job, PIPELINE_JOB.replace("LANDING", home.root().resolve("landing/flights").toString()));
 
-    String out =
-        submit(
-            "lakeops.cli.LakeOps",
-            "sql",
-            "--env",
-            "dev",
-            "--format",
-            "csv",
-            "SELECT (SELECT count(*) FROM dev.bronze.flights) AS bronze,"
-                + " (SELECT count(*) > 0 FROM dev.silver.flights) AS silver,"
-                + " (SELECT count(*) > 0 FROM dev.gold.flights) AS gold,"
-                + " (SELECT count(*) > 0 FROM dev.features.route_stats) AS features,"
-                + " (SELECT count(*) > 0 FROM dev.monitoring.flights_profile_metrics) AS monitor,"
-                + " (SELECT count(*) FROM dev.ml.predictions)"
-                + "   = (SELECT count(*) FROM dev.gold.flights) AS predicted,"
-                + " (SELECT count(label) > 0 FROM dev.ml.predictions) AS labelled,"
-                + " (SELECT count(*) FROM dev.ml.deployments"
-                + "   WHERE action = 'validate' AND result = 'PASSED') AS validated,"
-                + " (SELECT count(*) > 0 FROM dev.monitoring.predictions_profile_metrics"
-                + "   WHERE column_name = ':table') AS quality");
-    assertThat(out.lines())
-        .containsExactly(
-            "bronze,silver,gold,features,monitor,predicted,labelled,validated,quality",
-            "3000,true,true,true,true,true,true,1,true");
+    CliProcess.Result run = jobRun(job);
+
+    assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+    assertThat(run.stdout())
+        .contains("task generate RUNNING (attempt 1) on spark://127.0.0.1:")
+        .contains("task log_run TERMINATED SUCCESS")
+        .contains("SUCCESS, recorded in dev.lakeops.job_runs");
+    SparkSession dev = SessionFactory.create(Environments.load(home, tracking()::get), "dev");
+    Row outputs =
+        dev.sql(
+                "SELECT (SELECT count(*) FROM dev.bronze.flights) AS bronze,"
+                    + " (SELECT count(*) > 0 FROM dev.silver.flights) AS silver,"
+                    + " (SELECT count(*) > 0 FROM dev.features.route_stats) AS features,"
+                    + " (SELECT count(*) > 0 FROM dev.monitoring.flights_profile_metrics) AS monitor,"
+                    + " (SELECT count(*) FROM dev.ml.predictions)"
+                    + "   = (SELECT count(*) FROM dev.gold.flights) AS predicted,"
+                    + " (SELECT count(label) > 0 FROM dev.ml.predictions) AS labelled,"
+                    + " (SELECT count(*) > 0 FROM dev.monitoring.predictions_profile_metrics"
+                    + "   WHERE column_name = ':table') AS quality")
+            .first();
+    assertThat(outputs.toString()).isEqualTo("[3000,true,true,true,true,true,true]");
+    Row logged =
+        dev.sql(
+                "SELECT l.gold, l.run_id = r.run_id AS same_run, d.result, d.actor = concat('job ', r.run_id)"
+                    + " FROM dev.ml.pipeline_log l JOIN dev.lakeops.job_runs r ON r.task_key IS NULL"
+                    + " JOIN dev.ml.deployments d ON d.action = 'validate'"
+                    + "  AND CAST(d.version AS STRING) = l.version")
+            .first();
+    assertThat(logged.toString()).isEqualTo("[3000,true,PASSED,true]");
+    List<Row> tasks =
+        dev.sql(
+                "SELECT coalesce(task_key, '(job)'), max(result_state = 'SUCCESS'),"
+                    + " bool_and(master LIKE 'spark://127.0.0.1:%')"
+                    + " FROM dev.lakeops.job_runs GROUP BY 1")
+            .collectAsList();
+    assertThat(tasks).hasSize(13);
+    assertThat(tasks)
+        .allSatisfy(r -> assertThat(r.getBoolean(1) && r.getBoolean(2)).as(r.toString()).isTrue());
   }
 
   /** The shipped model with few trees and no grid: the step is checked, not the model. */
@@ -125,61 +200,25 @@ class PipelineJobsIT {
         yaml.substring(0, yaml.indexOf("tuning:")) + yaml.substring(yaml.indexOf("metrics:")));
   }
 
-  /** Submits {@code mainClass} of the job jar to the cluster; returns its standard output. */
-  private static String submit(String mainClass, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBinary(),
-                "-Xmx1g",
-                "-cp",
-                clusterClasspath(),
-                "org.apache.spark.deploy.SparkSubmit",
-                "--master",
-                cluster.masterUrl(),
-                "--class",
-                mainClass,
-                "--conf",
-                "spark.cores.max=2",
-                "--driver-java-options",
-                "-Dlakeops.home=" + home.root(),
-                JAR.toString()));
-    command.addAll(Arrays.asList(args));
-    Path out = Files.createTempFile("submit", ".out");
-    Path err = Files.createTempFile("submit", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(home.root().toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    builder.environment().put("LAKEOPS_MLFLOW_TRACKING_URI", MlflowTestServer.server().url());
-    Process process = builder.start();
-    if (!process.waitFor(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(mainClass + " ran over " + SUBMIT_TIMEOUT_SECONDS + " s");
+  private static Map<String, String> tracking() {
+    return Map.of("LAKEOPS_MLFLOW_TRACKING_URI", MlflowTestServer.server().url());
+  }
+
+  /** {@code bin/lakeops job run} in its own process, with room for a loaded 2-core machine. */
+  private CliProcess.Result jobRun(Path job) throws Exception {
+    Path out = Files.createTempFile("lakeops-job", ".out");
+    Path err = Files.createTempFile("lakeops-job", ".err");
+    Process process =
+        CliProcess.start(home, tracking(), out, err, "job", "run", job.toString(), "--env", "dev");
+    if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.destroy();
+      process.waitFor(60, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "job run ran over " + RUN_TIMEOUT_SECONDS + " s: " + Files.readString(out));
     }
-    String stdout = Files.readString(out, StandardCharsets.UTF_8);
-    assertThat(process.exitValue())
-        .as(mainClass + " " + String.join(" ", args) + "\n" + stdout + tail(err))
-        .isZero();
-    return stdout;
-  }
-
-  private static String tail(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  /** Spark, Delta and Hadoop as a cluster has them: the launcher classpath without ours. */
-  private static String clusterClasspath() throws IOException {
-    String all =
-        Files.readString(TestHome.projectDir().resolve("target/lakeops-classpath.txt")).strip();
-    return Arrays.stream(all.split(java.io.File.pathSeparator))
-        .filter(entry -> !entry.contains("/org/mlflow/") && !entry.contains("/info/picocli/"))
-        .collect(Collectors.joining(java.io.File.pathSeparator));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new CliProcess.Result(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 }
