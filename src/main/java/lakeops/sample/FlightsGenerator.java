@@ -32,7 +32,9 @@ import org.apache.spark.sql.SparkSession;
  * }</pre>
  *
  * <p>Every value is a hash of (seed, row id, column), so the same settings always give the same
- * rows.
+ * rows. Delays are noise plus what a model can learn, as in the real data: flights from 17:00 on
+ * leave {@value #EVENING_DELAY_MINUTES} minutes later and flights into the {@value #HUBS} busiest
+ * airports {@value #HUB_DELAY_MINUTES} minutes later than the rest (the mean delay is kept).
  *
  * @param rows rows to generate
  * @param seed seed of every random choice
@@ -56,6 +58,15 @@ public record FlightsGenerator(
     double invalidFraction,
     double malformedFraction,
     LocalDate start) {
+
+  /** Extra delay of flights leaving from 17:00 on. */
+  static final int EVENING_DELAY_MINUTES = 30;
+
+  /** Extra delay of flights into one of the busiest {@link #HUBS} airports. */
+  static final int HUB_DELAY_MINUTES = 20;
+
+  /** How many of the busiest airports delay their arrivals. */
+  static final int HUBS = 6;
 
   /** Airports, busiest first, for the origin mix. */
   public static final List<String> AIRPORTS =
@@ -291,8 +302,20 @@ public record FlightsGenerator(
             "delay",
             sql(
                 "CASE WHEN %s < %s THEN CAST(NULL AS BIGINT) ELSE "
-                    + "CAST(ROUND(-8 + 22 * -LN(1 - %s) + 12 * (%s + %s - 1) + %s) AS BIGINT) END",
-                uniform(7), nullDelayFraction, uniform(4), uniform(5), uniform(6), delayShift))
+                    + "CAST(ROUND(-8 + 22 * -LN(1 - %s) + 12 * (%s + %s - 1) + %s"
+                    + " + %d * (IF(hour(date) >= 17, 1, 0) - 7.0 / 24)"
+                    + " + %d * (IF(_d < %d, 1, 0) - %d.0 / %d)) AS BIGINT) END",
+                uniform(7),
+                nullDelayFraction,
+                uniform(4),
+                uniform(5),
+                uniform(6),
+                delayShift,
+                EVENING_DELAY_MINUTES,
+                HUB_DELAY_MINUTES,
+                HUBS,
+                HUBS,
+                airports))
         .withColumn("_invalid", sql("%s < %s", uniform(8), invalidFraction))
         .withColumn("_half", sql("%s < 0.5", uniform(9)))
         .withColumn(

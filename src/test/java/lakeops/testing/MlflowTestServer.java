@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * JUnit 5 extension: the real MLflow tracking server of the test JVM, started once (through {@code
  * scripts/mlflow-server}, so the project venv is created if missing) on its own port and store
- * under {@code target/}, and stopped when the JVM's tests are done.
+ * under {@code target/}, and stopped when the JVM exits.
  */
 public final class MlflowTestServer implements BeforeAllCallback {
 
@@ -27,23 +27,25 @@ public final class MlflowTestServer implements BeforeAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    context
-        .getRoot()
-        .getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(
-            MlflowTestServer.class,
-            key -> startServer(),
-            ExtensionContext.Store.CloseableResource.class);
+    startOnce();
   }
 
-  private static ExtensionContext.Store.CloseableResource startServer() {
+  /**
+   * Once per JVM, stopped when the JVM exits: Surefire runs each test class of a parallel fork as a
+   * run of its own, so the root extension context would close (and wipe) the server per class.
+   */
+  private static synchronized void startOnce() {
+    if (server != null) {
+      return;
+    }
     LakeOpsHome project = LakeOpsHome.at(TestHome.projectDir());
     java.nio.file.Path data = TestHome.forkDir("mlflow-test");
-    server = MlflowServer.of(project, PORT, data);
-    server.stop();
+    MlflowServer started = MlflowServer.of(project, PORT, data);
+    started.stop();
     TestHome.deleteRecursively(data);
-    server.start();
-    return server::stop;
+    started.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "mlflow-test-server-stop"));
+    server = started;
   }
 
   /** The running test server (after the extension ran). */
