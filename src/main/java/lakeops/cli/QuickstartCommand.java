@@ -49,6 +49,13 @@ final class QuickstartCommand implements Callable<Integer> {
   long syntheticRows;
 
   @Option(
+      names = "--rerun",
+      description =
+          "Run every environment's stage, even one that already passed with the same code,"
+              + " settings and landing files (by default it is not run again).")
+  boolean rerun;
+
+  @Option(
       names = "--storage",
       paramLabel = "local|s3",
       defaultValue = "local",
@@ -71,6 +78,7 @@ final class QuickstartCommand implements Callable<Integer> {
           .small(small)
           .syntheticRows(syntheticRows)
           .stageArguments(List.of("--storage", storage))
+          .rerun(rerun)
           .run(System.out);
     }
     long rows = small ? QuickstartProperties.SMALL_ROWS : syntheticRows;

@@ -254,6 +254,11 @@ final class ModelLoop {
     List<String> fired = run.firedAlerts().stream().map(FiredAlert::alertName).distinct().toList();
     out.println("  alerts fired: " + (fired.isEmpty() ? "none" : fired));
     summary.setProperty("alerts.fired", fired.isEmpty() ? "none" : String.join(",", fired));
+    Path report =
+        Monitors.of(spark, environment.name(), home.confDir().resolve("monitors"))
+            .report("flights", QuickstartStage.reportFile(home, environment.name()));
+    out.println("  report: " + report.toAbsolutePath());
+    summary.setProperty("monitoring.report", report.toAbsolutePath().toString());
     if (!fired.contains("feature_drift")) {
       return;
     }

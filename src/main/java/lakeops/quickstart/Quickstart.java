@@ -263,6 +263,11 @@ public final class Quickstart {
     ModelLoop loop = new ModelLoop(spark, home, chosen, modelFile, out, summary);
     summary.setProperty(
         "model", trained.registeredModel() + " version " + trained.published().version());
+    Double auc = trained.metrics().get("test_areaUnderROC");
+    if (auc != null) {
+      summary.setProperty(
+          "model.test_areaUnderROC", String.format(java.util.Locale.ROOT, "%.4f", auc));
+    }
     loop.validateAndPromote(trained);
     loop.batchScore(loop.scoringSlice(QuickstartProperties.SCORING_DAYS));
     return switch (stage) {

@@ -29,6 +29,15 @@ public final class QuickstartProperties {
   /** Trees of the quickstart's quicker model (the real config stays in conf/models). */
   public static final int QUICK_MAX_ITER = 10;
 
+  /** Summary key of the fingerprint an environment's stage passed with. */
+  public static final String FINGERPRINT_KEY = "fingerprint";
+
+  /** Summary key of the seconds an environment's stage took when it last ran. */
+  public static final String SECONDS_KEY = "seconds";
+
+  /** The port the summary suggests for the SQL endpoint (Spark Connect's usual one). */
+  public static final int SQL_ENDPOINT_PORT = 15002;
+
   /** Folder of the quickstart's own files (summaries, the quicker model) in the lakehouse. */
   public static final String WORK_DIR = "quickstart";
 }

@@ -47,6 +47,11 @@ enum QuickstartStage {
     return workDir(home).resolve(environment + ".summary.properties");
   }
 
+  /** The HTML monitoring report an environment's stage writes. */
+  static Path reportFile(LakeOpsHome home, String environment) {
+    return workDir(home).resolve(environment + "-monitor-report.html");
+  }
+
   static void writeSummary(LakeOpsHome home, String environment, Properties summary) {
     Path file = summaryFile(home, environment);
     try {

@@ -105,8 +105,31 @@ class ArchitectureIT {
         .as("the retrained version was decided on, as the quickstart")
         .isPositive();
     assertThat(quickstart).contains("retrained", "feature_drift fired: retrain");
+    assertThat(home.lakehouseDir().resolve("quickstart/prod-monitor-report.html")).isNotEmptyFile();
+    assertThat(quickstart)
+        .containsPattern("model\\.test_areaUnderROC +0\\.\\d{4}")
+        .contains("monitoring.report", "SQL endpoint: bin/lakeops sql-server --env prod");
     assertThat(prod.sql("SELECT count(*) FROM prod.ml.inference_log").first().getLong(0))
         .isPositive();
+  }
+
+  @Test
+  void aRerunWithNothingChangedRunsNoStageAgain() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int exit =
+        ReferenceArchitecture.of(home)
+            .small(true)
+            .stageEnvironment(tracking())
+            .run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String rerun = printed.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(rerun).isZero();
+    for (String env : new String[] {"dev", "staging", "prod"}) {
+      assertThat(rerun).contains("[" + env + "] unchanged since it last passed");
+    }
+    assertThat(rerun)
+        .doesNotContain("==> ")
+        .contains("######## Summary", "0.0; unchanged, last run ", "deploy.v1")
+        .contains("SQL endpoint: bin/lakeops sql-server --env prod --port 15002");
   }
 
   @Test
