@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
+import lakeops.sample.FlightsGenerator;
 import lakeops.session.SessionFactory;
 import lakeops.testing.CliProcess;
 import lakeops.testing.MlflowTestServer;
@@ -44,12 +45,7 @@ class PipelineJobsIT {
         - job_cluster_key: cluster
           new_cluster: {kind: standalone, spark_conf: {spark.sql.shuffle.partitions: "4"}}
       tasks:
-        - task_key: generate
-          spark_jar_task:
-            main_class_name: lakeops.cli.LakeOps
-            parameters: [generate, --out, "{{job.parameters.landing}}", --rows, "3000"]
         - task_key: bronze
-          depends_on: [{task_key: generate}]
           spark_jar_task:
             main_class_name: lakeops.ingest.IngestJob
             parameters: [--env, "{{job.environment}}", --source, "{{job.parameters.landing}}",
@@ -149,17 +145,19 @@ class PipelineJobsIT {
             .replace("tolerance: 0.005", "tolerance: 1.0"));
     Path job = home.root().resolve("jobs/pipeline.yml");
     Files.createDirectories(job.getParent());
-    Files.writeString(
-        job, PIPELINE_JOB.replace("LANDING", home.root().resolve("landing/flights").toString()));
+    Path landing = home.root().resolve("landing/flights");
+    Files.writeString(job, PIPELINE_JOB.replace("LANDING", landing.toString()));
+
+    SparkSession dev = SessionFactory.create(Environments.load(home, tracking()::get), "dev");
+    FlightsGenerator.flights(3000).write(dev, landing.toString(), "parquet", 1);
 
     CliProcess.Result run = jobRun(job);
 
     assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
     assertThat(run.stdout())
-        .contains("task generate RUNNING (attempt 1) on spark://127.0.0.1:")
+        .contains("task bronze RUNNING (attempt 1) on spark://127.0.0.1:")
         .contains("task log_run TERMINATED SUCCESS")
         .contains("SUCCESS, recorded in dev.lakeops.job_runs");
-    SparkSession dev = SessionFactory.create(Environments.load(home, tracking()::get), "dev");
     Row outputs =
         dev.sql(
                 "SELECT (SELECT count(*) FROM dev.bronze.flights) AS bronze,"
@@ -187,7 +185,7 @@ class PipelineJobsIT {
                     + " bool_and(master LIKE 'spark://127.0.0.1:%')"
                     + " FROM dev.lakeops.job_runs GROUP BY 1")
             .collectAsList();
-    assertThat(tasks).hasSize(13);
+    assertThat(tasks).hasSize(12);
     assertThat(tasks)
         .allSatisfy(r -> assertThat(r.getBoolean(1) && r.getBoolean(2)).as(r.toString()).isTrue());
   }
