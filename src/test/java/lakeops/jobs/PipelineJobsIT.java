@@ -110,24 +110,7 @@ class PipelineJobsIT {
     if (home == null) {
       return;
     }
-    String marker = home.root().toString();
-    List<String> left =
-        ProcessHandle.allProcesses()
-            .filter(
-                p ->
-                    p.info()
-                        .commandLine()
-                        .map(
-                            c ->
-                                c.contains(marker)
-                                    && (c.contains(JobProperties.MASTER_CLASS)
-                                        || c.contains(JobProperties.WORKER_CLASS)
-                                        || c.contains("CoarseGrainedExecutorBackend")
-                                        || c.contains(JobProperties.SPARK_SUBMIT_CLASS)))
-                        .orElse(false))
-            .peek(ProcessHandle::destroyForcibly)
-            .map(p -> p.info().commandLine().orElse("?"))
-            .toList();
+    List<String> left = ClusterProcesses.killLeftOver(home);
     assertThat(left).as("cluster and task processes after the run").isEmpty();
   }
 

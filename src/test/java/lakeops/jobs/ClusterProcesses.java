@@ -1,0 +1,34 @@
+package lakeops.jobs;
+
+import java.util.List;
+import lakeops.env.LakeOpsHome;
+
+/** The cluster and task processes a job run on {@code home} may leave behind, for tests. */
+final class ClusterProcesses {
+
+  private ClusterProcesses() {}
+
+  /**
+   * Kills every master, worker, executor and spark-submit process of {@code home} still running and
+   * returns their command lines (none after a clean run).
+   */
+  static List<String> killLeftOver(LakeOpsHome home) {
+    String marker = home.root().toString();
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(
+                        c ->
+                            c.contains(marker)
+                                && (c.contains(JobProperties.MASTER_CLASS)
+                                    || c.contains(JobProperties.WORKER_CLASS)
+                                    || c.contains("CoarseGrainedExecutorBackend")
+                                    || c.contains(JobProperties.SPARK_SUBMIT_CLASS)))
+                    .orElse(false))
+        .peek(ProcessHandle::destroyForcibly)
+        .map(p -> p.info().commandLine().orElse("?"))
+        .toList();
+  }
+}
