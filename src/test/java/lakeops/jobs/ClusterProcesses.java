@@ -1,5 +1,7 @@
 package lakeops.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import lakeops.env.LakeOpsHome;
 
@@ -9,10 +11,19 @@ final class ClusterProcesses {
   private ClusterProcesses() {}
 
   /**
+   * Asserts that a job run on {@code home} (if any) left no process behind, killing what it left.
+   */
+  static void assertNoneLeft(LakeOpsHome home) {
+    if (home != null) {
+      assertThat(killLeftOver(home)).as("cluster and task processes after the run").isEmpty();
+    }
+  }
+
+  /**
    * Kills every master, worker, executor and spark-submit process of {@code home} still running and
    * returns their command lines (none after a clean run).
    */
-  static List<String> killLeftOver(LakeOpsHome home) {
+  private static List<String> killLeftOver(LakeOpsHome home) {
     String marker = home.root().toString();
     return ProcessHandle.allProcesses()
         .filter(

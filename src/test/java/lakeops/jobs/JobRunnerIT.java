@@ -24,11 +24,7 @@ class JobRunnerIT {
 
   @AfterEach
   void noClusterProcessIsLeft() {
-    if (home == null) {
-      return;
-    }
-    List<String> left = ClusterProcesses.killLeftOver(home);
-    assertThat(left).as("cluster and task processes after the run").isEmpty();
+    ClusterProcesses.assertNoneLeft(home);
   }
 
   /** Test main classes sit on the launch classpath, beside our classes (not in the job jar). */

@@ -107,11 +107,7 @@ class PipelineJobsIT {
 
   @AfterEach
   void noClusterProcessIsLeft() {
-    if (home == null) {
-      return;
-    }
-    List<String> left = ClusterProcesses.killLeftOver(home);
-    assertThat(left).as("cluster and task processes after the run").isEmpty();
+    ClusterProcesses.assertNoneLeft(home);
   }
 
   @Test
