@@ -4,12 +4,12 @@ import static org.apache.spark.sql.functions.col;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import lakeops.monitoring.ChangeDetection.Changes;
@@ -99,6 +99,7 @@ final class DriftPlan {
   private Drift pair(Map<WindowKey, Map<String, ColumnProfile>> known, Set<String> followers) {
     List<Row> rows = new ArrayList<>();
     Set<String> consecutiveRedone = new TreeSet<>();
+    Map<List<Object>, WindowKey> inputKeys = inputKeys(known);
     for (Map.Entry<WindowKey, Map<String, ColumnProfile>> e : known.entrySet()) {
       WindowKey key = e.getKey();
       if (!WindowKey.INPUT.equals(key.logType())) {
@@ -107,7 +108,7 @@ final class DriftPlan {
       String id = key.windowId();
       boolean isChanged = changes.changed().contains(id);
       if (isChanged || followers.contains(id)) {
-        consecutive(rows, key, e.getValue(), known);
+        consecutive(rows, key, e.getValue(), known, inputKeys);
         consecutiveRedone.add(id);
       }
       if ((isChanged || changes.baselineChanged()) && changes.baselineId() != null) {
@@ -125,10 +126,11 @@ final class DriftPlan {
       List<Row> rows,
       WindowKey key,
       Map<String, ColumnProfile> columns,
-      Map<WindowKey, Map<String, ColumnProfile>> known) {
+      Map<WindowKey, Map<String, ColumnProfile>> known,
+      Map<List<Object>, WindowKey> inputKeys) {
     String previous = shift(key.windowId(), -1);
     if (previous != null) {
-      WindowKey previousKey = keyAt(key, previous, known);
+      WindowKey previousKey = inputKeys.get(slotOf(previous, key));
       if (previousKey != null) {
         drift(rows, "CONSECUTIVE", key, columns, previousKey, known.get(previousKey));
       }
@@ -150,19 +152,24 @@ final class DriftPlan {
     }
   }
 
-  /** The key of the same slice and model in window {@code id}, if that window has it. */
-  private static WindowKey keyAt(
-      WindowKey key, String id, Map<WindowKey, Map<String, ColumnProfile>> known) {
+  /**
+   * The input keys of {@code known} by window, slice and model: looking a neighbour up by scanning
+   * every key made a refresh of many windows and slices quadratic.
+   */
+  private static Map<List<Object>, WindowKey> inputKeys(
+      Map<WindowKey, Map<String, ColumnProfile>> known) {
+    Map<List<Object>, WindowKey> index = new HashMap<>();
     for (WindowKey k : known.keySet()) {
-      if (WindowKey.INPUT.equals(k.logType())
-          && k.windowId().equals(id)
-          && Objects.equals(k.sliceKey(), key.sliceKey())
-          && Objects.equals(k.sliceValue(), key.sliceValue())
-          && Objects.equals(k.modelId(), key.modelId())) {
-        return k;
+      if (WindowKey.INPUT.equals(k.logType())) {
+        index.put(slotOf(k.windowId(), k), k);
       }
     }
-    return null;
+    return index;
+  }
+
+  /** Window {@code id} with {@code key}'s slice and model. */
+  private static List<Object> slotOf(String id, WindowKey key) {
+    return Arrays.asList(id, key.sliceKey(), key.sliceValue(), key.modelId());
   }
 
   /**

@@ -7,8 +7,10 @@ import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The MLlib evaluators behind metric names: binary ({@code areaUnderROC}, {@code areaUnderPR}),
@@ -22,6 +24,8 @@ final class Evaluation {
   private static final List<String> MULTICLASS =
       List.of("accuracy", "f1", "weightedPrecision", "weightedRecall", "logLoss");
   private static final List<String> REGRESSION = List.of("rmse", "mse", "mae", "r2");
+  private static final List<String> EVALUATED_COLUMNS =
+      List.of(TrainingProperties.LABEL_COLUMN, "rawPrediction", "probability", "prediction");
 
   private Evaluation() {}
 
@@ -34,6 +38,17 @@ final class Evaluation {
 
   static boolean supports(String task, String metric) {
     return metrics(task).contains(metric);
+  }
+
+  /** The columns any evaluator reads, of those {@code predictions} has. */
+  private static Dataset<Row> evaluatedColumns(Dataset<Row> predictions) {
+    List<String> present = List.of(predictions.columns());
+    Column[] kept =
+        EVALUATED_COLUMNS.stream()
+            .filter(present::contains)
+            .map(name -> predictions.col("`" + name + "`"))
+            .toArray(Column[]::new);
+    return predictions.select(kept);
   }
 
   /** The evaluator of {@code metric}. */
@@ -56,8 +71,14 @@ final class Evaluation {
   public static Map<String, Double> evaluate(
       List<String> metrics, Dataset<Row> predictions, String prefix) {
     Map<String, Double> values = new LinkedHashMap<>();
-    for (String metric : metrics) {
-      values.put(prefix + "_" + metric, evaluator(metric).evaluate(predictions));
+    // Every evaluator is a pass of its own: transform once, not once per metric.
+    Dataset<Row> scored = evaluatedColumns(predictions).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      for (String metric : metrics) {
+        values.put(prefix + "_" + metric, evaluator(metric).evaluate(scored));
+      }
+    } finally {
+      scored.unpersist();
     }
     return values;
   }
