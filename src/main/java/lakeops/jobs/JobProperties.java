@@ -67,6 +67,9 @@ public final class JobProperties {
   /** JVM options Spark needs on Java 17, relative to the LakeOps installation. */
   public static final String JVM_OPTIONS_FILE = "target/classes/lakeops-jvm-options.txt";
 
+  /** Spark's property of the driver's JVM options, which the driver of a task is started with. */
+  public static final String DRIVER_JAVA_OPTIONS_CONF = "spark.driver.extraJavaOptions";
+
   /** Heap of a task's driver (the spark-submit JVM). */
   public static final String DRIVER_MEMORY_DEFAULT = "1g";
 

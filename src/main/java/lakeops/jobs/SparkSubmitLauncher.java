@@ -11,7 +11,9 @@ import lakeops.env.LakeOpsHome;
  * Launches each task attempt as its own {@code spark-submit} process (Spark's {@code
  * org.apache.spark.deploy.SparkSubmit} from the Spark jars), in client mode, so a crashed task
  * cannot take the runner down. Output goes to the attempt's log file; the task values file is named
- * by {@value JobProperties#TASK_VALUES_ENV}.
+ * by {@value JobProperties#TASK_VALUES_ENV}. The task's {@value
+ * JobProperties#DRIVER_JAVA_OPTIONS_CONF} (options separated by blanks) goes on the driver's
+ * command line, as Spark's own {@code spark-submit} script puts it there in client mode.
  */
 final class SparkSubmitLauncher implements TaskLauncher {
 
@@ -67,6 +69,11 @@ final class SparkSubmitLauncher implements TaskLauncher {
     command.add(runtime.java().toString());
     command.add("-Xmx" + driverMemory);
     command.addAll(runtime.jvmOptions());
+    // In client mode the driver is this JVM: spark-submit's own launcher applies the option here.
+    String driverOptions = invocation.sparkConf().get(JobProperties.DRIVER_JAVA_OPTIONS_CONF);
+    if (driverOptions != null && !driverOptions.isBlank()) {
+      command.addAll(List.of(driverOptions.strip().split("\\s+")));
+    }
     command.add("-D" + EnvironmentProperties.HOME_PROPERTY + "=" + home.root());
     command.add(
         "-Dlog4j2.configurationFile=" + home.root().resolve(EnvironmentProperties.LOG4J2_FILE));

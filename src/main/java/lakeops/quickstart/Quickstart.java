@@ -255,7 +255,7 @@ public final class Quickstart {
       QuickstartStage stage,
       FlightsPipeline pipeline,
       PrintStream out) {
-    Path modelFile = QuickstartStage.quickModel(home, home.resolve(MODEL_FILE));
+    Path modelFile = QuickstartStage.quickModel(home, chosen.name(), home.resolve(MODEL_FILE));
     TrainingResult trained = trainFlightDelay(spark, chosen, modelFile, out);
     if (trained == null || trained.published() == null) {
       return true;

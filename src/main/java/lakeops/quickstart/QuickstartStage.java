@@ -90,14 +90,15 @@ enum QuickstartStage {
 
   /**
    * The model of {@code modelFile} with at most {@value QuickstartProperties#QUICK_MAX_ITER}
-   * iterations per stage and no tuning grid, written beside the summaries: the quickstart's quicker
-   * config (the real one stays in conf/models).
+   * iterations per stage and no tuning grid, written beside the summaries in a folder of {@code
+   * environment}'s: the quickstart's quicker config (the real one stays in conf/models).
    */
-  static Path quickModel(LakeOpsHome home, Path modelFile) {
+  static Path quickModel(LakeOpsHome home, String environment, Path modelFile) {
     if (!Files.isRegularFile(modelFile)) {
       return modelFile;
     }
-    Path quick = workDir(home).resolve(modelFile.getFileName());
+    // One per environment: stages run side by side.
+    Path quick = workDir(home).resolve(environment).resolve(modelFile.getFileName());
     try {
       ObjectNode spec = (ObjectNode) YAML.readTree(modelFile.toFile());
       spec.remove("tuning");

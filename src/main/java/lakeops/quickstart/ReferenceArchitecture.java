@@ -19,10 +19,10 @@ import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobProperties;
 
 /**
- * The whole reference architecture on one machine: the same code runs in dev, then in staging (a
- * small slice and the staging tests), then in prod, each environment in its own JVM as its own jobs
- * would run (a JVM's storage guard only ever narrows, so one JVM cannot act as two environments).
- * Ends with a summary of what each environment wrote.
+ * The whole reference architecture on one machine: the same code runs in dev and, side by side, in
+ * staging (a small slice and the staging tests), then in prod once both passed, each environment in
+ * its own JVM as its own jobs would run (a JVM's storage guard only ever narrows, so one JVM cannot
+ * act as two environments). Ends with a summary of what each environment wrote.
  *
  * <pre>{@code ReferenceArchitecture.of(home).small(true).run(System.out);}</pre>
  */
@@ -90,28 +90,74 @@ public final class ReferenceArchitecture {
   }
 
   /**
-   * Runs dev, staging and prod in order, stopping at the first that fails. A stage that passed
-   * before with the same fingerprint ({@link StageFingerprint}), after the same stages, is not run
-   * again: its last summary is shown.
+   * Runs dev and staging side by side (staging tests the same code as dev, and neither reads what
+   * the other writes), then prod once both passed; stops at the first wave that fails. A stage that
+   * passed before with the same fingerprint ({@link StageFingerprint}), after the same stages, is
+   * not run again: its last summary is shown.
    *
-   * @return 0 when every environment passed, else the failing environment's exit code
+   * @return 0 when every environment passed, else the first failing environment's exit code
    */
   public int run(PrintStream out) {
     long started = System.nanoTime();
     Environments environments = Environments.load(home);
-    List<String> order = QuickstartStage.order(environments.all().keySet());
-    Map<String, Properties> summaries = new LinkedHashMap<>();
+    List<Stage> stages = new ArrayList<>();
     String before = "";
-    for (String environment : order) {
-      Path summary = QuickstartStage.summaryFile(home, environment);
+    for (String environment : QuickstartStage.order(environments.all().keySet())) {
       List<String> command = command(environment);
-      String fingerprint =
-          StageFingerprint.of(home, environment, command, stageEnvironment, before);
-      before = fingerprint;
+      before = StageFingerprint.of(home, environment, command, stageEnvironment, before);
+      stages.add(new Stage(environment, command, before));
+    }
+    Map<String, Properties> summaries = new LinkedHashMap<>();
+    for (List<Stage> wave : waves(stages)) {
+      int exit = runWave(wave, environments, summaries, out);
+      if (exit != 0) {
+        return exit;
+      }
+    }
+    printSummary(out, summaries, (System.nanoTime() - started) / 1e9);
+    return 0;
+  }
+
+  /** An environment's stage: its command line and fingerprint. */
+  private record Stage(String environment, List<String> command, String fingerprint) {}
+
+  /** The stages before prod as one wave, then each prod stage on its own. */
+  private static List<List<Stage>> waves(List<Stage> stages) {
+    List<List<Stage>> waves = new ArrayList<>();
+    List<Stage> beforeProd = new ArrayList<>();
+    for (Stage stage : stages) {
+      if (QuickstartStage.of(stage.environment()) == QuickstartStage.PRODUCTION) {
+        if (!beforeProd.isEmpty()) {
+          waves.add(List.copyOf(beforeProd));
+          beforeProd.clear();
+        }
+        waves.add(List.of(stage));
+      } else {
+        beforeProd.add(stage);
+      }
+    }
+    if (!beforeProd.isEmpty()) {
+      waves.add(beforeProd);
+    }
+    return waves;
+  }
+
+  /**
+   * Runs the stages of {@code wave} that changed, side by side; returns the first failure's exit.
+   */
+  private int runWave(
+      List<Stage> wave,
+      Environments environments,
+      Map<String, Properties> summaries,
+      PrintStream out) {
+    Map<String, Properties> done = new LinkedHashMap<>();
+    List<Stage> changed = new ArrayList<>();
+    for (Stage stage : wave) {
+      String environment = stage.environment();
       out.printf("%n######## %s ########%n", environment);
-      Properties last = read(summary);
+      Properties last = read(QuickstartStage.summaryFile(home, environment));
       if (!rerun
-          && fingerprint.equals(last.getProperty(QuickstartProperties.FINGERPRINT_KEY))
+          && stage.fingerprint().equals(last.getProperty(QuickstartProperties.FINGERPRINT_KEY))
           && storageExists(environments, environment)) {
         out.printf(
             "[%s] unchanged since it last passed (same code, settings and landing files, after the"
@@ -120,26 +166,91 @@ public final class ReferenceArchitecture {
         last.setProperty(
             QuickstartProperties.SECONDS_KEY,
             "0.0; unchanged, last run " + last.getProperty(QuickstartProperties.SECONDS_KEY, "?"));
-        summaries.put(environment, last);
+        done.put(environment, last);
+      } else {
+        changed.add(stage);
+      }
+    }
+    if (changed.size() > 1) {
+      out.printf(
+          "Running %s side by side: the same code, and none reads what another writes%n",
+          changed.stream().map(Stage::environment).toList());
+    }
+    Map<Stage, Ran> ran = runStages(changed, out);
+    int failed = 0;
+    for (Stage stage : changed) {
+      Ran result = ran.get(stage);
+      if (result.exit() != 0) {
+        out.printf(
+            "%nError: the %s stage failed (exit %d) after %.1f s%n",
+            stage.environment(), result.exit(), result.seconds());
+        failed = failed == 0 ? result.exit() : failed;
         continue;
       }
-      deleteIfExists(summary);
-      long stageStarted = System.nanoTime();
-      int exit = runEnvironment(environment, command, out);
-      double seconds = (System.nanoTime() - stageStarted) / 1e9;
-      if (exit != 0) {
-        out.printf(
-            "%nError: the %s stage failed (exit %d) after %.1f s%n", environment, exit, seconds);
-        return exit;
-      }
-      Properties read = read(summary);
-      read.setProperty(QuickstartProperties.SECONDS_KEY, String.format("%.1f", seconds));
-      read.setProperty(QuickstartProperties.FINGERPRINT_KEY, fingerprint);
-      QuickstartStage.writeSummary(home, environment, read);
-      summaries.put(environment, read);
+      Properties read = read(QuickstartStage.summaryFile(home, stage.environment()));
+      read.setProperty(QuickstartProperties.SECONDS_KEY, String.format("%.1f", result.seconds()));
+      read.setProperty(QuickstartProperties.FINGERPRINT_KEY, stage.fingerprint());
+      QuickstartStage.writeSummary(home, stage.environment(), read);
+      done.put(stage.environment(), read);
     }
-    printSummary(out, summaries, (System.nanoTime() - started) / 1e9);
-    return 0;
+    for (Stage stage : wave) {
+      if (done.containsKey(stage.environment())) {
+        summaries.put(stage.environment(), done.get(stage.environment()));
+      }
+    }
+    return failed;
+  }
+
+  /** How a stage's process ended. */
+  private record Ran(int exit, double seconds) {}
+
+  /** Starts every stage's process, prints their lines as they come, and waits for them all. */
+  private Map<Stage, Ran> runStages(List<Stage> stages, PrintStream out) {
+    Map<Stage, Process> processes = new LinkedHashMap<>();
+    Map<Stage, Thread> printers = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    try {
+      for (Stage stage : stages) {
+        deleteIfExists(QuickstartStage.summaryFile(home, stage.environment()));
+        ProcessBuilder builder = new ProcessBuilder(stage.command()).redirectErrorStream(true);
+        builder.environment().putAll(stageEnvironment);
+        Process process = builder.start();
+        processes.put(stage, process);
+        Thread printer = new Thread(() -> print(stage.environment(), process, out));
+        printer.setName("quickstart-" + stage.environment());
+        printer.start();
+        printers.put(stage, printer);
+      }
+      Map<Stage, Ran> ran = new LinkedHashMap<>();
+      for (Map.Entry<Stage, Process> each : processes.entrySet()) {
+        int exit = each.getValue().waitFor();
+        printers.get(each.getKey()).join();
+        ran.put(each.getKey(), new Ran(exit, (System.nanoTime() - started) / 1e9));
+      }
+      return ran;
+    } catch (IOException e) {
+      processes.values().forEach(Process::destroy);
+      throw new UncheckedIOException("Cannot start a quickstart stage", e);
+    } catch (InterruptedException e) {
+      processes.values().forEach(Process::destroy);
+      Thread.currentThread().interrupt();
+      Map<Stage, Ran> interrupted = new LinkedHashMap<>();
+      stages.forEach(stage -> interrupted.put(stage, new Ran(130, 0)));
+      return interrupted;
+    }
+  }
+
+  private static void print(String environment, Process process, PrintStream out) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        out.println("[" + environment + "] " + line);
+      }
+    } catch (IOException e) {
+      out.println("[" + environment + "] (output lost: " + e.getMessage() + ")");
+    }
   }
 
   /** Whether the environment's storage is still there (an S3 root is taken to be). */
@@ -171,28 +282,6 @@ public final class ReferenceArchitecture {
     }
     command.addAll(stageArguments);
     return command;
-  }
-
-  private int runEnvironment(String environment, List<String> command, PrintStream out) {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(stageEnvironment);
-    try {
-      Process process = builder.start();
-      try (BufferedReader lines =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          out.println("[" + environment + "] " + line);
-        }
-      }
-      return process.waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the " + environment + " stage", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 130;
-    }
   }
 
   private void printSummary(PrintStream out, Map<String, Properties> summaries, double seconds) {

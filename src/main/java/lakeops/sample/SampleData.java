@@ -1,9 +1,12 @@
 package lakeops.sample;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import lakeops.env.LakeOpsHome;
 
@@ -31,8 +34,22 @@ public final class SampleData {
   public static Path syntheticFlights(
       LakeOpsHome home, org.apache.spark.sql.SparkSession spark, long rows) {
     Path landing = home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING);
-    if (!hasFiles(landing)) {
-      FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
+    if (hasFiles(landing)) {
+      return landing;
+    }
+    // Stages run side by side: one generates under a lock beside the folder, the others find it.
+    Path lock = landing.resolveSibling("." + landing.getFileName() + ".lock");
+    try {
+      Files.createDirectories(landing.getParent());
+      try (FileChannel channel =
+              FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = channel.lock()) {
+        if (!hasFiles(landing)) {
+          FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
+        }
+      }
+    } catch (IOException e) {
+      throw SampleErrors.cannotLock(lock, e);
     }
     return landing;
   }

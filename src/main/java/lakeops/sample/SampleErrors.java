@@ -29,6 +29,11 @@ final class SampleErrors {
         "Cannot move generated files into " + target + ": " + cause.getMessage(), cause);
   }
 
+  static LakeOpsException cannotLock(Path lock, IOException cause) {
+    return new LakeOpsException(
+        "Cannot lock " + lock + " to generate the synthetic flights: " + cause.getMessage(), cause);
+  }
+
   static LakeOpsException cannotList(Path folder, IOException cause) {
     return new LakeOpsException("Cannot list " + folder + ": " + cause.getMessage(), cause);
   }

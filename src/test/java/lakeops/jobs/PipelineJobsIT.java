@@ -34,7 +34,10 @@ class PipelineJobsIT {
 
   private static final long RUN_TIMEOUT_SECONDS = 3600;
 
-  /** The pipeline; {@code LANDING} is replaced by the landing folder. */
+  /**
+   * The pipeline; {@code LANDING} is replaced by the landing folder, {@code JVM_OPTIONS} by the
+   * options of short-lived test JVMs.
+   */
   private static final String PIPELINE_JOB =
       """
       name: pipeline
@@ -43,7 +46,12 @@ class PipelineJobsIT {
         - {name: model_name, default: flight_delay}
       job_clusters:
         - job_cluster_key: cluster
-          new_cluster: {kind: standalone, spark_conf: {spark.sql.shuffle.partitions: "4"}}
+          new_cluster:
+            kind: standalone
+            spark_conf:
+              spark.sql.shuffle.partitions: "4"
+              spark.driver.extraJavaOptions: "JVM_OPTIONS"
+              spark.executor.extraJavaOptions: "JVM_OPTIONS"
       tasks:
         - task_key: bronze
           spark_jar_task:
@@ -125,7 +133,11 @@ class PipelineJobsIT {
     Path job = home.root().resolve("jobs/pipeline.yml");
     Files.createDirectories(job.getParent());
     Path landing = home.root().resolve("landing/flights");
-    Files.writeString(job, PIPELINE_JOB.replace("LANDING", landing.toString()));
+    Files.writeString(
+        job,
+        PIPELINE_JOB
+            .replace("LANDING", landing.toString())
+            .replace("JVM_OPTIONS", TestHome.SHORT_JVM_OPTIONS));
 
     SparkSession dev = SessionFactory.create(Environments.load(home, tracking()::get), "dev");
     FlightsGenerator.flights(3000).write(dev, landing.toString(), "parquet", 1);

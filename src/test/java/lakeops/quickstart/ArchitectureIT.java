@@ -87,6 +87,7 @@ class ArchitectureIT {
   void quickstartRanEveryEnvironmentsStage() {
     assertThat(quickstart)
         .contains("######## dev ########", "######## staging ########", "######## prod ########")
+        .contains("Running [dev, staging] side by side")
         .contains("[dev] promote dev.ml.flight_delay version ")
         .contains("[staging]   PASS feature store", "[staging]   PASS training")
         .contains("[staging]   PASS deployment", "[staging]   PASS batch inference")

@@ -59,7 +59,7 @@ public final class CliProcess {
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("LAKEOPS_HOME", home.root().toString());
     builder.environment().put("LAKEOPS_DRIVER_MEMORY", "1g");
-    builder.environment().put("JAVA_OPTS", "-Dspark.master=local[2]");
+    builder.environment().put("JAVA_OPTS", "-Dspark.master=local[2] " + TestHome.SHORT_JVM_OPTIONS);
     builder.environment().putAll(env);
     return builder.start();
   }

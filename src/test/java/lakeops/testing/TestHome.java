@@ -16,6 +16,13 @@ import lakeops.env.LakeOpsHome;
  */
 public final class TestHome {
 
+  /**
+   * JVM options of the short-lived JVMs tests start ({@code bin/lakeops}, job tasks): the C1
+   * compiler only. On two cores, C2 compiling Spark's hot paths took most of a cold JVM's CPU when
+   * it ran a few thousand rows: a job task took 45 s with it and 25 s without.
+   */
+  public static final String SHORT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1";
+
   private TestHome() {}
 
   /** The project under test (where the pom is). */
