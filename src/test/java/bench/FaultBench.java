@@ -29,7 +29,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The fault-injection run behind {@code bench/faults/run}: a small lake built step by step by
+ * The fault-injection run behind {@code bench/faults/run}: a small lake built step by step (bronze,
+ * silver, gold, features, training, deploy promote, batch inference, labels, monitor and alerts) by
  * {@code bin/lakeops} processes, each step's process killed (SIGKILL) after a delay drawn from a
  * seeded RNG within the step's measured duration, then run again to the end; after every re-run the
  * invariants are checked: every source row once, Delta tables readable at a committed version,
@@ -62,6 +63,7 @@ public final class FaultBench {
   private final Random random;
   private final Map<String, Long> landed = new LinkedHashMap<>();
   private int trainings;
+  private long predictions;
 
   private FaultBench(
       LakeOpsHome home,
@@ -233,6 +235,25 @@ public final class FaultBench {
             List.of("train", "--env", "dev", "--model", "conf/models/bench_delay.yml"),
             this::checkRegistry),
         new Step(
+            "deploy",
+            List.of("deploy", "promote", "--env", "dev", "--model", "bench_delay"),
+            this::checkDeploy),
+        new Step(
+            "predict",
+            List.of(
+                "predict",
+                "--env",
+                "dev",
+                "--model",
+                "bench_delay@champion",
+                "--input",
+                "gold.flights"),
+            this::checkPredictions),
+        new Step(
+            "labels",
+            List.of("labels", "--env", "dev", "--model", "bench_delay"),
+            this::checkLabels),
+        new Step(
             "monitor+alerts",
             List.of("monitor", "run", "--env", "dev", "--monitor", "flights"),
             this::checkMonitor));
@@ -367,6 +388,72 @@ public final class FaultBench {
     return v;
   }
 
+  /** The champion is the version of the newest PROMOTED decision (or the first, never decided). */
+  private List<String> checkDeploy() throws IOException {
+    List<String> v = checkRegistry();
+    trainings--; // checkRegistry counted a training
+    readable("dev.ml.deployments", v);
+    for (RegisteredModel model : registry.searchModelsByPrefix("")) {
+      String champion = String.valueOf(model.aliases().get("champion"));
+      List<Row> promoted =
+          spark
+              .sql(
+                  "SELECT CAST(version AS STRING) FROM dev.ml.deployments WHERE model = '"
+                      + model.name()
+                      + "' AND result = 'PROMOTED' ORDER BY decided_at DESC LIMIT 1")
+              .collectAsList();
+      if (!promoted.isEmpty() && !promoted.get(0).getString(0).equals(champion)) {
+        v.add(
+            model.name()
+                + "@champion is version "
+                + champion
+                + ", the newest PROMOTED decision is version "
+                + promoted.get(0).getString(0));
+      }
+    }
+    return v;
+  }
+
+  /** Every scored (input version, model version) has each input row once. */
+  private List<String> checkPredictions() {
+    List<String> v = new ArrayList<>();
+    readable("dev.ml.predictions", v);
+    for (Row r :
+        spark
+            .sql(
+                "SELECT input_table, input_version, model_version, count(*) FROM"
+                    + " dev.ml.predictions GROUP BY ALL")
+            .collectAsList()) {
+      long input = count("SELECT count(*) FROM " + r.get(0) + " VERSION AS OF " + r.get(1));
+      if (input != r.getLong(3)) {
+        v.add(
+            r.get(0)
+                + "@"
+                + r.get(1)
+                + " by version "
+                + r.get(2)
+                + ": "
+                + r.getLong(3)
+                + " predictions of "
+                + input
+                + " rows");
+      }
+    }
+    predictions = count("SELECT count(*) FROM dev.ml.predictions");
+    return v;
+  }
+
+  /** Labels are merged into the predictions: none added, none lost. */
+  private List<String> checkLabels() {
+    List<String> v = new ArrayList<>();
+    readable("dev.ml.predictions", v);
+    long now = count("SELECT count(*) FROM dev.ml.predictions");
+    if (now != predictions) {
+      v.add("labels changed the predictions from " + predictions + " rows to " + now);
+    }
+    return v;
+  }
+
   private List<String> checkMonitor() {
     List<String> v = new ArrayList<>();
     String profile = "dev.monitoring.flights_profile_metrics";
@@ -428,5 +515,21 @@ public final class FaultBench {
             .replaceAll("(?s)\ntuning:.*?\n\n", "\n\n")
             .replace("name: flight_delay", "name: bench_delay");
     Files.writeString(models.resolve("bench_delay.yml"), yaml);
+    // Deployment rules any bench version passes: the faults are what is tested, not the model.
+    Files.writeString(
+        home.confDir().resolve("deployment/bench_delay.yml"),
+        """
+        model: bench_delay
+        model_config: conf/models/bench_delay.yml
+        holdout:
+          rows: 2000
+        checks:
+          signature: true
+          metric_thresholds:
+            - test_areaUnderROC >= 0.0
+        compare_to_champion:
+          metric: areaUnderROC
+          tolerance: 1.0
+        """);
   }
 }

@@ -28,6 +28,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -76,8 +77,18 @@ final class FeatureTables {
     return table;
   }
 
-  FeatureTable write(String name, Dataset<Row> rows, WriteMode mode) {
-    FeatureTableSpec spec = snapshot(name).table().spec();
+  FeatureTable write(String name, Dataset<Row> incoming, WriteMode mode) {
+    // The key checks, the write and the statistics each read the rows: compute them once.
+    Dataset<Row> rows = incoming.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return write(name, rows, mode, snapshot(name).table().spec());
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  private FeatureTable write(
+      String name, Dataset<Row> rows, WriteMode mode, FeatureTableSpec spec) {
     StructType current = spark.table(name).schema();
     checkKeysPresent(spec, rows.schema());
     checkTypes(name, current, rows.schema());

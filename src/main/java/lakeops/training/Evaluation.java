@@ -3,14 +3,18 @@ package lakeops.training;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple3;
 
 /**
  * The MLlib evaluators behind metric names: binary ({@code areaUnderROC}, {@code areaUnderPR}),
@@ -24,6 +28,7 @@ final class Evaluation {
   private static final List<String> MULTICLASS =
       List.of("accuracy", "f1", "weightedPrecision", "weightedRecall", "logLoss");
   private static final List<String> REGRESSION = List.of("rmse", "mse", "mae", "r2");
+  private static final int BINS = new BinaryClassificationEvaluator().getNumBins();
   private static final List<String> EVALUATED_COLUMNS =
       List.of(TrainingProperties.LABEL_COLUMN, "rawPrediction", "probability", "prediction");
 
@@ -51,6 +56,30 @@ final class Evaluation {
     return predictions.select(kept);
   }
 
+  /**
+   * Both areas from one curve, as {@link BinaryClassificationEvaluator} computes each (score: the
+   * raw prediction's second element, weight 1, {@value #BINS} bins): the evaluator builds the curve
+   * again for every metric, a sort of every row.
+   */
+  private static Map<String, Double> binaryAreas(Dataset<Row> scored) {
+    Column raw = scored.col("rawPrediction");
+    Column score =
+        scored.schema().apply("rawPrediction").dataType() instanceof VectorUDT
+            ? org.apache.spark.ml.functions.vector_to_array(raw, "float64").getItem(1)
+            : raw.cast("double");
+    JavaRDD<Tuple3<Object, Object, Object>> triples =
+        scored
+            .select(score, scored.col(TrainingProperties.LABEL_COLUMN).cast("double"))
+            .javaRDD()
+            .map(r -> new Tuple3<>(r.get(0), r.get(1), 1.0));
+    BinaryClassificationMetrics curve = new BinaryClassificationMetrics(triples.rdd(), BINS);
+    try {
+      return Map.of("areaUnderROC", curve.areaUnderROC(), "areaUnderPR", curve.areaUnderPR());
+    } finally {
+      curve.unpersist();
+    }
+  }
+
   /** The evaluator of {@code metric}. */
   public static Evaluator evaluator(String metric) {
     if (BINARY.contains(metric)) {
@@ -74,8 +103,11 @@ final class Evaluation {
     // Every evaluator is a pass of its own: transform once, not once per metric.
     Dataset<Row> scored = evaluatedColumns(predictions).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      Map<String, Double> areas =
+          BINARY.stream().anyMatch(metrics::contains) ? binaryAreas(scored) : Map.of();
       for (String metric : metrics) {
-        values.put(prefix + "_" + metric, evaluator(metric).evaluate(scored));
+        Double area = areas.get(metric);
+        values.put(prefix + "_" + metric, area != null ? area : evaluator(metric).evaluate(scored));
       }
     } finally {
       scored.unpersist();

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
@@ -52,8 +52,16 @@ class PipelineJobsIT {
               spark.sql.shuffle.partitions: "4"
               spark.driver.extraJavaOptions: "JVM_OPTIONS"
               spark.executor.extraJavaOptions: "JVM_OPTIONS"
+        - job_cluster_key: local
+          new_cluster:
+            kind: local
+            cores_per_worker: 2
+            spark_conf:
+              spark.sql.shuffle.partitions: "4"
+              spark.driver.extraJavaOptions: "JVM_OPTIONS"
       tasks:
         - task_key: bronze
+          job_cluster_key: cluster
           spark_jar_task:
             main_class_name: lakeops.ingest.IngestJob
             parameters: [--env, "{{job.environment}}", --source, "{{job.parameters.landing}}",
@@ -61,47 +69,57 @@ class PipelineJobsIT {
           max_retries: 1
         - task_key: silver
           depends_on: [{task_key: bronze}]
+          job_cluster_key: local
           spark_jar_task: {main_class_name: lakeops.ingest.SilverJob, parameters: [--env, "{{job.environment}}"]}
         - task_key: gold
           depends_on: [{task_key: silver}]
+          job_cluster_key: local
           spark_jar_task: {main_class_name: lakeops.ingest.GoldJob, parameters: [--env, "{{job.environment}}"]}
         - task_key: features
           depends_on: [{task_key: gold}]
+          job_cluster_key: local
           spark_jar_task: {main_class_name: lakeops.features.FeaturesJob, parameters: [--env, "{{job.environment}}"]}
+        - task_key: monitor_flights
+          depends_on: [{task_key: gold}]
+          job_cluster_key: local
+          spark_jar_task:
+            main_class_name: lakeops.monitoring.MonitorJob
+            parameters: [--env, "{{job.environment}}", --monitor, flights]
         - task_key: train
           depends_on: [{task_key: features}]
+          job_cluster_key: cluster
           spark_jar_task:
             main_class_name: lakeops.training.TrainJob
             parameters: [--env, "{{job.environment}}", --model, conf/models/flight_delay.yml]
         - task_key: validate
           depends_on: [{task_key: train}]
+          job_cluster_key: local
           spark_jar_task:
             main_class_name: lakeops.deploy.DeployJob
             parameters: [validate, --env, "{{job.environment}}", --model, "{{job.parameters.model_name}}",
                          --version, "{{tasks.train.values.version}}", --actor, "job {{job.run_id}}"]
         - task_key: predict
           depends_on: [{task_key: validate}]
+          job_cluster_key: cluster
           spark_jar_task:
             main_class_name: lakeops.inference.PredictJob
             parameters: [--env, "{{job.environment}}", --model, "{{job.parameters.model_name}}@champion",
                          --input, gold.flights]
         - task_key: labels
           depends_on: [{task_key: predict}]
+          job_cluster_key: local
           spark_jar_task:
             main_class_name: lakeops.inference.LabelJob
             parameters: [--env, "{{job.environment}}", --model, "{{job.parameters.model_name}}"]
-        - task_key: monitor_flights
-          depends_on: [{task_key: labels}]
-          spark_jar_task:
-            main_class_name: lakeops.monitoring.MonitorJob
-            parameters: [--env, "{{job.environment}}", --monitor, flights]
         - task_key: monitor_predictions
           depends_on: [{task_key: labels}]
+          job_cluster_key: local
           spark_jar_task:
             main_class_name: lakeops.monitoring.MonitorJob
             parameters: [--env, "{{job.environment}}", --monitor, predictions]
         - task_key: log_run
           depends_on: [{task_key: monitor_flights}, {task_key: monitor_predictions}]
+          job_cluster_key: local
           lakeops_task:
             command: sql
             parameters:
@@ -147,6 +165,7 @@ class PipelineJobsIT {
     assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
     assertThat(run.stdout())
         .contains("task bronze RUNNING (attempt 1) on spark://127.0.0.1:")
+        .contains("task silver RUNNING (attempt 1) on local[2]")
         .contains("task log_run TERMINATED SUCCESS")
         .contains("SUCCESS, recorded in dev.lakeops.job_runs");
     Row outputs =
@@ -170,15 +189,25 @@ class PipelineJobsIT {
                     + "  AND CAST(d.version AS STRING) = l.version")
             .first();
     assertThat(logged.toString()).isEqualTo("[3000,true,PASSED,true]");
-    List<Row> tasks =
+    Map<String, String> masters = new TreeMap<>();
+    for (Row r :
         dev.sql(
                 "SELECT coalesce(task_key, '(job)'), max(result_state = 'SUCCESS'),"
-                    + " bool_and(master LIKE 'spark://127.0.0.1:%')"
+                    + " CASE WHEN bool_and(master LIKE 'spark://127.0.0.1:%') THEN 'standalone'"
+                    + " WHEN bool_and(master = 'local[2]') THEN 'local' ELSE 'other' END"
                     + " FROM dev.lakeops.job_runs GROUP BY 1")
-            .collectAsList();
-    assertThat(tasks).hasSize(12);
-    assertThat(tasks)
-        .allSatisfy(r -> assertThat(r.getBoolean(1) && r.getBoolean(2)).as(r.toString()).isTrue());
+            .collectAsList()) {
+      assertThat(r.getBoolean(1)).as(r.toString()).isTrue();
+      masters.put(r.getString(0), r.getString(2));
+    }
+    assertThat(masters)
+        .hasSize(12)
+        .containsEntry("bronze", "standalone")
+        .containsEntry("train", "standalone")
+        .containsEntry("predict", "standalone")
+        .containsEntry("silver", "local")
+        .containsEntry("monitor_predictions", "local")
+        .containsEntry("log_run", "local");
   }
 
   /** The shipped model with few trees and no grid: the step is checked, not the model. */
