@@ -208,6 +208,8 @@ public final class ReferenceArchitecture {
   private Map<Stage, Ran> runStages(List<Stage> stages, PrintStream out) {
     Map<Stage, Process> processes = new LinkedHashMap<>();
     Map<Stage, Thread> printers = new LinkedHashMap<>();
+    // Each stage's own time: its output ends when it does (a side-by-side stage may end first).
+    Map<Stage, Long> ended = new java.util.concurrent.ConcurrentHashMap<>();
     long started = System.nanoTime();
     try {
       for (Stage stage : stages) {
@@ -216,7 +218,12 @@ public final class ReferenceArchitecture {
         builder.environment().putAll(stageEnvironment);
         Process process = builder.start();
         processes.put(stage, process);
-        Thread printer = new Thread(() -> print(stage.environment(), process, out));
+        Thread printer =
+            new Thread(
+                () -> {
+                  print(stage.environment(), process, out);
+                  ended.put(stage, System.nanoTime());
+                });
         printer.setName("quickstart-" + stage.environment());
         printer.start();
         printers.put(stage, printer);
@@ -225,7 +232,8 @@ public final class ReferenceArchitecture {
       for (Map.Entry<Stage, Process> each : processes.entrySet()) {
         int exit = each.getValue().waitFor();
         printers.get(each.getKey()).join();
-        ran.put(each.getKey(), new Ran(exit, (System.nanoTime() - started) / 1e9));
+        long end = ended.getOrDefault(each.getKey(), System.nanoTime());
+        ran.put(each.getKey(), new Ran(exit, (end - started) / 1e9));
       }
       return ran;
     } catch (IOException e) {
