@@ -1,15 +1,24 @@
 package bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.features.ComputedFeatureTable;
@@ -30,18 +39,28 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The fault-injection run behind {@code bench/faults/run}: a small lake built step by step (bronze,
- * silver, gold, features, training, deploy promote, batch inference, labels, monitor and alerts) by
- * {@code bin/lakeops} processes, each step's process killed (SIGKILL) after a delay drawn from a
- * seeded RNG within the step's measured duration, then run again to the end; after every re-run the
- * invariants are checked: every source row once, Delta tables readable at a committed version,
- * metric windows neither missing nor doubled, alerts not doubled, at most one registered version
- * per training run, every alias on a version whose model downloads whole. Rounds (new landing
- * files, then every step) go on until {@code --seconds} are spent.
+ * silver, gold, features, training, deploy promote, batch inference, labels, serving with its
+ * inference log, monitor and alerts) by {@code bin/lakeops} processes, each step's process killed
+ * (SIGKILL) after a delay drawn from a seeded RNG within the step's measured duration, then run
+ * again to the end; after every re-run the invariants are checked: every source row once, Delta
+ * tables readable at a committed version, metric windows neither missing nor doubled, alerts not
+ * doubled, at most one registered version per training run, every alias on a version whose model
+ * downloads whole, no request logged twice or unanswered and every request answered before a
+ * SIGTERM logged. A serving step is killed after serving for the delay, and its re-run serves
+ * {@value #SERVED_REQUESTS} requests then gets SIGTERM. Rounds (new landing files, then every step)
+ * go on until {@code --seconds} are spent.
  */
 public final class FaultBench {
 
-  /** One step of the pipeline: the command that runs it and what must hold after it. */
-  private record Step(String name, List<String> args, Check check) {}
+  /**
+   * One step of the pipeline: the command that runs it and what must hold after it; a serving step
+   * runs until stopped, taking requests.
+   */
+  private record Step(String name, List<String> args, Check check, boolean serves) {
+    Step(String name, List<String> args, Check check) {
+      this(name, args, check, false);
+    }
+  }
 
   @FunctionalInterface
   private interface Check {
@@ -55,6 +74,11 @@ public final class FaultBench {
     double seconds = 30;
   }
 
+  private static final String INFERENCE_LOG = "dev.ml.inference_log";
+  private static final int SERVED_REQUESTS = 100;
+  private static final Pattern SERVING =
+      Pattern.compile("Serving models:/\\S+ \\(version \\d+\\) on (http://127\\.0\\.0\\.1:\\d+)");
+
   private final LakeOpsHome home;
   private final SparkSession spark;
   private final Map<String, String> childEnv;
@@ -64,6 +88,9 @@ public final class FaultBench {
   private final Map<String, Long> landed = new LinkedHashMap<>();
   private int trainings;
   private long predictions;
+  private final Set<String> answered = new HashSet<>();
+  private final Set<String> answeredToTheEnd = new HashSet<>();
+  private final HttpClient http = HttpClient.newHttpClient();
 
   private FaultBench(
       LakeOpsHome home,
@@ -139,20 +166,26 @@ public final class FaultBench {
         }
         Tally tally = tallies.get(step.name());
         double delay = (0.2 + 0.8 * random.nextDouble()) * tally.seconds;
-        boolean killed = runAndKill(step, delay);
+        boolean killed = step.serves() ? serveAndKill(step, delay) : runAndKill(step, delay);
         if (killed) {
           tally.kills++;
         }
         long started = System.nanoTime();
         CliProcess.Result rerun =
-            CliProcess.run(home, childEnv, step.args().toArray(String[]::new));
+            step.serves()
+                ? serveAndStop(step)
+                : CliProcess.run(home, childEnv, step.args().toArray(String[]::new));
         tally.reruns++;
         tally.seconds = (System.nanoTime() - started) / 1e9;
         List<String> violations = new ArrayList<>();
         if (rerun.exitCode() != 0) {
           violations.add("re-run exited " + rerun.exitCode() + ": " + errorLine(rerun.stderr()));
         } else {
-          violations.addAll(step.check().violations());
+          try {
+            violations.addAll(step.check().violations());
+          } catch (Exception e) {
+            violations.add("check failed: " + e.getMessage().lines().findFirst().orElse(""));
+          }
         }
         tally.violations += violations.size();
         System.err.printf(
@@ -186,6 +219,146 @@ public final class FaultBench {
     Files.deleteIfExists(out);
     Files.deleteIfExists(err);
     return true;
+  }
+
+  /**
+   * Starts the server, sends one-row requests (each with its own request id) until SIGKILLed after
+   * {@code delay} s of serving; false if it exited before.
+   */
+  private boolean serveAndKill(Step step, double delay) throws Exception {
+    Path out = Files.createTempFile("lakeops-fault", ".out");
+    Path err = Files.createTempFile("lakeops-fault", ".err");
+    Process child = CliProcess.start(home, childEnv, out, err, step.args().toArray(String[]::new));
+    try {
+      String url = awaitServing(child, out);
+      if (url == null) {
+        return false;
+      }
+      long killAt = System.nanoTime() + (long) (delay * 1e9);
+      sendUntil(url, () -> System.nanoTime() >= killAt || !child.isAlive(), answered);
+      if (!child.isAlive()) {
+        return false;
+      }
+      child.destroyForcibly();
+      child.waitFor(60, TimeUnit.SECONDS);
+      return true;
+    } finally {
+      child.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /**
+   * Starts the server, sends {@value #SERVED_REQUESTS} requests, stops it with SIGTERM (which
+   * appends every queued row) and returns how it exited (143, SIGTERM's, taken as success).
+   */
+  private CliProcess.Result serveAndStop(Step step) throws Exception {
+    Path out = Files.createTempFile("lakeops-fault", ".out");
+    Path err = Files.createTempFile("lakeops-fault", ".err");
+    Process child = CliProcess.start(home, childEnv, out, err, step.args().toArray(String[]::new));
+    try {
+      String url = awaitServing(child, out);
+      if (url != null) {
+        Set<String> sent = new HashSet<>();
+        int[] left = {SERVED_REQUESTS};
+        sendUntil(url, () -> left[0]-- <= 0 || !child.isAlive(), sent);
+        answered.addAll(sent);
+        answeredToTheEnd.addAll(sent);
+      }
+      child.destroy();
+      boolean ended = child.waitFor(180, TimeUnit.SECONDS);
+      int exit = !ended ? -1 : child.exitValue() == 143 ? 0 : child.exitValue();
+      return new CliProcess.Result(exit, Files.readString(out), Files.readString(err));
+    } finally {
+      child.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** The server's URL once it prints it, or null when it exits first. */
+  private static String awaitServing(Process child, Path out) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (System.nanoTime() < deadline && child.isAlive()) {
+      Matcher started = SERVING.matcher(Files.readString(out));
+      if (started.find()) {
+        return started.group(1);
+      }
+      Thread.sleep(200);
+    }
+    return null;
+  }
+
+  /**
+   * Posts one-row requests of gold flights until {@code stop}; ids of the 200s go to {@code ok}.
+   */
+  private void sendUntil(String url, java.util.function.BooleanSupplier stop, Set<String> ok) {
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT CAST(flight_time AS STRING), origin, destination, distance_miles FROM"
+                    + " dev.gold.flights LIMIT 200")
+            .collectAsList();
+    int i = 0;
+    while (!stop.getAsBoolean()) {
+      Row row = rows.get(i++ % rows.size());
+      String id = "fault-" + java.util.UUID.randomUUID();
+      String body =
+          String.format(
+              "{\"dataframe_records\": [{\"flight_time\": \"%s\", \"origin\": \"%s\","
+                  + " \"destination\": \"%s\", \"distance_miles\": %s}]}",
+              row.get(0), row.get(1), row.get(2), row.get(3));
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url + "/invocations"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .header("X-Request-Id", id)
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          ok.add(id);
+        }
+      } catch (IOException e) {
+        return; // the server is gone
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * The inference log: readable; no request logged twice or unanswered; every request of a server
+   * stopped with SIGTERM logged (a SIGKILLed server may lose the rows it had not appended yet).
+   */
+  private List<String> checkInferenceLog() {
+    List<String> v = new ArrayList<>();
+    readable(INFERENCE_LOG, v);
+    Map<String, Long> logged = new HashMap<>();
+    for (Row r :
+        spark
+            .sql(
+                "SELECT request_id, count(*) FROM "
+                    + INFERENCE_LOG
+                    + " WHERE request_id LIKE 'fault-%' GROUP BY 1")
+            .collectAsList()) {
+      logged.put(r.getString(0), r.getLong(1));
+    }
+    long doubled = logged.values().stream().filter(n -> n > 1).count();
+    if (doubled > 0) {
+      v.add(doubled + " requests logged more than once");
+    }
+    long unanswered = logged.keySet().stream().filter(id -> !answered.contains(id)).count();
+    if (unanswered > 0) {
+      v.add(unanswered + " logged requests were never answered");
+    }
+    long lost = answeredToTheEnd.stream().filter(id -> !logged.containsKey(id)).count();
+    if (lost > 0) {
+      v.add(lost + " requests answered before a SIGTERM are missing from the log");
+    }
+    return v;
   }
 
   private void land(int rows, long seed) {
@@ -254,6 +427,11 @@ public final class FaultBench {
             List.of("labels", "--env", "dev", "--model", "bench_delay"),
             this::checkLabels),
         new Step(
+            "serve (inference log)",
+            List.of("serve", "--env", "dev", "--model", "bench_delay@champion", "--port", "0"),
+            this::checkInferenceLog,
+            true),
+        new Step(
             "monitor+alerts",
             List.of("monitor", "run", "--env", "dev", "--monitor", "flights"),
             this::checkMonitor));
@@ -268,7 +446,7 @@ public final class FaultBench {
     try {
       spark.sql("DESCRIBE HISTORY " + table + " LIMIT 1").first();
       spark.table(table).count();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // AnalysisException is checked
       violations.add(table + " unreadable: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
@@ -392,6 +570,9 @@ public final class FaultBench {
   private List<String> checkDeploy() throws IOException {
     List<String> v = checkRegistry();
     trainings--; // checkRegistry counted a training
+    if (!spark.catalog().tableExists("dev.ml.deployments")) {
+      return v; // nothing decided yet: the first version is the champion from its registration
+    }
     readable("dev.ml.deployments", v);
     for (RegisteredModel model : registry.searchModelsByPrefix("")) {
       String champion = String.valueOf(model.aliases().get("champion"));

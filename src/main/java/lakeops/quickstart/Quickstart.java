@@ -16,6 +16,7 @@ import lakeops.ingest.FlightsPipeline;
 import lakeops.mlflow.Tracking;
 import lakeops.sample.SampleData;
 import lakeops.session.SessionFactory;
+import lakeops.training.ModelSpec;
 import lakeops.training.ModelTraining;
 import lakeops.training.TrainingResult;
 import org.apache.spark.sql.Row;
@@ -111,7 +112,7 @@ public final class Quickstart {
     FlightsPipeline.Result built = buildPipeline(spark, pipeline, out);
     computeFeatures(spark, chosen, out);
     logRun(chosen, table, tableSummary, built, out);
-    boolean passed = trainAndDeploy(spark, chosen, stage, pipeline, out);
+    boolean passed = trainAndDeploy(spark, chosen, stage, pipeline, built.gold().flightRows(), out);
     double seconds = (System.nanoTime() - started) / 1e9;
     summary.setProperty("tables.gold.flights", Long.toString(built.gold().flightRows()));
     summary.setProperty("mlflow", Tracking.forEnvironment(home, chosen).trackingUri());
@@ -161,9 +162,9 @@ public final class Quickstart {
   }
 
   /**
-   * The environment's flights pipeline over its landing folder: the shared sample for dev and
-   * staging, and for prod a folder of its own (links to the sample's files) that later flights land
-   * in.
+   * The environment's flights pipeline over its landing folder: on the real data a seeded sample of
+   * it for dev and for prod a folder of its own (links to the real file) that later flights land
+   * in; staging's small slice (and every stage's data with synthetic rows) is shared.
    */
   private FlightsPipeline pipeline(
       SparkSession spark, Environment chosen, QuickstartStage stage, PrintStream out) {
@@ -172,15 +173,23 @@ public final class Quickstart {
         syntheticRows > 0
             ? syntheticRows
             : stage == QuickstartStage.STAGING ? QuickstartProperties.SMALL_ROWS : 0;
+    boolean sampled = rows == 0 && stage == QuickstartStage.DEVELOPMENT;
     step(
         out,
         rows > 0
             ? "Sample data: " + rows + " synthetic flights"
-            : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)");
+            : "Sample data: flights-3m.parquet (npm vega-datasets@3.2.1)"
+                + (sampled
+                    ? ", a seeded "
+                        + Math.round(QuickstartProperties.DEV_SAMPLE_FRACTION * 100)
+                        + "% sample in dev"
+                    : ""));
     Path shared =
         rows > 0
             ? SampleData.syntheticFlights(home, spark, rows)
-            : SampleData.fetchFlights(home).getParent();
+            : sampled
+                ? SampleData.flightsSample(home, spark, QuickstartProperties.DEV_SAMPLE_FRACTION)
+                : SampleData.fetchFlights(home).getParent();
     Path landing =
         stage == QuickstartStage.PRODUCTION
             ? QuickstartStage.ownLanding(home, chosen.name(), shared)
@@ -254,8 +263,10 @@ public final class Quickstart {
       Environment chosen,
       QuickstartStage stage,
       FlightsPipeline pipeline,
+      long goldRows,
       PrintStream out) {
-    Path modelFile = QuickstartStage.quickModel(home, chosen.name(), home.resolve(MODEL_FILE));
+    Path modelFile =
+        QuickstartStage.quickModel(home, chosen.name(), home.resolve(MODEL_FILE), goldRows);
     TrainingResult trained = trainFlightDelay(spark, chosen, modelFile, out);
     if (trained == null || trained.published() == null) {
       return true;
@@ -294,6 +305,12 @@ public final class Quickstart {
       out.println("  skipped: no " + modelFile);
       return null;
     }
+    String where = ModelSpec.load(modelFile).labels().where();
+    out.printf(
+        "  quicker config %s: at most %d trees, no tuning grid%s%n",
+        modelFile,
+        QuickstartProperties.QUICK_MAX_ITER,
+        where == null ? "" : ", label rows where " + where);
     ModelTraining training = ModelTraining.of(spark, home, chosen);
     List<String> missing = training.missingTables(modelFile);
     if (!missing.isEmpty()) {

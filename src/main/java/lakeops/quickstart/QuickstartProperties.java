@@ -26,6 +26,18 @@ public final class QuickstartProperties {
   /** The drift of the replayed flights: minutes added to every delay. */
   public static final double REPLAY_DELAY_SHIFT_MINUTES = 25;
 
+  /**
+   * The share of the real flights dev builds from: data scientists iterate on a sample of what prod
+   * ingests, with the same code.
+   */
+  public static final double DEV_SAMPLE_FRACTION = 0.1;
+
+  /**
+   * Label rows above which the quickstart's quicker model trains on a seeded hash sample of them
+   * (about this many rows); the real config trains on every row.
+   */
+  public static final long QUICK_TRAINING_ROWS = 1_000_000;
+
   /** Trees of the quickstart's quicker model (the real config stays in conf/models). */
   public static final int QUICK_MAX_ITER = 10;
 

@@ -90,10 +90,13 @@ enum QuickstartStage {
 
   /**
    * The model of {@code modelFile} with at most {@value QuickstartProperties#QUICK_MAX_ITER}
-   * iterations per stage and no tuning grid, written beside the summaries in a folder of {@code
-   * environment}'s: the quickstart's quicker config (the real one stays in conf/models).
+   * iterations per stage, no tuning grid and, over {@value
+   * QuickstartProperties#QUICK_TRAINING_ROWS} label rows, a seeded hash sample of about that many
+   * (a {@code labels.where} on the timestamp and lookup keys), written beside the summaries in a
+   * folder of {@code environment}'s: the quickstart's quicker config (the real one stays in
+   * conf/models).
    */
-  static Path quickModel(LakeOpsHome home, String environment, Path modelFile) {
+  static Path quickModel(LakeOpsHome home, String environment, Path modelFile, long labelRows) {
     if (!Files.isRegularFile(modelFile)) {
       return modelFile;
     }
@@ -110,11 +113,28 @@ enum QuickstartStage {
               Math.min(p.path("max_iter").asInt(), QuickstartProperties.QUICK_MAX_ITER));
         }
       }
+      long every = -Math.floorDiv(-labelRows, QuickstartProperties.QUICK_TRAINING_ROWS);
+      if (every > 1 && spec.path("labels") instanceof ObjectNode labels) {
+        labels.put("where", sampleFilter(labels, every));
+      }
       Files.createDirectories(quick.getParent());
       YAML.writeValue(quick.toFile(), spec);
       return quick;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the quickstart's model config " + quick, e);
     }
+  }
+
+  /** One label row in {@code every}, by a hash of its timestamp and lookup keys. */
+  private static String sampleFilter(ObjectNode labels, long every) {
+    List<String> hashed = new java.util.ArrayList<>();
+    hashed.add(labels.path("timestamp").asText());
+    labels.path("columns").forEach(column -> hashed.add(column.asText()));
+    String filter =
+        String.format(
+            "pmod(xxhash64(%s), %d) = 0",
+            String.join(", ", hashed.stream().map(c -> "`" + c + "`").toList()), every);
+    String where = labels.path("where").asText("");
+    return where.isBlank() ? filter : "(" + where + ") AND " + filter;
   }
 }

@@ -54,6 +54,47 @@ public final class SampleData {
     return landing;
   }
 
+  /**
+   * A seeded {@code fraction} of the real flights ({@link #fetchFlights}) in a landing folder of
+   * its own, written once: under a lock (stages run side by side), into a hidden folder renamed
+   * into place, so a killed write leaves no partial sample.
+   */
+  public static Path flightsSample(
+      LakeOpsHome home, org.apache.spark.sql.SparkSession spark, double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw SampleErrors.invalid("sample fraction", fraction, "a number between 0 and 1");
+    }
+    Path landing = home.lakehouseDir().resolve(SampleProperties.SAMPLE_LANDING + fraction);
+    if (hasFiles(landing)) {
+      return landing;
+    }
+    Path file = fetchFlights(home);
+    Path lock = landing.resolveSibling("." + landing.getFileName() + ".lock");
+    Path written = landing.resolveSibling("." + landing.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(landing.getParent());
+      try (FileChannel channel =
+              FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = channel.lock()) {
+        if (!hasFiles(landing)) {
+          spark
+              .read()
+              .parquet(file.toString())
+              .sample(false, fraction, SampleProperties.SEED_DEFAULT)
+              .coalesce(1)
+              .write()
+              .mode("overwrite")
+              .parquet(written.toString());
+          Files.deleteIfExists(landing);
+          Files.move(written, landing, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } catch (IOException e) {
+      throw SampleErrors.cannotSample(landing, e);
+    }
+    return landing;
+  }
+
   private static boolean hasFiles(Path folder) {
     if (!Files.isDirectory(folder)) {
       return false;

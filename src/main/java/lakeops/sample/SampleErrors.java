@@ -34,6 +34,11 @@ final class SampleErrors {
         "Cannot lock " + lock + " to generate the synthetic flights: " + cause.getMessage(), cause);
   }
 
+  static LakeOpsException cannotSample(Path folder, IOException cause) {
+    return new LakeOpsException(
+        "Cannot write the flights sample " + folder + ": " + cause.getMessage(), cause);
+  }
+
   static LakeOpsException cannotList(Path folder, IOException cause) {
     return new LakeOpsException("Cannot list " + folder + ": " + cause.getMessage(), cause);
   }

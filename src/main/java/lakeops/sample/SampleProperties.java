@@ -46,6 +46,12 @@ public final class SampleProperties {
    */
   public static final String SYNTHETIC_LANDING = "landing/flights-synthetic";
 
+  /**
+   * Landing folder of a seeded sample of the real flights, relative to the home's {@code
+   * .lakehouse/}; the fraction is appended ({@code landing/flights-sample-0.1}).
+   */
+  public static final String SAMPLE_LANDING = "landing/flights-sample-";
+
   /** Text written in place of a number in malformed CSV and JSON rows. */
   public static final String MALFORMED_VALUE = "n/a";
 }
