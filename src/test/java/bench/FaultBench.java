@@ -529,6 +529,10 @@ public final class FaultBench {
 
   private List<String> checkRegistry() throws IOException {
     trainings++;
+    return registryViolations();
+  }
+
+  private List<String> registryViolations() throws IOException {
     List<String> v = new ArrayList<>();
     int versions = 0;
     for (RegisteredModel model : registry.searchModelsByPrefix("")) {
@@ -568,8 +572,7 @@ public final class FaultBench {
 
   /** The champion is the version of the newest PROMOTED decision (or the first, never decided). */
   private List<String> checkDeploy() throws IOException {
-    List<String> v = checkRegistry();
-    trainings--; // checkRegistry counted a training
+    List<String> v = registryViolations();
     if (!spark.catalog().tableExists("dev.ml.deployments")) {
       return v; // nothing decided yet: the first version is the champion from its registration
     }
