@@ -111,18 +111,20 @@ public final class FaultBench {
     long seed = 1;
     int rowsPerFile = 400;
     int port = 5207;
+    List<String> only = List.of();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Long.parseLong(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--rows-per-file" -> rowsPerFile = Integer.parseInt(args[++i]);
         case "--mlflow-port" -> port = Integer.parseInt(args[++i]);
+        case "--steps" -> only = List.of(args[++i].split(","));
         default ->
             throw new IllegalArgumentException(
                 "Unknown option "
                     + args[i]
                     + " (--seconds N, --seed S, --rows-per-file N,"
-                    + " --mlflow-port P)");
+                    + " --mlflow-port P, --steps NAME,NAME)");
       }
     }
     LakeOpsHome home = TestHome.create("bench-faults");
@@ -142,15 +144,20 @@ public final class FaultBench {
     ModelRegistry registry =
         new ModelRegistry(MlflowRest.of(url, RetryPolicy.of(java.time.Duration.ofSeconds(30))));
     try {
-      new FaultBench(home, spark, env, registry, seed).run(seconds, rowsPerFile, seed);
+      new FaultBench(home, spark, env, registry, seed).run(seconds, rowsPerFile, seed, only);
     } finally {
       server.stop();
     }
     System.exit(0);
   }
 
-  private void run(long seconds, int rowsPerFile, long seed) throws Exception {
-    List<Step> steps = steps();
+  private void run(long seconds, int rowsPerFile, long seed, List<String> only) throws Exception {
+    List<Step> steps =
+        steps().stream().filter(s -> only.isEmpty() || only.contains(s.name())).toList();
+    if (steps.isEmpty()) {
+      throw new IllegalArgumentException(
+          "No step named " + only + "; steps: " + steps().stream().map(Step::name).toList());
+    }
     Map<String, Tally> tallies = new LinkedHashMap<>();
     steps.forEach(s -> tallies.put(s.name(), new Tally()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -427,7 +434,7 @@ public final class FaultBench {
             List.of("labels", "--env", "dev", "--model", "bench_delay"),
             this::checkLabels),
         new Step(
-            "serve (inference log)",
+            "serve",
             List.of("serve", "--env", "dev", "--model", "bench_delay@champion", "--port", "0"),
             this::checkInferenceLog,
             true),
@@ -666,7 +673,7 @@ public final class FaultBench {
     // Every day of the data has its daily window, counting the day's flights as they are now.
     long wrongDays =
         count(
-            "SELECT count(*) FROM (SELECT window_start(window(flight_time, '1 day')) AS d, count(*)"
+            "SELECT count(*) FROM (SELECT window(flight_time, '1 day').start AS d, count(*)"
                 + " AS n FROM dev.gold.flights GROUP BY 1) g FULL OUTER JOIN (SELECT window.start"
                 + " AS d, count AS n FROM "
                 + profile

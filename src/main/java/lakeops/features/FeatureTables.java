@@ -53,6 +53,13 @@ final class FeatureTables {
   record Snapshot(FeatureTable table, Map<String, String> properties) {}
 
   FeatureTable create(FeatureTableSpec spec, StructType schema) {
+    FeatureTable table = createTable(spec, schema);
+    metadata.record(table, null);
+    return table;
+  }
+
+  /** Creates the table without recording it: the write that follows records it. */
+  private FeatureTable createTable(FeatureTableSpec spec, StructType schema) {
     checkColumns(spec, schema);
     if (spark.catalog().tableExists(spec.name())) {
       throw FeatureErrors.tableExists(spec.name());
@@ -72,9 +79,7 @@ final class FeatureTables {
             literal(String.join(",", spec.primaryKeys())),
             FeatureProperties.TIMESTAMP_KEY_PROPERTY,
             literal(spec.timestampKey().orElse(""))));
-    FeatureTable table = current(spec.name(), spec);
-    metadata.record(table, null);
-    return table;
+    return current(spec.name(), spec);
   }
 
   FeatureTable write(String name, Dataset<Row> incoming, WriteMode mode) {
@@ -130,7 +135,7 @@ final class FeatureTables {
       spark.sql(
           "CREATE SCHEMA IF NOT EXISTS "
               + computed.name().substring(0, computed.name().lastIndexOf('.')));
-      create(computed.spec(), rows.schema());
+      createTable(computed.spec(), rows.schema());
     }
     return write(computed.name(), rows, WriteMode.MERGE);
   }
