@@ -6,8 +6,11 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import lakeops.env.LakeOpsHome;
 
 /**
@@ -33,31 +36,14 @@ public final class SampleData {
    */
   public static Path syntheticFlights(
       LakeOpsHome home, org.apache.spark.sql.SparkSession spark, long rows) {
-    Path landing = home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING);
-    if (hasFiles(landing)) {
-      return landing;
-    }
-    // Stages run side by side: one generates under a lock beside the folder, the others find it.
-    Path lock = landing.resolveSibling("." + landing.getFileName() + ".lock");
-    try {
-      Files.createDirectories(landing.getParent());
-      try (FileChannel channel =
-              FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock held = channel.lock()) {
-        if (!hasFiles(landing)) {
-          FlightsGenerator.flights(rows).write(spark, landing.toString(), "parquet", 1);
-        }
-      }
-    } catch (IOException e) {
-      throw SampleErrors.cannotLock(lock, e);
-    }
-    return landing;
+    return writeOnce(
+        home.lakehouseDir().resolve(SampleProperties.SYNTHETIC_LANDING),
+        folder -> FlightsGenerator.flights(rows).write(spark, folder.toString(), "parquet", 1));
   }
 
   /**
    * A seeded {@code fraction} of the real flights ({@link #fetchFlights}) in a landing folder of
-   * its own, written once: under a lock (stages run side by side), into a hidden folder renamed
-   * into place, so a killed write leaves no partial sample.
+   * its own, written once.
    */
   public static Path flightsSample(
       LakeOpsHome home, org.apache.spark.sql.SparkSession spark, double fraction) {
@@ -69,6 +55,27 @@ public final class SampleData {
       return landing;
     }
     Path file = fetchFlights(home);
+    return writeOnce(
+        landing,
+        folder ->
+            spark
+                .read()
+                .parquet(file.toString())
+                .sample(false, fraction, SampleProperties.SEED_DEFAULT)
+                .coalesce(1)
+                .write()
+                .parquet(folder.toString()));
+  }
+
+  /**
+   * {@code landing} filled by {@code write} unless it holds files already. Stages run side by side:
+   * one writes under a lock beside the folder while the others wait and then find it; it writes
+   * into a hidden folder renamed into place, so a killed write leaves nothing half-written.
+   */
+  private static Path writeOnce(Path landing, Consumer<Path> write) {
+    if (hasFiles(landing)) {
+      return landing;
+    }
     Path lock = landing.resolveSibling("." + landing.getFileName() + ".lock");
     Path written = landing.resolveSibling("." + landing.getFileName() + ".tmp");
     try {
@@ -77,22 +84,26 @@ public final class SampleData {
               FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = channel.lock()) {
         if (!hasFiles(landing)) {
-          spark
-              .read()
-              .parquet(file.toString())
-              .sample(false, fraction, SampleProperties.SEED_DEFAULT)
-              .coalesce(1)
-              .write()
-              .mode("overwrite")
-              .parquet(written.toString());
+          deleteTree(written); // what a killed write left
+          write.accept(written);
           Files.deleteIfExists(landing);
-          Files.move(written, landing, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          Files.move(written, landing, StandardCopyOption.ATOMIC_MOVE);
         }
       }
     } catch (IOException e) {
-      throw SampleErrors.cannotSample(landing, e);
+      throw SampleErrors.cannotWrite(landing, e);
     }
     return landing;
+  }
+
+  private static void deleteTree(Path folder) throws IOException {
+    if (Files.exists(folder)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
   }
 
   private static boolean hasFiles(Path folder) {

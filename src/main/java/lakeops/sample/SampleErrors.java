@@ -29,14 +29,9 @@ final class SampleErrors {
         "Cannot move generated files into " + target + ": " + cause.getMessage(), cause);
   }
 
-  static LakeOpsException cannotLock(Path lock, IOException cause) {
+  static LakeOpsException cannotWrite(Path folder, IOException cause) {
     return new LakeOpsException(
-        "Cannot lock " + lock + " to generate the synthetic flights: " + cause.getMessage(), cause);
-  }
-
-  static LakeOpsException cannotSample(Path folder, IOException cause) {
-    return new LakeOpsException(
-        "Cannot write the flights sample " + folder + ": " + cause.getMessage(), cause);
+        "Cannot write the sample flights " + folder + ": " + cause.getMessage(), cause);
   }
 
   static LakeOpsException cannotList(Path folder, IOException cause) {
