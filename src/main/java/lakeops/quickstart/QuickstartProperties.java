@@ -38,6 +38,12 @@ public final class QuickstartProperties {
    */
   public static final long QUICK_TRAINING_ROWS = 1_000_000;
 
+  /**
+   * The niceness dev's stage runs at beside staging and prod: prod waits only for staging's tests,
+   * so dev's own run takes the cores they leave.
+   */
+  public static final int DEV_STAGE_NICENESS = 10;
+
   /** Trees of the quickstart's quicker model (the real config stays in conf/models). */
   public static final int QUICK_MAX_ITER = 10;
 

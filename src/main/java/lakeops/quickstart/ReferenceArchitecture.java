@@ -13,20 +13,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import lakeops.env.Environments;
 import lakeops.env.LakeOpsHome;
 import lakeops.jobs.JobProperties;
 
 /**
  * The whole reference architecture on one machine: the same code runs in dev and, side by side, in
- * staging (a small slice and the staging tests), then in prod once both passed, each environment in
- * its own JVM as its own jobs would run (a JVM's storage guard only ever narrows, so one JVM cannot
- * act as two environments). Ends with a summary of what each environment wrote.
+ * staging (a small slice and the staging tests), then in prod once staging's tests passed (dev's
+ * own run goes on alongside, at a lower priority), each environment in its own JVM as its own jobs
+ * would run (a JVM's storage guard only ever narrows, so one JVM cannot act as two environments).
+ * Ends with a summary of what each environment wrote.
  *
  * <pre>{@code ReferenceArchitecture.of(home).small(true).run(System.out);}</pre>
  */
 public final class ReferenceArchitecture {
+
+  private static final String NICE = "nice";
+  private static final List<Path> NICE_PATH =
+      List.of(Path.of("/usr/bin/nice"), Path.of("/bin/nice"));
 
   private final LakeOpsHome home;
   private final boolean small;
@@ -91,161 +100,192 @@ public final class ReferenceArchitecture {
 
   /**
    * Runs dev and staging side by side (staging tests the same code as dev, and neither reads what
-   * the other writes), then prod once both passed; stops at the first wave that fails. A stage that
-   * passed before with the same fingerprint ({@link StageFingerprint}), after the same stages, is
-   * not run again: its last summary is shown.
+   * the other writes), then prod as soon as staging passed (the gate: dev's own run goes on
+   * alongside, at a lower priority, and does not hold prod back). A stage whose gate failed is not
+   * run. A stage that passed before with the same fingerprint ({@link StageFingerprint}), after the
+   * same stages, is not run again: its last summary is shown.
    *
    * @return 0 when every environment passed, else the first failing environment's exit code
    */
   public int run(PrintStream out) {
     long started = System.nanoTime();
     Environments environments = Environments.load(home);
+    List<String> order = QuickstartStage.order(environments.all().keySet());
     List<Stage> stages = new ArrayList<>();
     String before = "";
-    for (String environment : QuickstartStage.order(environments.all().keySet())) {
-      List<String> command = command(environment);
+    for (String environment : order) {
+      List<String> command = command(environment, order.size() > 1);
       before = StageFingerprint.of(home, environment, command, stageEnvironment, before);
-      stages.add(new Stage(environment, command, before));
+      stages.add(new Stage(environment, command, before, gates(environment, order)));
     }
     Map<String, Properties> summaries = new LinkedHashMap<>();
-    for (List<Stage> wave : waves(stages)) {
-      int exit = runWave(wave, environments, summaries, out);
-      if (exit != 0) {
-        return exit;
+    Map<String, Integer> failed = new LinkedHashMap<>();
+    runAll(stages, environments, summaries, failed, out);
+    for (Stage stage : stages) {
+      if (failed.containsKey(stage.environment())) {
+        return failed.get(stage.environment());
       }
     }
-    printSummary(out, summaries, (System.nanoTime() - started) / 1e9);
+    Map<String, Properties> ordered = new LinkedHashMap<>();
+    order.forEach(environment -> ordered.put(environment, summaries.get(environment)));
+    printSummary(out, ordered, (System.nanoTime() - started) / 1e9);
     return 0;
   }
 
-  /** An environment's stage: its command line and fingerprint. */
-  private record Stage(String environment, List<String> command, String fingerprint) {}
+  /** An environment's stage: its command line, fingerprint and the stages it waits for. */
+  private record Stage(
+      String environment, List<String> command, String fingerprint, List<String> gates) {}
 
-  /** The stages before prod as one wave, then each prod stage on its own. */
-  private static List<List<Stage>> waves(List<Stage> stages) {
-    List<List<Stage>> waves = new ArrayList<>();
-    List<Stage> beforeProd = new ArrayList<>();
-    for (Stage stage : stages) {
-      if (QuickstartStage.of(stage.environment()) == QuickstartStage.PRODUCTION) {
-        if (!beforeProd.isEmpty()) {
-          waves.add(List.copyOf(beforeProd));
-          beforeProd.clear();
-        }
-        waves.add(List.of(stage));
-      } else {
-        beforeProd.add(stage);
-      }
+  /** A started stage: its process, the thread printing its lines, and when it started. */
+  private record Running(Process process, Thread printer, long started) {}
+
+  /** Prod waits for the staging stages (or, with none, for the others); the rest for nothing. */
+  private static List<String> gates(String environment, List<String> order) {
+    if (QuickstartStage.of(environment) != QuickstartStage.PRODUCTION) {
+      return List.of();
     }
-    if (!beforeProd.isEmpty()) {
-      waves.add(beforeProd);
-    }
-    return waves;
+    List<String> staging =
+        order.stream().filter(e -> QuickstartStage.of(e) == QuickstartStage.STAGING).toList();
+    return staging.isEmpty()
+        ? order.stream().filter(e -> QuickstartStage.of(e) == QuickstartStage.DEVELOPMENT).toList()
+        : staging;
   }
 
   /**
-   * Runs the stages of {@code wave} that changed, side by side; returns the first failure's exit.
+   * Starts each stage once its gates passed (or shows its last summary when it is unchanged),
+   * prints their lines as they come, and waits for them all; fills {@code summaries} with the
+   * stages that passed and {@code failed} with the exit codes of those that did not.
    */
-  private int runWave(
-      List<Stage> wave,
+  private void runAll(
+      List<Stage> stages,
       Environments environments,
       Map<String, Properties> summaries,
+      Map<String, Integer> failed,
       PrintStream out) {
-    Map<String, Properties> done = new LinkedHashMap<>();
-    List<Stage> changed = new ArrayList<>();
-    for (Stage stage : wave) {
-      String environment = stage.environment();
-      out.printf("%n######## %s ########%n", environment);
-      Properties last = read(QuickstartStage.summaryFile(home, environment));
-      if (!rerun
-          && stage.fingerprint().equals(last.getProperty(QuickstartProperties.FINGERPRINT_KEY))
-          && storageExists(environments, environment)) {
-        out.printf(
-            "[%s] unchanged since it last passed (same code, settings and landing files, after the"
-                + " same stages): not run again (--rerun runs it)%n",
-            environment);
-        last.setProperty(
-            QuickstartProperties.SECONDS_KEY,
-            "0.0; unchanged, last run " + last.getProperty(QuickstartProperties.SECONDS_KEY, "?"));
-        done.put(environment, last);
-      } else {
-        changed.add(stage);
-      }
-    }
-    if (changed.size() > 1) {
-      out.printf(
-          "Running %s side by side: the same code, and none reads what another writes%n",
-          changed.stream().map(Stage::environment).toList());
-    }
-    Map<Stage, Ran> ran = runStages(changed, out);
-    int failed = 0;
-    for (Stage stage : changed) {
-      Ran result = ran.get(stage);
-      if (result.exit() != 0) {
-        out.printf(
-            "%nError: the %s stage failed (exit %d) after %.1f s%n",
-            stage.environment(), result.exit(), result.seconds());
-        failed = failed == 0 ? result.exit() : failed;
-        continue;
-      }
-      Properties read = read(QuickstartStage.summaryFile(home, stage.environment()));
-      read.setProperty(QuickstartProperties.SECONDS_KEY, String.format("%.1f", result.seconds()));
-      read.setProperty(QuickstartProperties.FINGERPRINT_KEY, stage.fingerprint());
-      QuickstartStage.writeSummary(home, stage.environment(), read);
-      done.put(stage.environment(), read);
-    }
-    for (Stage stage : wave) {
-      if (done.containsKey(stage.environment())) {
-        summaries.put(stage.environment(), done.get(stage.environment()));
-      }
-    }
-    return failed;
-  }
-
-  /** How a stage's process ended. */
-  private record Ran(int exit, double seconds) {}
-
-  /** Starts every stage's process, prints their lines as they come, and waits for them all. */
-  private Map<Stage, Ran> runStages(List<Stage> stages, PrintStream out) {
-    Map<Stage, Process> processes = new LinkedHashMap<>();
-    Map<Stage, Thread> printers = new LinkedHashMap<>();
-    // Each stage's own time: its output ends when it does (a side-by-side stage may end first).
-    Map<Stage, Long> ended = new java.util.concurrent.ConcurrentHashMap<>();
-    long started = System.nanoTime();
+    List<Stage> waiting = new ArrayList<>(stages);
+    Map<Stage, Running> running = new LinkedHashMap<>();
+    BlockingQueue<Stage> ended = new LinkedBlockingQueue<>();
     try {
-      for (Stage stage : stages) {
-        deleteIfExists(QuickstartStage.summaryFile(home, stage.environment()));
-        ProcessBuilder builder = new ProcessBuilder(stage.command()).redirectErrorStream(true);
-        builder.environment().putAll(stageEnvironment);
-        Process process = builder.start();
-        processes.put(stage, process);
-        Thread printer =
-            new Thread(
-                () -> {
-                  print(stage.environment(), process, out);
-                  ended.put(stage, System.nanoTime());
-                });
-        printer.setName("quickstart-" + stage.environment());
-        printer.start();
-        printers.put(stage, printer);
+      while (!waiting.isEmpty() || !running.isEmpty()) {
+        List<Stage> started = new ArrayList<>();
+        for (Stage stage : List.copyOf(waiting)) {
+          Optional<String> failedGate =
+              stage.gates().stream().filter(failed::containsKey).findAny();
+          if (failedGate.isPresent()) {
+            waiting.remove(stage);
+            out.printf(
+                "%n[%s] not run: the %s stage failed%n", stage.environment(), failedGate.get());
+            failed.put(stage.environment(), failed.get(failedGate.get()));
+          } else if (summaries.keySet().containsAll(stage.gates())) {
+            waiting.remove(stage);
+            out.printf("%n######## %s ########%n", stage.environment());
+            Properties last = unchanged(stage, environments);
+            if (last != null) {
+              summaries.put(stage.environment(), last);
+            } else {
+              running.put(stage, start(stage, ended, out));
+              started.add(stage);
+            }
+          }
+        }
+        announce(started, running.keySet(), out);
+        if (running.isEmpty()) {
+          continue;
+        }
+        Stage done = ended.take();
+        Running ran = running.remove(done);
+        int exit = ran.process().waitFor();
+        ran.printer().join();
+        finish(done, exit, (System.nanoTime() - ran.started()) / 1e9, summaries, failed, out);
       }
-      Map<Stage, Ran> ran = new LinkedHashMap<>();
-      for (Map.Entry<Stage, Process> each : processes.entrySet()) {
-        int exit = each.getValue().waitFor();
-        printers.get(each.getKey()).join();
-        long end = ended.getOrDefault(each.getKey(), System.nanoTime());
-        ran.put(each.getKey(), new Ran(exit, (end - started) / 1e9));
-      }
-      return ran;
     } catch (IOException e) {
-      processes.values().forEach(Process::destroy);
+      running.values().forEach(r -> stop(r.process()));
       throw new UncheckedIOException("Cannot start a quickstart stage", e);
     } catch (InterruptedException e) {
-      processes.values().forEach(Process::destroy);
+      running.values().forEach(r -> stop(r.process()));
       Thread.currentThread().interrupt();
-      Map<Stage, Ran> interrupted = new LinkedHashMap<>();
-      stages.forEach(stage -> interrupted.put(stage, new Ran(130, 0)));
-      return interrupted;
+      running.keySet().forEach(stage -> failed.put(stage.environment(), 130));
+      waiting.forEach(stage -> failed.put(stage.environment(), 130));
     }
+  }
+
+  /** The stage's last summary when it passed before with the same fingerprint, else null. */
+  private Properties unchanged(Stage stage, Environments environments) {
+    String environment = stage.environment();
+    Properties last = read(QuickstartStage.summaryFile(home, environment));
+    if (rerun
+        || !stage.fingerprint().equals(last.getProperty(QuickstartProperties.FINGERPRINT_KEY))
+        || !storageExists(environments, environment)) {
+      return null;
+    }
+    last.setProperty(
+        QuickstartProperties.SECONDS_KEY,
+        "0.0; unchanged, last run " + last.getProperty(QuickstartProperties.SECONDS_KEY, "?"));
+    return last;
+  }
+
+  private static void announce(List<Stage> started, Set<Stage> running, PrintStream out) {
+    if (started.isEmpty() || running.size() < 2) {
+      return;
+    }
+    List<String> names = running.stream().map(Stage::environment).toList();
+    out.printf(
+        "Running %s side by side: the same code, and none reads what another writes%s%n",
+        names,
+        running.stream().anyMatch(ReferenceArchitecture::lowPriority)
+            ? "; "
+                + running.stream()
+                    .filter(ReferenceArchitecture::lowPriority)
+                    .map(Stage::environment)
+                    .toList()
+                + " at a lower priority, as prod waits only for staging"
+            : "");
+  }
+
+  /** Starts the stage's process and a thread printing its lines, then reporting its end. */
+  private Running start(Stage stage, BlockingQueue<Stage> ended, PrintStream out)
+      throws IOException {
+    deleteIfExists(QuickstartStage.summaryFile(home, stage.environment()));
+    ProcessBuilder builder = new ProcessBuilder(stage.command()).redirectErrorStream(true);
+    builder.environment().putAll(stageEnvironment);
+    long started = System.nanoTime();
+    Process process = builder.start();
+    Thread printer =
+        new Thread(
+            () -> {
+              print(stage.environment(), process, out);
+              ended.add(stage);
+            });
+    printer.setName("quickstart-" + stage.environment());
+    printer.start();
+    return new Running(process, printer, started);
+  }
+
+  /** Records how a stage ended: its summary with time and fingerprint, or its failure. */
+  private void finish(
+      Stage stage,
+      int exit,
+      double seconds,
+      Map<String, Properties> summaries,
+      Map<String, Integer> failed,
+      PrintStream out) {
+    if (exit != 0) {
+      out.printf(
+          "%nError: the %s stage failed (exit %d) after %.1f s%n",
+          stage.environment(), exit, seconds);
+      failed.put(stage.environment(), exit);
+      return;
+    }
+    Properties read = read(QuickstartStage.summaryFile(home, stage.environment()));
+    read.setProperty(QuickstartProperties.SECONDS_KEY, String.format("%.1f", seconds));
+    read.setProperty(QuickstartProperties.FINGERPRINT_KEY, stage.fingerprint());
+    QuickstartStage.writeSummary(home, stage.environment(), read);
+    summaries.put(stage.environment(), read);
+  }
+
+  /** Dev's own run, when other stages run beside it, yields the cores to the stages that gate. */
+  private static boolean lowPriority(Stage stage) {
+    return stage.command().get(0).equals(NICE);
   }
 
   private static void print(String environment, Process process, PrintStream out) {
@@ -267,8 +307,23 @@ public final class ReferenceArchitecture {
     return !"file".equals(root.getScheme()) || Files.isDirectory(Path.of(root));
   }
 
-  private List<String> command(String environment) {
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+  }
+
+  /**
+   * The stage's command line; a dev stage run beside others starts under {@code nice} (where the
+   * system has it), so staging's and prod's stages get the cores first.
+   */
+  private List<String> command(String environment, boolean besideOthers) {
     List<String> command = new ArrayList<>();
+    if (besideOthers
+        && QuickstartStage.of(environment) == QuickstartStage.DEVELOPMENT
+        && NICE_PATH.stream().anyMatch(Files::isExecutable)) {
+      command.addAll(
+          List.of(NICE, "-n", Integer.toString(QuickstartProperties.DEV_STAGE_NICENESS)));
+    }
     command.add(ProcessHandle.current().info().command().orElse("java"));
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!option.startsWith("-agentlib:jdwp")) {
