@@ -36,7 +36,7 @@ public final class QuickstartProperties {
    * Label rows above which the quickstart's quicker model trains on a seeded hash sample of them
    * (about this many rows); the real config trains on every row.
    */
-  public static final long QUICK_TRAINING_ROWS = 1_000_000;
+  public static final long QUICK_TRAINING_ROWS = 500_000;
 
   /**
    * The niceness dev's stage runs at beside staging and prod: prod waits only for staging's tests,

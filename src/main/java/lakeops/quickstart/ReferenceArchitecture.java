@@ -181,6 +181,10 @@ public final class ReferenceArchitecture {
             out.printf("%n######## %s ########%n", stage.environment());
             Properties last = unchanged(stage, environments);
             if (last != null) {
+              out.printf(
+                  "[%s] unchanged since it last passed (same code, settings and landing files,"
+                      + " after the same stages): not run again (--rerun runs it)%n",
+                  stage.environment());
               summaries.put(stage.environment(), last);
             } else {
               running.put(stage, start(stage, ended, out));
