@@ -329,6 +329,7 @@ public final class ReferenceArchitecture {
           List.of(NICE, "-n", Integer.toString(QuickstartProperties.DEV_STAGE_NICENESS)));
     }
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(QuickstartProperties.STAGE_JVM_OPTIONS);
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!option.startsWith("-agentlib:jdwp")) {
         command.add(option);
