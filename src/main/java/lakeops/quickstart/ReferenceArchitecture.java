@@ -140,7 +140,7 @@ public final class ReferenceArchitecture {
   private record Running(Process process, Thread printer, long started) {}
 
   /** Prod waits for the staging stages (or, with none, for the others); the rest for nothing. */
-  private static List<String> gates(String environment, List<String> order) {
+  static List<String> gates(String environment, List<String> order) {
     if (QuickstartStage.of(environment) != QuickstartStage.PRODUCTION) {
       return List.of();
     }
