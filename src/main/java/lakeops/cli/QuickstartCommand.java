@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeops quickstart}: the whole reference architecture, dev then staging then prod, each in
- * its own JVM ({@link ReferenceArchitecture}); with {@code --env}, one environment's stage ({@link
- * Quickstart}).
+ * {@code lakeops quickstart}: the whole reference architecture, dev and staging side by side, then
+ * prod once staging's tests passed, each in its own JVM ({@link ReferenceArchitecture}); with
+ * {@code --env}, one environment's stage ({@link Quickstart}).
  */
 @Command(
     name = "quickstart",
@@ -26,7 +26,9 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(
       names = {"-e", "--env"},
       paramLabel = "ENV",
-      description = "Run only this environment's stage (default: every environment, in order).")
+      description =
+          "Run only this environment's stage (default: every environment; prod after staging's"
+              + " tests pass).")
   String environment;
 
   @Option(
