@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -127,7 +128,7 @@ enum QuickstartStage {
 
   /** One label row in {@code every}, by a hash of its timestamp and lookup keys. */
   private static String sampleFilter(ObjectNode labels, long every) {
-    List<String> hashed = new java.util.ArrayList<>();
+    List<String> hashed = new ArrayList<>();
     hashed.add(labels.path("timestamp").asText());
     labels.path("columns").forEach(column -> hashed.add(column.asText()));
     String filter =
